@@ -1,0 +1,33 @@
+package dev.storyreel.core;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The plan of a video: its segments in order and the visual style shared by every picture.
+ *
+ * @param segments at least one, indexed 0..n-1 in order; copied
+ * @param visualStyle the story-wide style phrase appended to every image prompt (for example
+ *     "cinematic, moody, soft light"); never {@code null}, may be empty
+ */
+public record Storyboard(List<Segment> segments, String visualStyle) {
+
+  /**
+   * @throws NullPointerException if an argument or a segment is {@code null}
+   * @throws IllegalArgumentException if there is no segment or indexes are not 0..n-1 in order
+   */
+  public Storyboard {
+    segments = List.copyOf(Objects.requireNonNull(segments, "segments"));
+    Objects.requireNonNull(visualStyle, "visualStyle");
+    if (segments.isEmpty()) {
+      throw new IllegalArgumentException("a storyboard needs at least one segment");
+    }
+    for (int i = 0; i < segments.size(); i++) {
+      if (segments.get(i).index() != i) {
+        throw new IllegalArgumentException(
+            "segment at position " + i + " has index " + segments.get(i).index()
+                + "; indexes must be 0..n-1 in order");
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.storyreel.core.spi;
+
+/**
+ * Makes one kind of provider; found with {@link java.util.ServiceLoader} through {@code
+ * META-INF/services/dev.storyreel.core.spi.ProviderFactory}.
+ *
+ * <p>Contract (as gRPC's {@code ManagedChannelProvider}): loading the class and calling {@link
+ * #name()}, {@link #type()}, {@link #priority()} and {@link #isAvailable()} never throws and never
+ * touches the network. An explicitly named provider wins; otherwise the available one with the
+ * highest priority is used. Two factories with the same name and type are a configuration error.
+ *
+ * @param <T> the kind made: {@link StoryPlanner}, {@link ImageProvider}, {@link SpeechProvider},
+ *     {@link Aligner}, {@link Moderator}, {@link Storage} or {@link Renderer}
+ */
+public interface ProviderFactory<T> {
+
+  /** @return the kind this factory makes */
+  Class<T> type();
+
+  /** @return the name users ask for, lower case, for example {@code openai} */
+  String name();
+
+  /**
+   * @return 0..10, higher wins when no name is given; 5 by default. Offline defaults use 1 so
+   *     that any real provider on the classpath is preferred... only when it is available.
+   */
+  default int priority() {
+    return 5;
+  }
+
+  /**
+   * @return whether this factory can make a working provider here and now (for example, its API
+   *     key is set); must not throw
+   */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * @param settings provider-defined settings; never {@code null}
+   * @return a new provider
+   * @throws dev.storyreel.core.StoryReelException if the settings are unusable
+   */
+  T create(ProviderSettings settings);
+}

@@ -1,0 +1,25 @@
+package dev.storyreel.core.spi;
+
+import dev.storyreel.core.Narration;
+
+/**
+ * Speaks a segment's narration.
+ *
+ * <p>A provider that knows when each word is spoken returns the timings in {@link
+ * Narration#words()}, one entry per whitespace-separated word of the text, punctuation kept; one
+ * that does not returns an empty list and the job's {@link Aligner} fills it.
+ */
+public non-sealed interface SpeechProvider extends AssetProvider {
+
+  /**
+   * @param request what to say; never {@code null}
+   * @return the audio and, where known, the word timings; never {@code null}
+   * @throws dev.storyreel.core.StoryReelException if speech cannot be made
+   */
+  Narration synthesize(SpeechRequest request);
+
+  @Override
+  default String resource() {
+    return "speech";
+  }
+}
