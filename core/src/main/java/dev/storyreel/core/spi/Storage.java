@@ -22,6 +22,15 @@ import java.util.Optional;
 public interface Storage {
 
   /**
+   * Checks, before a job does any work, that this storage can be written, so that a bad output
+   * location fails at once instead of after paid assets were made. Writes nothing that stays.
+   *
+   * @throws dev.storyreel.core.InvalidInputException if it cannot be written, saying why and
+   *     what to do
+   */
+  default void preflight() {}
+
+  /**
    * Stores bytes under a key, replacing what was there.
    *
    * @param key the key; never {@code null}

@@ -1,0 +1,27 @@
+package dev.storyreel.core;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running job: its state, its result, and a way to cancel it. Thread-safe.
+ *
+ * <p>{@code Job job = reel.submit(story, storage); job.result().join();}
+ */
+public interface Job {
+
+  /** @return the current state; never {@code null} */
+  JobState state();
+
+  /**
+   * @return completes with the outputs, or exceptionally with the {@link StoryReelException}
+   *     that failed the job, or a {@link java.util.concurrent.CancellationException}
+   */
+  CompletableFuture<JobResult> result();
+
+  /**
+   * Cancels the job: running tasks are interrupted, nothing new starts, and no output is written
+   * under a final name after this returns... except one already being moved into place. Does
+   * nothing once the job has ended.
+   */
+  void cancel();
+}

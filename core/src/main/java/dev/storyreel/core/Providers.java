@@ -1,0 +1,153 @@
+package dev.storyreel.core;
+
+import dev.storyreel.core.spi.ProviderFactory;
+import dev.storyreel.core.spi.ProviderSettings;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * Finds providers on the classpath through {@link ServiceLoader} and {@link ProviderFactory}.
+ *
+ * <p>An explicit name wins. Without a name, the {@linkplain ProviderFactory#isAvailable()
+ * available} factory with the highest {@linkplain ProviderFactory#priority() priority} is used.
+ * A name that is not on the classpath, or two factories with the same name for the same kind,
+ * are {@link ConfigurationException}s that list what was found and which Maven module to add.
+ * A factory that fails to load is logged and skipped, so one broken plugin cannot hide the
+ * others.
+ *
+ * <p>Thread-safe; every call scans the class loader afresh.
+ */
+public final class Providers {
+  private static final System.Logger LOG = System.getLogger(Providers.class.getName());
+
+  /** Provider names StoryReel publishes, and the module that brings each. */
+  private static final Map<String, String> KNOWN_MODULES =
+      Map.of(
+          "openai", "dev.storyreel:storyreel-providers-openai",
+          "replicate", "dev.storyreel:storyreel-providers-replicate",
+          "s3", "dev.storyreel:storyreel-storage-s3",
+          "ffmpeg", "dev.storyreel:storyreel-render-ffmpeg");
+
+  private Providers() {}
+
+  /**
+   * All factories of a kind found on the context class loader (or this class's loader).
+   *
+   * @param type the kind, for example {@code SpeechProvider.class}
+   * @param <T> the kind
+   * @return the factories, highest priority first; never {@code null}
+   */
+  public static <T> List<ProviderFactory<T>> factories(Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    if (cl == null) {
+      cl = Providers.class.getClassLoader();
+    }
+    List<ProviderFactory<T>> out = new ArrayList<>();
+    @SuppressWarnings("rawtypes")
+    Iterator<ProviderFactory> it = ServiceLoader.load(ProviderFactory.class, cl).iterator();
+    while (true) {
+      ProviderFactory<?> f;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        f = it.next();
+      } catch (ServiceConfigurationError e) {
+        LOG.log(System.Logger.Level.WARNING, "skipping a provider factory that failed to load", e);
+        continue;
+      }
+      try {
+        if (type.equals(f.type())) {
+          @SuppressWarnings("unchecked")
+          ProviderFactory<T> typed = (ProviderFactory<T>) f;
+          out.add(typed);
+        }
+      } catch (RuntimeException | LinkageError e) {
+        LOG.log(System.Logger.Level.WARNING, "skipping provider factory " + f.getClass(), e);
+      }
+    }
+    out.sort(Comparator.comparingInt((ProviderFactory<T> f) -> safePriority(f)).reversed());
+    return out;
+  }
+
+  /**
+   * Creates a provider of a kind.
+   *
+   * @param type the kind, for example {@code ImageProvider.class}
+   * @param name the provider's name, case-insensitive, or {@code null} for the best available
+   * @param settings handed to the factory; never {@code null}
+   * @param <T> the kind
+   * @return a new provider
+   * @throws ConfigurationException if no factory has that name, several do, or (without a name)
+   *     none is available; the message lists the factories found and the module to add
+   */
+  public static <T> T create(Class<T> type, String name, ProviderSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    List<ProviderFactory<T>> all = factories(type);
+    String kind = type.getSimpleName();
+    if (name == null || name.isBlank()) {
+      for (ProviderFactory<T> f : all) {
+        if (safeAvailable(f)) {
+          return f.create(settings);
+        }
+      }
+      throw new ConfigurationException(
+          "No " + kind + " is available. Found: " + describe(all)
+              + ". Add a provider module to the classpath (for example "
+              + KNOWN_MODULES.get("ffmpeg") + " for the renderer) or pass one to the builder.");
+    }
+    String wanted = name.strip().toLowerCase(Locale.ROOT);
+    List<ProviderFactory<T>> named =
+        all.stream().filter(f -> wanted.equals(f.name())).collect(Collectors.toList());
+    if (named.isEmpty()) {
+      String module = KNOWN_MODULES.get(wanted);
+      throw new ConfigurationException(
+          "No " + kind + " named '" + wanted + "' on the classpath. Found: " + describe(all) + ". "
+              + (module != null
+                  ? "Add the Maven dependency " + module + "."
+                  : "Check the name, or add the module that provides it."));
+    }
+    if (named.size() > 1) {
+      throw new ConfigurationException(
+          "Several " + kind + " factories are named '" + wanted + "': "
+              + named.stream().map(f -> f.getClass().getName()).collect(Collectors.joining(", "))
+              + ". Remove the duplicate jar from the classpath.");
+    }
+    return named.get(0).create(settings);
+  }
+
+  private static String describe(List<? extends ProviderFactory<?>> all) {
+    if (all.isEmpty()) {
+      return "none";
+    }
+    return all.stream()
+        .map(f -> f.name() + (safeAvailable(f) ? "" : " (unavailable)"))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static boolean safeAvailable(ProviderFactory<?> f) {
+    try {
+      return f.isAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "isAvailable() threw in " + f.getClass(), e);
+      return false;
+    }
+  }
+
+  private static int safePriority(ProviderFactory<?> f) {
+    try {
+      return f.priority();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+}

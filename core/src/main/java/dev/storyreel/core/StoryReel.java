@@ -1,0 +1,469 @@
+package dev.storyreel.core;
+
+import dev.storyreel.core.internal.Pipeline;
+import dev.storyreel.core.internal.ProportionalAligner;
+import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.ImageProvider;
+import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SpeechProvider;
+import dev.storyreel.core.spi.Storage;
+import dev.storyreel.core.spi.StoryPlanner;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Turns a story into a narrated, captioned video: plan, then per segment an image and a voice-over
+ * with word timings, then render, then store {@code video.mp4}, {@code captions.srt}, {@code
+ * captions.vtt}, {@code thumbnail.jpg} and {@code manifest.json}.
+ *
+ * <p>Immutable and thread-safe: build one and use it for many jobs at once. Providers not set on
+ * the builder are found with {@link Providers} (the highest-priority available one of each kind):
+ * with only {@code storyreel-core} and {@code storyreel-render-ffmpeg} on the classpath, that is
+ * the offline set (rule-based planner, procedural images, FreeTTS speech).
+ *
+ * <pre>{@code
+ * StoryReel reel = StoryReel.builder().format(VideoFormat.portrait()).build();
+ * JobResult result = reel.render(Story.read(Path.of("story.txt")), Path.of("out"));
+ * System.out.println(result.videoLocation());
+ * }</pre>
+ */
+public final class StoryReel {
+  /** Default upper limit on a story's length, in characters: 50,000. */
+  public static final int DEFAULT_MAX_STORY_CHARS = 50_000;
+
+  /** The file names of a job's outputs, relative to its storage. */
+  public static final List<String> OUTPUT_KEYS =
+      List.of("video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg", "manifest.json");
+
+  private final StoryPlanner planner;
+  private final ImageProvider images;
+  private final SpeechProvider speech;
+  private final Aligner aligner;
+  private final Renderer renderer;
+  private final VideoFormat format;
+  private final String voice;
+  private final String visualStyle;
+  private final int maxStoryChars;
+  private final RetryPolicy retryPolicy;
+  private final Map<String, Integer> concurrency;
+  private final ProgressListener listener;
+  private final boolean overwrite;
+  private final long seed;
+  private final Path workDir;
+
+  private StoryReel(Builder b) {
+    ProviderSettings s = b.settings;
+    this.planner = b.planner != null ? b.planner : Providers.create(StoryPlanner.class, b.plannerName, s);
+    this.images = b.images != null ? b.images : Providers.create(ImageProvider.class, b.imagesName, s);
+    this.speech = b.speech != null ? b.speech : Providers.create(SpeechProvider.class, b.speechName, s);
+    if (b.aligner != null) {
+      this.aligner = b.aligner;
+    } else if (b.alignerName != null) {
+      this.aligner = Providers.create(Aligner.class, b.alignerName, s);
+    } else {
+      this.aligner = new ProportionalAligner();
+    }
+    this.renderer = b.renderer != null ? b.renderer : Providers.create(Renderer.class, b.rendererName, s);
+    this.format = b.format;
+    this.voice = b.voice;
+    this.visualStyle = b.visualStyle;
+    this.maxStoryChars = b.maxStoryChars;
+    this.retryPolicy = b.retryPolicy;
+    this.concurrency = Map.copyOf(b.concurrency);
+    this.listener = b.listener;
+    this.overwrite = b.overwrite;
+    this.seed = b.seed;
+    this.workDir = b.workDir;
+  }
+
+  /** @return a builder with the defaults */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this instance's settings and providers */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.planner = planner;
+    b.images = images;
+    b.speech = speech;
+    b.aligner = aligner;
+    b.renderer = renderer;
+    b.format = format;
+    b.voice = voice;
+    b.visualStyle = visualStyle;
+    b.maxStoryChars = maxStoryChars;
+    b.retryPolicy = retryPolicy;
+    b.concurrency.putAll(concurrency);
+    b.listener = listener;
+    b.overwrite = overwrite;
+    b.seed = seed;
+    b.workDir = workDir;
+    return b;
+  }
+
+  /**
+   * Renders a story into a local folder and waits for the result.
+   *
+   * @param story the story; never {@code null}
+   * @param outputDir the folder for the outputs; created if missing
+   * @return the outputs
+   * @throws InvalidInputException before any work if the story is over the limit, the folder
+   *     cannot be written, or outputs exist there and overwriting is off
+   * @throws StoryReelException if a stage fails
+   * @throws CancellationException if the job was cancelled
+   */
+  public JobResult render(Story story, Path outputDir) {
+    return render(story, new LocalStorage(outputDir));
+  }
+
+  /**
+   * Renders a story into a storage and waits for the result.
+   *
+   * @param story the story; never {@code null}
+   * @param storage where the outputs go; never {@code null}
+   * @return the outputs
+   * @throws InvalidInputException before any work, as for {@link #submit(Story, Storage)}
+   * @throws StoryReelException if a stage fails
+   * @throws CancellationException if the job was cancelled (or this thread interrupted)
+   */
+  public JobResult render(Story story, Storage storage) {
+    Job job = submit(story, storage);
+    try {
+      return job.result().get();
+    } catch (InterruptedException e) {
+      job.cancel();
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for the job; it was cancelled");
+    } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new NonRetriableException("job failed: " + c, c);
+    }
+  }
+
+  /**
+   * Checks the input and starts a job in the background.
+   *
+   * <p>Checks, in order and before anything is written: the story's length against {@link
+   * Builder#maxStoryChars(int)}, that the storage can be written ({@link Storage#preflight()}),
+   * and, unless {@link Builder#overwrite(boolean)} is on, that none of {@link #OUTPUT_KEYS}
+   * exists there yet.
+   *
+   * @param story the story; never {@code null}
+   * @param storage where the outputs go; never {@code null}
+   * @return the running job
+   * @throws InvalidInputException if a check fails, naming the problem and the fix
+   */
+  public Job submit(Story story, Storage storage) {
+    Objects.requireNonNull(story, "story");
+    Objects.requireNonNull(storage, "storage");
+    int len = story.text().length();
+    if (len > maxStoryChars) {
+      throw new InvalidInputException(
+          "The story is " + len + " characters long, over the limit of " + maxStoryChars
+              + ". Shorten it, split it into parts, or raise the limit with"
+              + " StoryReel.builder().maxStoryChars(n) (CLI: --max-chars).");
+    }
+    storage.preflight();
+    if (!overwrite) {
+      List<String> existing = storage.list("");
+      List<String> clash = OUTPUT_KEYS.stream().filter(existing::contains).toList();
+      if (!clash.isEmpty()) {
+        throw new InvalidInputException(
+            "Output already exists: " + clash + " in " + storage.locate(clash.get(0))
+                + ". It was kept. Choose another output folder, or overwrite it with"
+                + " StoryReel.builder().overwrite(true) (CLI: --force).");
+      }
+    }
+    Pipeline p = new Pipeline(
+        new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
+            visualStyle, retryPolicy, concurrency, listener, seed, workDir),
+        story, storage);
+    p.start();
+    return p;
+  }
+
+  /** @return the output format */
+  public VideoFormat format() {
+    return format;
+  }
+
+  @Override
+  public String toString() {
+    return "StoryReel[format=" + format + ", planner=" + planner.name() + ", images="
+        + images.name() + ", speech=" + speech.name() + ", renderer=" + renderer.name() + "]";
+  }
+
+  /** Builds a {@link StoryReel}; not thread-safe. Every setter validates at once. */
+  public static final class Builder {
+    private StoryPlanner planner;
+    private ImageProvider images;
+    private SpeechProvider speech;
+    private Aligner aligner;
+    private Renderer renderer;
+    private String plannerName;
+    private String imagesName;
+    private String speechName;
+    private String alignerName;
+    private String rendererName;
+    private ProviderSettings settings = ProviderSettings.EMPTY;
+    private VideoFormat format = VideoFormat.portrait();
+    private String voice;
+    private String visualStyle = "";
+    private int maxStoryChars = DEFAULT_MAX_STORY_CHARS;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private final Map<String, Integer> concurrency = new LinkedHashMap<>();
+    private ProgressListener listener = ProgressListener.NONE;
+    private boolean overwrite;
+    private long seed = 1;
+    private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+    private Builder() {
+      concurrency.put("planning", 1);
+      concurrency.put("speech", 2);
+      concurrency.put("image", 4);
+      concurrency.put("alignment", 2);
+      concurrency.put("cpu", Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param format frame size and rate; default {@link VideoFormat#portrait()} (1080x1920, 30 fps)
+     * @return this builder
+     */
+    public Builder format(VideoFormat format) {
+      this.format = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /**
+     * @param planner the planner to use; default: the best one found by {@link Providers}
+     * @return this builder
+     */
+    public Builder planner(StoryPlanner planner) {
+      this.planner = Objects.requireNonNull(planner, "planner");
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the planner to discover, for example {@code rules}
+     * @return this builder
+     */
+    public Builder planner(String name) {
+      this.plannerName = Objects.requireNonNull(name, "name");
+      this.planner = null;
+      return this;
+    }
+
+    /**
+     * @param images the image provider to use; default: the best one found
+     * @return this builder
+     */
+    public Builder images(ImageProvider images) {
+      this.images = Objects.requireNonNull(images, "images");
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the image provider, for example {@code procedural}
+     * @return this builder
+     */
+    public Builder images(String name) {
+      this.imagesName = Objects.requireNonNull(name, "name");
+      this.images = null;
+      return this;
+    }
+
+    /**
+     * @param speech the speech provider to use; default: the best one found
+     * @return this builder
+     */
+    public Builder speech(SpeechProvider speech) {
+      this.speech = Objects.requireNonNull(speech, "speech");
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the speech provider, for example {@code freetts}
+     * @return this builder
+     */
+    public Builder speech(String name) {
+      this.speechName = Objects.requireNonNull(name, "name");
+      this.speech = null;
+      return this;
+    }
+
+    /**
+     * @param aligner times the words of narrations whose provider gave no timings; default: a
+     *     proportional estimate
+     * @return this builder
+     */
+    public Builder aligner(Aligner aligner) {
+      this.aligner = Objects.requireNonNull(aligner, "aligner");
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the aligner to discover
+     * @return this builder
+     */
+    public Builder aligner(String name) {
+      this.alignerName = Objects.requireNonNull(name, "name");
+      this.aligner = null;
+      return this;
+    }
+
+    /**
+     * @param renderer the renderer to use; default: the best one found ({@code ffmpeg} from
+     *     {@code storyreel-render-ffmpeg})
+     * @return this builder
+     */
+    public Builder renderer(Renderer renderer) {
+      this.renderer = Objects.requireNonNull(renderer, "renderer");
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the renderer to discover
+     * @return this builder
+     */
+    public Builder renderer(String name) {
+      this.rendererName = Objects.requireNonNull(name, "name");
+      this.renderer = null;
+      return this;
+    }
+
+    /**
+     * @param settings handed to every factory this builder discovers a provider with
+     * @return this builder
+     */
+    public Builder providerSettings(ProviderSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * @param voice the voice name passed to the speech provider, or {@code null} for its default
+     * @return this builder
+     */
+    public Builder voice(String voice) {
+      this.voice = voice;
+      return this;
+    }
+
+    /**
+     * @param style the story-wide visual style; empty lets the planner choose; never {@code null}
+     * @return this builder
+     */
+    public Builder visualStyle(String style) {
+      this.visualStyle = Objects.requireNonNull(style, "style");
+      return this;
+    }
+
+    /**
+     * @param chars the longest story accepted, in characters (UTF-16 units), 1..10,000,000;
+     *     default 50,000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxStoryChars(int chars) {
+      if (chars < 1 || chars > 10_000_000) {
+        throw new IllegalArgumentException("maxStoryChars must be 1..10000000, was " + chars);
+      }
+      this.maxStoryChars = chars;
+      return this;
+    }
+
+    /**
+     * @param policy how retriable provider failures are retried; default {@link
+     *     RetryPolicy#defaults()}
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Limits how many tasks of one resource class run at once. Defaults: {@code planning} 1,
+     * {@code speech} 2, {@code image} 4, {@code alignment} 2, {@code cpu} = available processors.
+     * A provider's own {@link dev.storyreel.core.spi.AssetProvider#maxConcurrency()} lowers it
+     * further.
+     *
+     * @param resource the resource class
+     * @param max 1..256
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder concurrency(String resource, int max) {
+      Objects.requireNonNull(resource, "resource");
+      if (max < 1 || max > 256) {
+        throw new IllegalArgumentException(
+            "concurrency for " + resource + " must be 1..256, was " + max);
+      }
+      concurrency.put(resource, max);
+      return this;
+    }
+
+    /**
+     * @param listener receives progress events; may be called from several threads; default none
+     * @return this builder
+     */
+    public Builder listener(ProgressListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * @param overwrite whether a job may replace outputs that already exist; default {@code
+     *     false}, which fails before any work
+     * @return this builder
+     */
+    public Builder overwrite(boolean overwrite) {
+      this.overwrite = overwrite;
+      return this;
+    }
+
+    /**
+     * @param seed the base seed for image generation; segment {@code i} uses {@code seed + i};
+     *     default 1
+     * @return this builder
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * @param dir where temporary files (the video being encoded) go; default {@code
+     *     java.io.tmpdir}
+     * @return this builder
+     */
+    public Builder workDir(Path dir) {
+      this.workDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Discovers the providers not set and builds.
+     *
+     * @return the instance
+     * @throws ConfigurationException if a provider cannot be found, listing what was found and
+     *     the module to add
+     */
+    public StoryReel build() {
+      return new StoryReel(this);
+    }
+  }
+}

@@ -1,0 +1,453 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.Captions;
+import dev.storyreel.core.Job;
+import dev.storyreel.core.JobResult;
+import dev.storyreel.core.JobState;
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Narration;
+import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.ProgressEvent;
+import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.RetryPolicy;
+import dev.storyreel.core.Segment;
+import dev.storyreel.core.Story;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.internal.TaskGraph.TaskKey;
+import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.AssetProvider;
+import dev.storyreel.core.spi.GeneratedImage;
+import dev.storyreel.core.spi.ImageProvider;
+import dev.storyreel.core.spi.ImageRequest;
+import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.spi.RenderResult;
+import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SpeechProvider;
+import dev.storyreel.core.spi.SpeechRequest;
+import dev.storyreel.core.spi.Storage;
+import dev.storyreel.core.spi.StoryPlanner;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.imageio.ImageIO;
+
+/**
+ * One job of {@link dev.storyreel.core.StoryReel}: plan, make assets, render, publish. Each stage
+ * runs as a {@link TaskGraph} so that retries, limits and cancellation work the same everywhere.
+ */
+public final class Pipeline implements Job {
+  private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
+  private static final String VERSION = "storyreel 0.1.0";
+
+  /**
+   * What a job needs from its {@code StoryReel}.
+   *
+   * @param planner the planner
+   * @param images the image provider
+   * @param speech the speech provider
+   * @param aligner the aligner for narrations without timings
+   * @param renderer the renderer
+   * @param format frame size and rate
+   * @param voice voice name or {@code null}
+   * @param visualStyle the requested style, may be empty
+   * @param retry the retry policy
+   * @param concurrency limits per resource class
+   * @param listener the caller's listener
+   * @param seed base image seed
+   * @param workDir folder for temporary files
+   */
+  public record Config(
+      StoryPlanner planner,
+      ImageProvider images,
+      SpeechProvider speech,
+      Aligner aligner,
+      Renderer renderer,
+      VideoFormat format,
+      String voice,
+      String visualStyle,
+      RetryPolicy retry,
+      Map<String, Integer> concurrency,
+      ProgressListener listener,
+      long seed,
+      Path workDir) {}
+
+  private final Config cfg;
+  private final Story story;
+  private final Storage storage;
+  private final ProgressListener listener;
+  private final CompletableFuture<JobResult> result = new CompletableFuture<>();
+  private final AtomicReference<JobState> state = new AtomicReference<>(JobState.PLANNING);
+  private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
+  private volatile boolean cancelled;
+  private volatile Thread worker;
+
+  /**
+   * @param cfg the job's settings and providers
+   * @param story the story
+   * @param storage where outputs go
+   */
+  public Pipeline(Config cfg, Story story, Storage storage) {
+    this.cfg = cfg;
+    this.story = story;
+    this.storage = storage;
+    this.listener = SafeListener.wrap(cfg.listener());
+  }
+
+  /** Starts the job's thread. */
+  public void start() {
+    Thread t = new Thread(this::run, "storyreel-job");
+    t.setDaemon(true);
+    worker = t;
+    t.start();
+  }
+
+  @Override
+  public JobState state() {
+    return state.get();
+  }
+
+  @Override
+  public CompletableFuture<JobResult> result() {
+    return result;
+  }
+
+  @Override
+  public void cancel() {
+    if (result.isDone()) {
+      return;
+    }
+    cancelled = true;
+    TaskGraph.Execution e = current.get();
+    if (e != null) {
+      e.cancel();
+    }
+    Thread t = worker;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  private void setState(JobState s) {
+    state.set(s);
+    listener.onEvent(new ProgressEvent.JobStateChanged(s));
+  }
+
+  private void run() {
+    long t0 = System.nanoTime();
+    Path tmpVideo = null;
+    try {
+      setState(JobState.PLANNING);
+      Storyboard board = stage("plan", cfg.planner(),
+          ctx -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
+      long tPlanned = System.nanoTime();
+
+      setState(JobState.GENERATING_ASSETS);
+      Assets assets = makeAssets(board);
+      long tAssets = System.nanoTime();
+
+      setState(JobState.RENDERING);
+      Timeline tl = timeline(board, assets);
+      Files.createDirectories(cfg.workDir());
+      Path tmp = Files.createTempFile(cfg.workDir(), "storyreel-", ".mp4");
+      tmpVideo = tmp;
+      RenderRequest request = tl.request;
+      RenderResult rendered = stageCpu("render",
+          ctx -> cfg.renderer().render(request, tmp, listener));
+      long tRendered = System.nanoTime();
+
+      setState(JobState.PUBLISHING);
+      JobResult out = publish(board, assets, tl, rendered, tmp,
+          new long[] {t0, tPlanned, tAssets, tRendered});
+      setState(JobState.COMPLETED);
+      result.complete(out);
+    } catch (Throwable e) {
+      Throwable cause = unwrap(e);
+      if (cancelled || cause instanceof CancellationException || cause instanceof InterruptedException) {
+        setState(JobState.CANCELLED);
+        CancellationException ce = new CancellationException("the job was cancelled");
+        if (cause != ce) {
+          ce.initCause(cause);
+        }
+        result.completeExceptionally(ce);
+      } else {
+        LOG.log(System.Logger.Level.DEBUG, "job failed", cause);
+        setState(JobState.FAILED);
+        result.completeExceptionally(cause);
+      }
+    } finally {
+      if (tmpVideo != null) {
+        try {
+          Files.deleteIfExists(tmpVideo);
+        } catch (IOException ignored) {
+          // a temp file left in java.io.tmpdir harms nothing
+        }
+      }
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /** Runs one task as its own graph and waits for it. */
+  private <T> T stage(String id, AssetProvider provider, TaskGraph.Task<T> body) throws Exception {
+    TaskGraph.Builder g = TaskGraph.builder().resourceLimit(provider.resource(), 1);
+    TaskKey<T> key = g.add(id, provider.resource(), List.of(), body);
+    return runGraph(g.build()).get(key);
+  }
+
+  private <T> T stageCpu(String id, TaskGraph.Task<T> body) throws Exception {
+    TaskGraph.Builder g = TaskGraph.builder().resourceLimit("cpu", 1);
+    TaskKey<T> key = g.add(id, "cpu", List.of(), body);
+    // A renderer failure is not worth repeating at once: the same inputs fail the same way.
+    return runGraph(g.build(), RetryPolicy.none()).get(key);
+  }
+
+  private TaskGraph.Results runGraph(TaskGraph graph) throws Exception {
+    return runGraph(graph, cfg.retry());
+  }
+
+  private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry) throws Exception {
+    if (cancelled) {
+      throw new CancellationException("the job was cancelled");
+    }
+    TaskGraph.Execution exec = graph.start(retry, listener);
+    current.set(exec);
+    if (cancelled) {
+      exec.cancel();
+    }
+    try {
+      return exec.completion().get();
+    } catch (InterruptedException e) {
+      exec.cancel();
+      Thread.currentThread().interrupt();
+      throw new CancellationException("the job was cancelled");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    } finally {
+      current.set(null);
+    }
+  }
+
+  private int limit(AssetProvider p) {
+    int job = cfg.concurrency().getOrDefault(p.resource(), Integer.MAX_VALUE);
+    return Math.max(1, Math.min(job, p.maxConcurrency()));
+  }
+
+  /** The stored assets of every segment. */
+  private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
+
+  private record ImageAsset(AssetRef ref, BufferedImage image, long seed) {}
+
+  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned) {}
+
+  private Assets makeAssets(Storyboard board) throws Exception {
+    TaskGraph.Builder g = TaskGraph.builder()
+        .resourceLimit(cfg.images().resource(), limit(cfg.images()))
+        .resourceLimit(cfg.speech().resource(), limit(cfg.speech()));
+    List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
+    List<TaskKey<SpeechAsset>> speechKeys = new ArrayList<>();
+    for (Segment seg : board.segments()) {
+      int i = seg.index();
+      long seed = cfg.seed() + i;
+      imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(), List.of(),
+          ctx -> makeImage(seg, seed)));
+      speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(), List.of(),
+          ctx -> makeSpeech(seg)));
+    }
+    TaskGraph.Results r = runGraph(g.build());
+    List<ImageAsset> imgs = new ArrayList<>();
+    List<SpeechAsset> sp = new ArrayList<>();
+    for (int i = 0; i < imageKeys.size(); i++) {
+      imgs.add(r.get(imageKeys.get(i)));
+      sp.add(r.get(speechKeys.get(i)));
+    }
+    return new Assets(imgs, sp);
+  }
+
+  private ImageAsset makeImage(Segment seg, long seed) {
+    VideoFormat f = cfg.format();
+    GeneratedImage img = cfg.images().generate(
+        new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed));
+    BufferedImage decoded;
+    try {
+      decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
+    } catch (IOException e) {
+      decoded = null;
+    }
+    if (decoded == null) {
+      throw new NonRetriableException(
+          "Segment " + seg.index() + ": the image from " + cfg.images().name() + " ("
+              + img.mediaType() + ", " + img.bytes().length + " bytes) cannot be decoded.");
+    }
+    String ext = switch (img.mediaType()) {
+      case "image/jpeg" -> "jpg";
+      case "image/webp" -> "webp";
+      default -> "png";
+    };
+    AssetRef ref = storage.put(
+        String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
+    return new ImageAsset(ref, decoded, seed);
+  }
+
+  private SpeechAsset makeSpeech(Segment seg) {
+    Narration n = cfg.speech().synthesize(new SpeechRequest(seg.index(), seg.narration(), cfg.voice()));
+    boolean aligned = false;
+    if (n.words().isEmpty()) {
+      n = new Narration(n.audio(), cfg.aligner().align(seg.index(), seg.narration(), n.audio()));
+      aligned = true;
+    }
+    if (n.audio().frameCount() == 0) {
+      throw new NonRetriableException(
+          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned no audio.");
+    }
+    AssetRef ref = storage.put(
+        String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
+    return new SpeechAsset(ref, n, aligned);
+  }
+
+  /** Where each segment sits in the video, the joined audio, and the captions. */
+  private record Timeline(
+      RenderRequest request, List<Duration> starts, List<Duration> ends, List<List<WordTiming>> words,
+      List<CaptionCue> cues) {}
+
+  private Timeline timeline(Storyboard board, Assets assets) {
+    PcmAudio first = assets.speech().get(0).narration().audio();
+    int rate = first.sampleRateHz();
+    int channels = first.channels();
+    ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+    List<Duration> starts = new ArrayList<>();
+    List<Duration> ends = new ArrayList<>();
+    List<List<WordTiming>> words = new ArrayList<>();
+    List<RenderSegment> segs = new ArrayList<>();
+    List<Captions.Span> spans = new ArrayList<>();
+    long frames = 0;
+    for (int i = 0; i < board.segments().size(); i++) {
+      PcmAudio a = Audio.convert(assets.speech().get(i).narration().audio(), rate, channels);
+      // Boundaries come from absolute sample counts, so nothing drifts over a long story.
+      Duration start = Duration.ofNanos(frames * 1_000_000_000L / rate);
+      byte[] bytes = a.samples();
+      pcm.write(bytes, 0, bytes.length);
+      frames += a.frameCount();
+      Duration end = Duration.ofNanos(frames * 1_000_000_000L / rate);
+      List<WordTiming> shifted = new ArrayList<>();
+      for (WordTiming w : assets.speech().get(i).narration().words()) {
+        WordTiming s = w.shift(start);
+        // Resampling can shorten a clip by a sample; keep every word inside its segment.
+        if (s.end().compareTo(end) > 0) {
+          s = new WordTiming(s.word(), s.start().compareTo(end) > 0 ? end : s.start(), end);
+        }
+        shifted.add(s);
+      }
+      starts.add(start);
+      ends.add(end);
+      words.add(shifted);
+      segs.add(new RenderSegment(i, assets.images().get(i).image(), start, end));
+      spans.add(new Captions.Span(start, end, shifted));
+    }
+    List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(cfg.format()));
+    PcmAudio all = new PcmAudio(pcm.toByteArray(), rate, channels);
+    return new Timeline(new RenderRequest(cfg.format(), all, segs, cues), starts, ends, words, cues);
+  }
+
+  private JobResult publish(
+      Storyboard board, Assets assets, Timeline tl, RenderResult rendered, Path video, long[] t)
+      throws IOException {
+    AssetRef videoRef = storage.put("video.mp4", video, "video/mp4");
+    AssetRef srt = storage.put("captions.srt",
+        Captions.toSrt(tl.cues()).getBytes(StandardCharsets.UTF_8), "application/x-subrip");
+    AssetRef vtt = storage.put("captions.vtt",
+        Captions.toVtt(tl.cues()).getBytes(StandardCharsets.UTF_8), "text/vtt");
+    AssetRef thumb = storage.put("thumbnail.jpg", jpeg(rendered.thumbnail()), "image/jpeg");
+
+    List<Manifest.SegmentEntry> entries = new ArrayList<>();
+    Manifest.ProviderInfo imageInfo = info(cfg.images());
+    Manifest.ProviderInfo speechInfo = info(cfg.speech());
+    for (Segment seg : board.segments()) {
+      int i = seg.index();
+      List<Manifest.WordEntry> we = new ArrayList<>();
+      for (WordTiming w : tl.words().get(i)) {
+        we.add(new Manifest.WordEntry(w.word(), w.start().toMillis(), w.end().toMillis()));
+      }
+      SpeechAsset sa = assets.speech().get(i);
+      entries.add(new Manifest.SegmentEntry(
+          i, seg.narration(), seg.imagePrompt(),
+          tl.starts().get(i).toMillis(), tl.ends().get(i).toMillis(),
+          tl.request().startFrame(i), tl.request().endFrame(i),
+          assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
+          sa.ref(), speechInfo, sa.aligned() ? info(cfg.aligner()) : null, we));
+    }
+    long tEnd = System.nanoTime();
+    Manifest.StageTimings stages = new Manifest.StageTimings(
+        ms(t[1] - t[0]), ms(t[2] - t[1]), ms(t[3] - t[2]), ms(tEnd - t[3]), ms(tEnd - t[0]));
+    Manifest m = new Manifest(
+        VERSION, story.title(), Instant.now().toString(), cfg.format(), board.visualStyle(),
+        info(cfg.planner()), entries,
+        new Manifest.VideoEntry(videoRef, rendered.frameCount(),
+            tl.request().duration().toMillis(), rendered.videoCodec(), rendered.encoder(),
+            rendered.audioCodec(), cfg.renderer().name()),
+        new Manifest.CaptionsEntry(srt, vtt, tl.cues().size()),
+        thumb, stages);
+    AssetRef manifestRef = storage.put(
+        "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
+    return new JobResult(m, videoRef, srt, vtt, thumb, manifestRef, storage.locate("video.mp4"),
+        Duration.ofNanos(System.nanoTime() - t[0]));
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000L;
+  }
+
+  private static Manifest.ProviderInfo info(AssetProvider p) {
+    return new Manifest.ProviderInfo(p.name(), p.model());
+  }
+
+  private static byte[] jpeg(BufferedImage img) {
+    BufferedImage rgb = img;
+    if (img.getType() != BufferedImage.TYPE_INT_RGB) {
+      rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = rgb.createGraphics();
+      g.drawImage(img, 0, 0, null);
+      g.dispose();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(rgb, "jpg", out)) {
+        throw new IllegalStateException("no JPEG writer in this JDK");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+}

@@ -1,0 +1,37 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.ProgressEvent;
+import dev.storyreel.core.ProgressListener;
+
+/**
+ * Wraps a caller's listener so that an exception it throws is logged and swallowed: a listener
+ * must never break a run.
+ */
+public final class SafeListener implements ProgressListener {
+  private static final System.Logger LOG = System.getLogger(SafeListener.class.getName());
+  private final ProgressListener delegate;
+
+  private SafeListener(ProgressListener delegate) {
+    this.delegate = delegate;
+  }
+
+  /**
+   * @param listener the caller's listener, or {@code null}
+   * @return a listener that never throws
+   */
+  public static ProgressListener wrap(ProgressListener listener) {
+    if (listener == null) {
+      return ProgressListener.NONE;
+    }
+    return listener instanceof SafeListener ? listener : new SafeListener(listener);
+  }
+
+  @Override
+  public void onEvent(ProgressEvent event) {
+    try {
+      delegate.onEvent(event);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "progress listener threw on " + event + "; ignored", e);
+    }
+  }
+}
