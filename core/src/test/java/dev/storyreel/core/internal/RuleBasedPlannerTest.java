@@ -1,0 +1,76 @@
+package dev.storyreel.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.storyreel.core.Segment;
+import dev.storyreel.core.Story;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.VideoFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RuleBasedPlannerTest {
+  private final RuleBasedPlanner planner = new RuleBasedPlanner();
+
+  private static List<String> words(String s) {
+    return Arrays.asList(s.strip().split("\\s+"));
+  }
+
+  @Test
+  void segmentsGiveBackTheStorysWordsAndStayInRange() throws Exception {
+    for (String name : List.of("the-house-on-alder-street.txt", "signal-lost.txt",
+        "the-last-ferry.txt")) {
+      Path file = Path.of("..", "samples", "stories", name);
+      Story story = Story.read(file);
+      Storyboard b = planner.plan(story, VideoFormat.portrait(), "");
+      String joined = b.segments().stream().map(Segment::narration).collect(Collectors.joining(" "));
+      assertThat(words(joined)).as(name).isEqualTo(words(story.text()));
+      for (Segment s : b.segments()) {
+        double secs = planner.estimateSeconds(s.narration());
+        // Over 15 s only when a single sentence is that long; under 8 s only at a paragraph end
+        // or at the end of the story.
+        assertThat(secs).as(name + " segment " + s.index()).isLessThanOrEqualTo(
+            Math.max(15.0, longestSentenceSeconds(s.narration())));
+        assertThat(s.imagePrompt()).contains(RuleBasedPlanner.DEFAULT_STYLE);
+      }
+      assertThat(Files.size(file)).isPositive();
+    }
+  }
+
+  private double longestSentenceSeconds(String text) {
+    return Arrays.stream(text.split("(?<=[.!?…])\\s+"))
+        .mapToDouble(planner::estimateSeconds).max().orElse(0);
+  }
+
+  @Test
+  void neverSplitsASentence() {
+    String longSentence = "word ".repeat(60).strip() + ".";
+    Story s = new Story("t", "Short one. " + longSentence + " Another short one.");
+    Storyboard b = planner.plan(s, VideoFormat.portrait(), "ink");
+    assertThat(b.segments()).anySatisfy(seg -> assertThat(seg.narration()).contains(longSentence));
+    assertThat(b.visualStyle()).isEqualTo("ink");
+    assertThat(b.segments()).allSatisfy(seg -> assertThat(seg.imagePrompt()).endsWith("Style: ink"));
+  }
+
+  @Test
+  void groupsShortSentencesToAboutEightSeconds() {
+    // 8 words each, ~2.9 s at 165 wpm: about three sentences a segment.
+    String text = "One two three four five six seven eight. ".repeat(12);
+    Storyboard b = planner.plan(new Story("t", text), VideoFormat.portrait(), "");
+    assertThat(b.segments()).hasSizeBetween(3, 5);
+    for (Segment seg : b.segments()) {
+      assertThat(planner.estimateSeconds(seg.narration())).isBetween(8.0, 15.0);
+    }
+  }
+
+  @Test
+  void rejectsBadSettings() {
+    assertThatThrownBy(() -> new RuleBasedPlanner(10, 8, 15)).hasMessageContaining("was 10");
+    assertThatThrownBy(() -> new RuleBasedPlanner(165, 9, 8)).hasMessageContaining("minSeconds");
+  }
+}
