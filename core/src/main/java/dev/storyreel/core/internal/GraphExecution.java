@@ -1,0 +1,426 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.ProgressEvent;
+import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.RetriableException;
+import dev.storyreel.core.RetryPolicy;
+import dev.storyreel.core.StoryReelException;
+import dev.storyreel.core.internal.TaskGraph.Node;
+import dev.storyreel.core.internal.TaskGraph.Results;
+import dev.storyreel.core.internal.TaskGraph.TaskContext;
+import dev.storyreel.core.internal.TaskGraph.TaskKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of a {@link TaskGraph}.
+ *
+ * <p>All scheduling state is guarded by {@link #lock}. Task bodies, listener calls and the
+ * completion of {@link #completion} happen outside it, so that a slow listener or a callback on
+ * the future cannot stall scheduling, and so that either may call {@link #cancel()} safely.
+ */
+final class GraphExecution implements TaskGraph.Execution {
+
+  private static final System.Logger LOG = System.getLogger(TaskGraph.class.getName());
+  private static final AtomicInteger TASK_THREADS = new AtomicInteger();
+  private static final AtomicInteger RETRY_THREADS = new AtomicInteger();
+
+  private final List<Node> nodes;
+  private final Map<String, Integer> limits;
+  private final RetryPolicy retry;
+  private final ProgressListener listener;
+  private final CompletableFuture<Results> completion = new CompletableFuture<>();
+
+  // Cached pool: dispatch only happens once a permit is free, so the number of threads is bounded
+  // by the permits (or the task count for unbounded resources), and none ever waits for a permit.
+  private final ThreadPoolExecutor pool =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          daemonThreads("storyreel-task-", TASK_THREADS));
+  // Backoff waits live here rather than in a sleeping pool thread; it only hands the next attempt
+  // back to the pool. Its thread is created on the first retry only.
+  private final ScheduledThreadPoolExecutor timer =
+      new ScheduledThreadPoolExecutor(1, daemonThreads("storyreel-retry-", RETRY_THREADS));
+
+  private final Object lock = new Object();
+  // Read without the lock by task threads for early exits; only ever changes false -> true.
+  private volatile boolean stopped;
+  // --- guarded by lock ---
+  private final int[] waitingOn;
+  private final int[] nextAttempt; // the number the next dispatch of each task gets, from 1
+  private final Object[] results;
+  private final Future<?>[] running;
+  private final ScheduledFuture<?>[] backoff;
+  private final Map<String, ArrayDeque<Node>> ready = new LinkedHashMap<>();
+  private final Map<String, Integer> inUse = new HashMap<>();
+  private int succeeded;
+
+  GraphExecution(
+      List<Node> nodes, Map<String, Integer> limits, RetryPolicy retry, ProgressListener listener) {
+    this.nodes = nodes;
+    this.limits = limits;
+    this.retry = retry;
+    this.listener = listener;
+    int n = nodes.size();
+    this.waitingOn = new int[n];
+    this.nextAttempt = new int[n];
+    Arrays.fill(nextAttempt, 1);
+    this.results = new Object[n];
+    this.running = new Future<?>[n];
+    this.backoff = new ScheduledFuture<?>[n];
+    timer.setRemoveOnCancelPolicy(true);
+    // Whoever completes the future other than us (completion().cancel(true), complete(...)) means
+    // "stop"; when we complete it ourselves, stopped is already true and this does nothing.
+    completion.whenComplete((r, t) -> cancel());
+  }
+
+  /** Queues the tasks without dependencies; called once, right after construction. */
+  void begin() {
+    Results done = null;
+    synchronized (lock) {
+      for (Node node : nodes) {
+        waitingOn[node.index] = node.deps.length;
+        if (node.deps.length == 0) {
+          enqueue(node, false);
+        }
+      }
+      if (nodes.isEmpty()) {
+        stopped = true;
+        done = snapshot();
+      } else {
+        dispatch();
+      }
+    }
+    if (done != null) {
+      shutDownPools();
+      completion.complete(done);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Results> completion() {
+    return completion;
+  }
+
+  @Override
+  public void cancel() {
+    List<Future<?>> toCancel;
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      toCancel = stopLocked();
+    }
+    finishStopped(toCancel, new CancellationException("Task graph execution was cancelled"));
+  }
+
+  @Override
+  public String toString() {
+    return "TaskGraph.Execution[" + (completion.isDone() ? "done" : "running") + "]";
+  }
+
+  // --- scheduling, all with lock held -----------------------------------------------------------
+
+  private void enqueue(Node node, boolean first) {
+    ArrayDeque<Node> q = ready.computeIfAbsent(node.resource, r -> new ArrayDeque<>());
+    if (first) {
+      q.addFirst(node);
+    } else {
+      q.addLast(node);
+    }
+  }
+
+  private void dispatch() {
+    if (stopped) {
+      return;
+    }
+    for (Map.Entry<String, ArrayDeque<Node>> e : ready.entrySet()) {
+      String resource = e.getKey();
+      ArrayDeque<Node> q = e.getValue();
+      int limit = limits.getOrDefault(resource, Integer.MAX_VALUE);
+      int used = inUse.getOrDefault(resource, 0);
+      while (!q.isEmpty() && used < limit) {
+        Node node = q.poll();
+        used++;
+        int attempt = nextAttempt[node.index]++;
+        running[node.index] = pool.submit(() -> runAttempt(node, attempt));
+      }
+      inUse.put(resource, used);
+    }
+  }
+
+  private void release(Node node) {
+    inUse.merge(node.resource, -1, Integer::sum);
+  }
+
+  /** Marks the run stopped and collects what must be interrupted; with lock held. */
+  private List<Future<?>> stopLocked() {
+    stopped = true;
+    List<Future<?>> out = new ArrayList<>();
+    for (int i = 0; i < running.length; i++) {
+      if (running[i] != null) {
+        out.add(running[i]);
+        running[i] = null;
+      }
+      if (backoff[i] != null) {
+        out.add(backoff[i]);
+        backoff[i] = null;
+      }
+    }
+    ready.clear();
+    return out;
+  }
+
+  private Results snapshot() {
+    Map<String, Object> m = new HashMap<>();
+    for (Node node : nodes) {
+      m.put(node.id, results[node.index]);
+    }
+    return new GraphResults(Collections.unmodifiableMap(m));
+  }
+
+  // --- outside the lock ---------------------------------------------------------------------------
+
+  /** Interrupts, shuts down and completes the future after {@link #stopLocked()}. */
+  private void finishStopped(List<Future<?>> toCancel, Throwable cause) {
+    // Interrupt first, so that by the time a caller sees the failure, siblings are already told.
+    for (Future<?> f : toCancel) {
+      f.cancel(true);
+    }
+    shutDownPools();
+    completion.completeExceptionally(cause);
+  }
+
+  private void shutDownPools() {
+    // shutdown(), not shutdownNow(): the caller may be a pool thread, which must not interrupt
+    // itself; the tasks that had to be interrupted were cancelled one by one.
+    pool.shutdown();
+    timer.shutdownNow();
+  }
+
+  private void runAttempt(Node node, int attempt) {
+    boolean interrupted = false;
+    try {
+      if (stopped) {
+        // Stopped between dispatch and now: the task never started, so it gets no event.
+        return;
+      }
+      emit(new ProgressEvent.TaskStarted(node.id, node.resource, attempt));
+      long t0 = System.nanoTime();
+      Object value = null;
+      Throwable failure = null;
+      try {
+        value = node.task.run(new Context(node, attempt));
+      } catch (Throwable t) { // any Throwable: an Error must fail the run, not hang it
+        failure = t;
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+      // Clear the flag so that listener calls and bookkeeping run normally; restored below.
+      interrupted = Thread.interrupted() || failure instanceof InterruptedException;
+      if (failure == null) {
+        onSuccess(node, attempt, value, elapsed);
+      } else {
+        onFailure(node, attempt, failure);
+      }
+    } catch (Throwable t) { // a listener Error or a bug here: end the run rather than hang it
+      failRun(node, t);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void onSuccess(Node node, int attempt, Object value, Duration elapsed) {
+    // Before the bookkeeping, so that dependents' TaskStarted always comes after this event.
+    emit(new ProgressEvent.TaskSucceeded(node.id, attempt, elapsed));
+    Results done = null;
+    synchronized (lock) {
+      running[node.index] = null;
+      release(node);
+      if (stopped) {
+        return;
+      }
+      results[node.index] = value;
+      succeeded++;
+      for (int d : node.dependents) {
+        if (--waitingOn[d] == 0) {
+          enqueue(nodes.get(d), false);
+        }
+      }
+      if (succeeded == nodes.size()) {
+        stopped = true;
+        done = snapshot();
+      } else {
+        dispatch();
+      }
+    }
+    if (done != null) {
+      shutDownPools();
+      completion.complete(done);
+    }
+  }
+
+  private void onFailure(Node node, int attempt, Throwable failure) {
+    boolean retriable = failure instanceof StoryReelException s && s.isRetriable();
+    if (retriable && attempt < retry.maxAttempts() && !stopped) {
+      Duration retryAfter = failure instanceof RetriableException r ? r.retryAfter() : null;
+      Duration delay = retry.delayAfter(attempt, retryAfter);
+      // Emitted before the timer is armed so that this event precedes the next TaskStarted. If
+      // the run stops in between, the retry is abandoned, as it is for a stop during the wait.
+      emit(new ProgressEvent.TaskRetrying(node.id, attempt, delay, failure));
+      synchronized (lock) {
+        running[node.index] = null;
+        // The permit goes back during the wait, so other tasks of this resource can use it.
+        release(node);
+        if (stopped) {
+          return;
+        }
+        backoff[node.index] =
+            timer.schedule(() -> backoffOver(node), saturatedNanos(delay), TimeUnit.NANOSECONDS);
+        dispatch();
+      }
+      return;
+    }
+    emit(new ProgressEvent.TaskFailed(node.id, attempt, failure));
+    failRun(node, failure);
+  }
+
+  /** Ends the run with {@code cause}, unless it has already ended. */
+  private void failRun(Node node, Throwable cause) {
+    List<Future<?>> toCancel;
+    synchronized (lock) {
+      if (running[node.index] != null) {
+        // Our own future: cancelling it would interrupt this very thread.
+        running[node.index] = null;
+        release(node);
+      }
+      if (stopped) {
+        return;
+      }
+      toCancel = stopLocked();
+    }
+    finishStopped(toCancel, cause);
+  }
+
+  private void backoffOver(Node node) {
+    try {
+      synchronized (lock) {
+        backoff[node.index] = null;
+        if (stopped) {
+          return;
+        }
+        // First in line: it already waited its backoff, and must not queue behind every task that
+        // became ready meanwhile.
+        enqueue(node, true);
+        dispatch();
+      }
+    } catch (Throwable t) { // never leave the run hanging on a bug here
+      failRun(node, t);
+    }
+  }
+
+  private void emit(ProgressEvent event) {
+    try {
+      listener.onEvent(event);
+    } catch (Exception e) { // a listener cannot break a run (see ProgressListener)
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "ProgressListener threw on " + event.getClass().getSimpleName() + "; ignored",
+          e);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix, AtomicInteger counter) {
+    return r -> {
+      Thread t = new Thread(r, prefix + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The context of one attempt. */
+  private final class Context implements TaskContext {
+    private final Node node;
+    private final int attempt;
+
+    Context(Node node, int attempt) {
+      this.node = node;
+      this.attempt = attempt;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> R get(TaskKey<R> dep) {
+      Objects.requireNonNull(dep, "dep");
+      if (!node.depIds.contains(dep.id())) {
+        throw new IllegalArgumentException(
+            "Task '" + node.id + "' did not declare a dependency on '" + dep.id()
+                + "'; declared: " + node.depIds);
+      }
+      for (int d : node.deps) {
+        Node depNode = nodes.get(d);
+        if (depNode.id.equals(dep.id())) {
+          synchronized (lock) {
+            return (R) results[d];
+          }
+        }
+      }
+      throw new AssertionError("declared dependency not in graph: " + dep.id());
+    }
+
+    @Override
+    public int attempt() {
+      return attempt;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return stopped;
+    }
+  }
+
+  /** Results of a finished run. */
+  private record GraphResults(Map<String, Object> byId) implements Results {
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T get(TaskKey<T> key) {
+      Objects.requireNonNull(key, "key");
+      if (!byId.containsKey(key.id())) {
+        throw new IllegalArgumentException(
+            "No task '" + key.id() + "' in this graph; tasks: " + byId.keySet());
+      }
+      return (T) byId.get(key.id());
+    }
+  }
+}
