@@ -19,9 +19,10 @@ public interface Job {
   CompletableFuture<JobResult> result();
 
   /**
-   * Cancels the job: running tasks are interrupted, nothing new starts, and no output is written
-   * under a final name after this returns... except one already being moved into place. Does
-   * nothing once the job has ended.
+   * Cancels the job: running tasks are interrupted and nothing new starts. Final outputs are
+   * written only in the publishing stage, each by an atomic move, so a cancelled job leaves none
+   * half-written. Returns at once; {@link #result()} then completes with a {@link
+   * java.util.concurrent.CancellationException}. Does nothing once the job has ended.
    */
   void cancel();
 }

@@ -21,8 +21,8 @@ public interface ProviderFactory<T> {
   String name();
 
   /**
-   * @return 0..10, higher wins when no name is given; 5 by default. Offline defaults use 1 so
-   *     that any real provider on the classpath is preferred... only when it is available.
+   * @return 0..10, higher wins when no name is given; 5 by default. The offline defaults use 1,
+   *     so that any available real provider on the classpath is preferred to them.
    */
   default int priority() {
     return 5;
