@@ -1,0 +1,388 @@
+package dev.storyreel.render.ffmpeg;
+
+import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.WordTiming;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.font.FontRenderContext;
+import java.awt.font.LineMetrics;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Draws captions with Java2D (the FFmpeg builds have no libass) and blends them into frames.
+ *
+ * <p>Layout. "Upright" below means portrait or square (height at least the width), the shapes
+ * Shorts, Reels and TikTok show with their buttons and description over the bottom of the video;
+ * "landscape" means wider than high. The safe area leaves {@value #SIDE_MARGIN_PERCENT}% of the
+ * width on each side and {@value #TOP_MARGIN_PERCENT}% of the height at the top; at the bottom it
+ * leaves {@value #UPRIGHT_BOTTOM_MARGIN_PERCENT}% when upright and {@value
+ * #LANDSCAPE_BOTTOM_MARGIN_PERCENT}% in landscape. The font is a bold sans serif of {@value
+ * #UPRIGHT_FONT_PERMILLE}/1000 of the width when upright (48.6 px at 1080x1920) and {@value
+ * #LANDSCAPE_FONT_PERMILLE}/1000 of the height in landscape (64.8 px at 1920x1080). A cue is
+ * wrapped into one line, or two balanced lines, by font metrics, and the font shrinks in 8% steps
+ * until the text fits. The caption block sits in the lower third, its bottom edge {@value
+ * #UPRIGHT_BLOCK_BOTTOM_PERCENT}% (upright) or {@value #LANDSCAPE_BLOCK_BOTTOM_PERCENT}%
+ * (landscape) of the way down, centred horizontally. Glyphs are filled white over a black
+ * outline whose visible thickness is 1/8 of the font size; the word being spoken is filled
+ * yellow.
+ *
+ * <p>Each (cue, active word) state is drawn once into a premultiplied ARGB {@link Bitmap} and
+ * cached; frames blend the cached bitmap. Not thread-safe: one painter per render call.
+ */
+final class CaptionPainter {
+
+  /** Safe-area margin on the left and on the right, percent of the width. */
+  static final int SIDE_MARGIN_PERCENT = 8;
+  /** Safe-area margin at the top, percent of the height. */
+  static final int TOP_MARGIN_PERCENT = 8;
+  /** Safe-area margin at the bottom of upright frames, percent of the height (apps' UI). */
+  static final int UPRIGHT_BOTTOM_MARGIN_PERCENT = 15;
+  /** Safe-area margin at the bottom of landscape frames, percent of the height. */
+  static final int LANDSCAPE_BOTTOM_MARGIN_PERCENT = 8;
+  /** Where the caption block's bottom edge goes in upright frames, percent of the height. */
+  static final int UPRIGHT_BLOCK_BOTTOM_PERCENT = 80;
+  /** Where the caption block's bottom edge goes in landscape frames, percent of the height. */
+  static final int LANDSCAPE_BLOCK_BOTTOM_PERCENT = 88;
+  /** Font size in upright frames, per mille of the width. */
+  static final int UPRIGHT_FONT_PERMILLE = 45;
+  /** Font size in landscape frames, per mille of the height. */
+  static final int LANDSCAPE_FONT_PERMILLE = 60;
+
+  /** Fill of the words not being spoken. */
+  static final Color TEXT = Color.WHITE;
+  /** Fill of the word being spoken. */
+  static final Color HIGHLIGHT = new Color(255, 214, 0);
+  /** Outline colour. */
+  static final Color OUTLINE = Color.BLACK;
+
+  private static final int CACHE_ENTRIES = 64;
+  private static final double SHRINK = 0.92;
+  private static final float MIN_FONT_PX = 6f;
+
+  private final int frameW;
+  private final int frameH;
+  private final Rectangle safe;
+  private final float baseFontPx;
+  private final int blockBottom;
+  private final FontRenderContext frc =
+      new FontRenderContext(new AffineTransform(), true, true);
+  private final Map<Long, Layout> layouts = lru();
+  private final Map<Long, Bitmap> bitmaps = lru();
+
+  /**
+   * @param frameW frame width, pixels
+   * @param frameH frame height, pixels
+   */
+  CaptionPainter(int frameW, int frameH) {
+    this.frameW = frameW;
+    this.frameH = frameH;
+    this.safe = safeArea(frameW, frameH);
+    boolean upright = frameH >= frameW;
+    this.baseFontPx =
+        upright
+            ? frameW * UPRIGHT_FONT_PERMILLE / 1000f
+            : frameH * LANDSCAPE_FONT_PERMILLE / 1000f;
+    int bottomPercent = upright ? UPRIGHT_BLOCK_BOTTOM_PERCENT : LANDSCAPE_BLOCK_BOTTOM_PERCENT;
+    this.blockBottom = (int) Math.floor(frameH * bottomPercent / 100.0);
+  }
+
+  private static <V> Map<Long, V> lru() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+        return size() > CACHE_ENTRIES;
+      }
+    };
+  }
+
+  /**
+   * The rectangle captions stay inside, in frame pixels.
+   *
+   * @param frameW frame width, pixels
+   * @param frameH frame height, pixels
+   * @return the safe area
+   */
+  static Rectangle safeArea(int frameW, int frameH) {
+    boolean upright = frameH >= frameW;
+    int left = (int) Math.ceil(frameW * SIDE_MARGIN_PERCENT / 100.0);
+    int right = frameW - left;
+    int top = (int) Math.ceil(frameH * TOP_MARGIN_PERCENT / 100.0);
+    int bottomPercent = upright ? UPRIGHT_BOTTOM_MARGIN_PERCENT : LANDSCAPE_BOTTOM_MARGIN_PERCENT;
+    int bottom = frameH - (int) Math.ceil(frameH * bottomPercent / 100.0);
+    return new Rectangle(left, top, right - left, bottom - top);
+  }
+
+  /**
+   * A caption drawn for one state, ready to blend.
+   *
+   * @param x left edge in the frame, pixels
+   * @param y top edge in the frame, pixels
+   * @param width width, pixels
+   * @param height height, pixels
+   * @param argb premultiplied ARGB pixels, row by row
+   */
+  record Bitmap(int x, int y, int width, int height, int[] argb) {
+
+    /** @return the bitmap's rectangle in frame pixels */
+    Rectangle bounds() {
+      return new Rectangle(x, y, width, height);
+    }
+
+    /**
+     * Blends this bitmap over a frame ("source over", premultiplied).
+     *
+     * @param rgb the frame, packed {@code 0xRRGGBB} as in {@link BufferedImage#TYPE_INT_RGB}
+     * @param frameW its width, pixels
+     * @param frameH its height, pixels
+     */
+    void blendInto(int[] rgb, int frameW, int frameH) {
+      int x0 = Math.max(0, x);
+      int y0 = Math.max(0, y);
+      int x1 = Math.min(frameW, x + width);
+      int y1 = Math.min(frameH, y + height);
+      for (int fy = y0; fy < y1; fy++) {
+        int s = (fy - y) * width + (x0 - x);
+        int o = fy * frameW + x0;
+        for (int fx = x0; fx < x1; fx++, s++, o++) {
+          int p = argb[s];
+          int a = p >>> 24;
+          if (a == 255) {
+            rgb[o] = p & 0xffffff;
+          } else if (a != 0) {
+            int inv = 255 - a;
+            int d = rgb[o];
+            int r = ((p >> 16) & 0xff) + div255(((d >> 16) & 0xff) * inv);
+            int g = ((p >> 8) & 0xff) + div255(((d >> 8) & 0xff) * inv);
+            int b = (p & 0xff) + div255((d & 0xff) * inv);
+            rgb[o] = (r << 16) | (g << 8) | b;
+          }
+        }
+      }
+    }
+
+    private static int div255(int v) {
+      return (v + 1 + (v >> 8)) >> 8;
+    }
+  }
+
+  /** A cue's font and line breaks, shared by all its highlight states. */
+  private record Layout(Font font, float fontPx, List<List<Integer>> lines) {}
+
+  /**
+   * Returns the caption for a cue with a given word highlighted, drawing it on first use.
+   *
+   * @param cuePosition the cue's position in the request's list, used as the cache key
+   * @param cue the cue
+   * @param activeWord index into {@code cue.words()} of the word to highlight, or -1 for none
+   * @return the bitmap
+   */
+  Bitmap bitmap(int cuePosition, CaptionCue cue, int activeWord) {
+    long key = ((long) cuePosition << 32) | (activeWord & 0xffffffffL);
+    Bitmap b = bitmaps.get(key);
+    if (b == null) {
+      b = draw(layout(cuePosition, cue), cue, activeWord);
+      bitmaps.put(key, b);
+    }
+    return b;
+  }
+
+  /**
+   * @param cuePosition the cue's position in the request's list
+   * @param cue the cue
+   * @return how many lines the cue is wrapped into: 1 or 2
+   */
+  int lineCount(int cuePosition, CaptionCue cue) {
+    return layout(cuePosition, cue).lines().size();
+  }
+
+  /**
+   * @param cuePosition the cue's position in the request's list
+   * @param cue the cue
+   * @return the font size the cue is drawn at, pixels
+   */
+  float fontPx(int cuePosition, CaptionCue cue) {
+    return layout(cuePosition, cue).fontPx();
+  }
+
+  /** @return the font size captions start from before shrinking, pixels */
+  float baseFontPx() {
+    return baseFontPx;
+  }
+
+  private Layout layout(int cuePosition, CaptionCue cue) {
+    Layout l = layouts.get((long) cuePosition);
+    if (l == null) {
+      l = fit(cue);
+      layouts.put((long) cuePosition, l);
+    }
+    return l;
+  }
+
+  /** Chooses the largest font (from the base size down) at which the cue fits in two lines. */
+  private Layout fit(CaptionCue cue) {
+    List<String> words = new ArrayList<>();
+    for (WordTiming w : cue.words()) {
+      words.add(w.word());
+    }
+    float px = baseFontPx;
+    while (true) {
+      Font font = new Font(Font.SANS_SERIF, Font.BOLD, 1).deriveFont(px);
+      double maxWidth = safe.width - strokeWidth(px);
+      double maxHeight = safe.height - strokeWidth(px);
+      List<List<Integer>> lines = wrap(font, words, maxWidth);
+      boolean fits = lines != null && lines.size() * lineHeight(font) <= maxHeight;
+      if (fits || px * SHRINK < MIN_FONT_PX) {
+        if (lines == null) {
+          // Even the smallest font does not fit: two lines split in the middle, clipped.
+          lines = split(words.size(), Math.max(1, words.size() / 2));
+        }
+        return new Layout(font, px, lines);
+      }
+      px *= (float) SHRINK;
+    }
+  }
+
+  private static List<List<Integer>> split(int count, int at) {
+    List<List<Integer>> lines = new ArrayList<>();
+    List<Integer> first = new ArrayList<>();
+    List<Integer> second = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      (i < at ? first : second).add(i);
+    }
+    lines.add(first);
+    if (!second.isEmpty()) {
+      lines.add(second);
+    }
+    return lines;
+  }
+
+  /**
+   * @return one line if it fits, else the two-line split with the shortest longer line that fits,
+   *     else {@code null}
+   */
+  private List<List<Integer>> wrap(Font font, List<String> words, double maxWidth) {
+    int n = words.size();
+    double space = advance(font, " ");
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = advance(font, words.get(i));
+    }
+    if (lineWidth(w, space, 0, n) <= maxWidth) {
+      return split(n, n);
+    }
+    int best = -1;
+    double bestLonger = Double.MAX_VALUE;
+    for (int at = 1; at < n; at++) {
+      double longer = Math.max(lineWidth(w, space, 0, at), lineWidth(w, space, at, n));
+      if (longer <= maxWidth && longer < bestLonger) {
+        best = at;
+        bestLonger = longer;
+      }
+    }
+    return best < 0 ? null : split(n, best);
+  }
+
+  private static double lineWidth(double[] w, double space, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += w[i];
+    }
+    return sum + space * Math.max(0, to - from - 1);
+  }
+
+  private double advance(Font font, String text) {
+    return font.getStringBounds(text, frc).getWidth();
+  }
+
+  private double lineHeight(Font font) {
+    LineMetrics m = font.getLineMetrics("Hg", frc);
+    return m.getAscent() + m.getDescent() + m.getLeading();
+  }
+
+  /** Width of the {@link BasicStroke}: it straddles the glyph edge, so half of it shows. */
+  private static float strokeWidth(float fontPx) {
+    return fontPx / 4f;
+  }
+
+  private Bitmap draw(Layout layout, CaptionCue cue, int activeWord) {
+    Font font = layout.font();
+    float stroke = strokeWidth(layout.fontPx());
+    LineMetrics m = font.getLineMetrics("Hg", frc);
+    double lineH = m.getAscent() + m.getDescent() + m.getLeading();
+    double space = advance(font, " ");
+    int lines = layout.lines().size();
+    double blockH = lines * lineH;
+    double pad = stroke / 2.0 + 1.0;
+    // Block bottom at blockBottom, but never outside the safe area.
+    double top = blockBottom - blockH;
+    top = Math.max(safe.y + pad, Math.min(top, safe.y + safe.height - pad - blockH));
+
+    List<Shape> outlines = new ArrayList<>();
+    List<Boolean> highlighted = new ArrayList<>();
+    Rectangle2D union = null;
+    for (int li = 0; li < lines; li++) {
+      List<Integer> line = layout.lines().get(li);
+      double width = 0;
+      for (int k = 0; k < line.size(); k++) {
+        width += advance(font, cue.words().get(line.get(k)).word()) + (k > 0 ? space : 0);
+      }
+      double x = (frameW - width) / 2.0;
+      double baseline = top + li * lineH + m.getAscent();
+      for (int idx : line) {
+        String word = cue.words().get(idx).word();
+        Shape s = font.createGlyphVector(frc, word).getOutline((float) x, (float) baseline);
+        outlines.add(s);
+        highlighted.add(idx == activeWord);
+        Rectangle2D b = s.getBounds2D();
+        union = union == null ? b : union.createUnion(b);
+        x += advance(font, word) + space;
+      }
+    }
+    // Bitmap bounds: the glyphs plus the outline, clipped to the safe area.
+    int bx = (int) Math.floor(union.getMinX() - pad);
+    int by = (int) Math.floor(union.getMinY() - pad);
+    int bx2 = (int) Math.ceil(union.getMaxX() + pad);
+    int by2 = (int) Math.ceil(union.getMaxY() + pad);
+    bx = Math.max(bx, safe.x);
+    by = Math.max(by, safe.y);
+    bx2 = Math.min(bx2, safe.x + safe.width);
+    by2 = Math.min(by2, safe.y + safe.height);
+    int bw = Math.max(1, bx2 - bx);
+    int bh = Math.max(1, by2 - by);
+
+    BufferedImage img = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_ARGB_PRE);
+    Graphics2D g = img.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.setRenderingHint(
+          RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      g.translate(-bx, -by);
+      g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setColor(OUTLINE);
+      for (Shape s : outlines) {
+        g.draw(s);
+      }
+      for (int i = 0; i < outlines.size(); i++) {
+        g.setColor(highlighted.get(i) ? HIGHLIGHT : TEXT);
+        g.fill(outlines.get(i));
+      }
+    } finally {
+      g.dispose();
+    }
+    int[] argb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+    return new Bitmap(bx, by, bw, bh, argb);
+  }
+}

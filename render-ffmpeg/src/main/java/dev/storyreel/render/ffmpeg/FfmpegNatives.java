@@ -1,0 +1,169 @@
+package dev.storyreel.render.ffmpeg;
+
+import dev.storyreel.core.ConfigurationException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Loads the FFmpeg natives once and answers which encoders the loaded build has.
+ *
+ * <p>Native loading: JavaCPP extracts the FFmpeg shared libraries from the {@code
+ * org.bytedeco:ffmpeg:<version>:<platform>} jar (LGPL build: libopenh264 only) or the {@code
+ * <platform>-gpl} jar (GPL build: libx264 and libopenh264). When the {@code
+ * org.bytedeco.javacpp.platform.extension} system property is unset, JavaCPP accepts natives with
+ * any extension, so a classpath holding only the {@code -gpl} jar works as is (checked with
+ * 1.5.13). When both jars are on the classpath the choice would depend on classpath order, so
+ * before the first native call this class sets that property to {@code -gpl} if, and only if, the
+ * user has not set it and the {@code -gpl} natives for this platform are on the classpath.
+ * JavaCPP falls back to natives without the extension for libraries that have no {@code -gpl}
+ * build (its own {@code jnijavacpp}, for example), so the property does not disturb them.
+ *
+ * <p>It also lowers FFmpeg's global log level from the default {@code AV_LOG_INFO} to {@code
+ * AV_LOG_ERROR} (only when it is still at the default) so that every render does not print the
+ * stream layout and x264's statistics to standard error.
+ *
+ * <p>Thread-safe: the preparation runs once, under a lock.
+ */
+final class FfmpegNatives {
+
+  /** The FFmpeg preset version this module is built against (see the pom). */
+  static final String FFMPEG_VERSION = "8.0.1-1.5.13";
+
+  /** The system property JavaCPP reads to pick a natives classifier such as {@code -gpl}. */
+  static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
+  /** H.264 encoders tried by {@code auto}, best first. */
+  static final List<String> AUTO_ENCODERS = List.of("libx264", "libopenh264");
+
+  /** H.264 encoders some FFmpeg builds have, listed in error messages when present. */
+  private static final List<String> KNOWN_H264_ENCODERS =
+      List.of(
+          "libx264", "libopenh264", "h264_nvenc", "h264_qsv", "h264_vaapi", "h264_amf",
+          "h264_v4l2m2m", "h264_videotoolbox", "h264_mf");
+
+  private static final Object LOCK = new Object();
+  private static volatile boolean prepared;
+
+  private FfmpegNatives() {}
+
+  /**
+   * Sets the {@code -gpl} extension if appropriate, loads the natives and quietens FFmpeg's log.
+   * Loading failures propagate as thrown: {@link UnsatisfiedLinkError}, {@link
+   * NoClassDefFoundError}, {@link ExceptionInInitializerError}...; see {@link #requireLoaded()}.
+   */
+  static void prepare() {
+    if (prepared) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (prepared) {
+        return;
+      }
+      if (System.getProperty(EXTENSION_PROPERTY) == null && gplNativesOnClasspath()) {
+        System.setProperty(EXTENSION_PROPERTY, "-gpl");
+      }
+      Loader.load(avutil.class);
+      Loader.load(avcodec.class);
+      if (avutil.av_log_get_level() == avutil.AV_LOG_INFO) {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+      }
+      prepared = true;
+    }
+  }
+
+  /** @return whether this platform's GPL FFmpeg natives are on the classpath */
+  static boolean gplNativesOnClasspath() {
+    String dir = "org/bytedeco/ffmpeg/" + Loader.getPlatform() + "-gpl/";
+    ClassLoader cl = FfmpegNatives.class.getClassLoader();
+    return cl != null && cl.getResource(dir) != null;
+  }
+
+  /**
+   * @return the Maven coordinates of the GPL natives for this platform
+   */
+  static String gplDependency() {
+    String platform;
+    try {
+      platform = Loader.getPlatform();
+    } catch (Throwable t) { // NOPMD: only used to word a message
+      platform = "linux-x86_64";
+    }
+    return "org.bytedeco:ffmpeg:" + FFMPEG_VERSION + ":" + platform + "-gpl";
+  }
+
+  /**
+   * Loads the natives, turning any failure into a {@link ConfigurationException}.
+   *
+   * @throws ConfigurationException if the natives cannot be loaded
+   */
+  static void requireLoaded() {
+    try {
+      prepare();
+    } catch (Throwable t) { // NOPMD: UnsatisfiedLinkError, NoClassDefFoundError and friends
+      throw new ConfigurationException(
+          "The FFmpeg native libraries could not be loaded (" + t
+              + "). Add the dependency " + gplDependency()
+              + " (GPL build with libx264 and libopenh264) for this platform.",
+          t);
+    }
+  }
+
+  /**
+   * @param name an encoder name such as {@code libx264}
+   * @return whether the loaded FFmpeg build has that encoder
+   */
+  static boolean hasEncoder(String name) {
+    requireLoaded();
+    return avcodec.avcodec_find_encoder_by_name(name) != null;
+  }
+
+  /**
+   * Picks the H.264 encoder to use.
+   *
+   * @param preference {@code auto} (libx264, else libopenh264) or an encoder name
+   * @return the encoder name to hand to FFmpeg
+   * @throws ConfigurationException if the natives do not load, the encoder is missing, or it does
+   *     not make H.264
+   */
+  static String resolveEncoder(String preference) {
+    requireLoaded();
+    if (FfmpegRenderer.AUTO.equals(preference)) {
+      for (String name : AUTO_ENCODERS) {
+        if (avcodec.avcodec_find_encoder_by_name(name) != null) {
+          return name;
+        }
+      }
+      throw new ConfigurationException(
+          "This FFmpeg build has no H.264 encoder: neither libx264 nor libopenh264 was found."
+              + " Add the dependency " + gplDependency() + " (it has both).");
+    }
+    AVCodec codec = avcodec.avcodec_find_encoder_by_name(preference);
+    if (codec == null) {
+      throw new ConfigurationException(
+          "This FFmpeg build has no encoder named '" + preference + "'. H.264 encoders it has: "
+              + availableH264Encoders() + ". Use codec 'auto', one of those, or add the dependency "
+              + gplDependency() + " for libx264.");
+    }
+    if (codec.id() != avcodec.AV_CODEC_ID_H264) {
+      throw new ConfigurationException(
+          "Encoder '" + preference + "' does not make H.264 video; StoryReel writes H.264 in MP4."
+              + " H.264 encoders in this build: " + availableH264Encoders() + ".");
+    }
+    return preference;
+  }
+
+  /** @return the H.264 encoders among a list of well-known names that the build has */
+  static List<String> availableH264Encoders() {
+    List<String> found = new ArrayList<>();
+    for (String name : KNOWN_H264_ENCODERS) {
+      if (avcodec.avcodec_find_encoder_by_name(name) != null) {
+        found.add(name);
+      }
+    }
+    return found;
+  }
+}

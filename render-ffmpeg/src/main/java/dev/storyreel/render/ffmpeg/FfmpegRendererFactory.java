@@ -1,0 +1,133 @@
+package dev.storyreel.render.ffmpeg;
+
+import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.spi.ProviderFactory;
+import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.Renderer;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Makes {@link FfmpegRenderer}s for {@link java.util.ServiceLoader}; registered in {@code
+ * META-INF/services/dev.storyreel.core.spi.ProviderFactory}.
+ *
+ * <p>Settings (all optional; defaults as in {@link FfmpegRenderer.Builder}):
+ *
+ * <ul>
+ *   <li>{@code codec}: {@code auto}, or an H.264 encoder name such as {@code libx264} or {@code
+ *       libopenh264}; checked against the loaded FFmpeg build when the renderer is created
+ *   <li>{@code preset}: an x264 preset, for example {@code veryfast}
+ *   <li>{@code crf}: x264 constant rate factor, an integer 0..51
+ *   <li>{@code captions}: {@code true} or {@code false}
+ * </ul>
+ *
+ * Any other key is rejected, so that a misspelt setting is not silently ignored.
+ *
+ * <p>Thread-safe and stateless apart from a cached availability probe.
+ */
+public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
+
+  /** The settings this factory understands. */
+  public static final Set<String> KEYS = Set.of("codec", "preset", "crf", "captions");
+
+  private static volatile Boolean available;
+
+  /** Creates the factory; touches no native code. */
+  public FfmpegRendererFactory() {}
+
+  /** @return {@code Renderer.class} */
+  @Override
+  public Class<Renderer> type() {
+    return Renderer.class;
+  }
+
+  /** @return {@value FfmpegRenderer#NAME} */
+  @Override
+  public String name() {
+    return FfmpegRenderer.NAME;
+  }
+
+  /** @return 5 */
+  @Override
+  public int priority() {
+    return 5;
+  }
+
+  /**
+   * Loads the FFmpeg natives (once per JVM, about half a second the first time) and checks that
+   * an H.264 encoder (libx264 or libopenh264) is present. Never throws: any failure, including
+   * {@link UnsatisfiedLinkError} and {@link NoClassDefFoundError}, means "not available".
+   *
+   * @return whether this machine can render with FFmpeg
+   */
+  @Override
+  public boolean isAvailable() {
+    Boolean a = available;
+    if (a == null) {
+      boolean ok;
+      try {
+        FfmpegNatives.resolveEncoder(FfmpegRenderer.AUTO);
+        ok = true;
+      } catch (Throwable t) { // NOPMD: the contract is "never throws"
+        ok = false;
+      }
+      available = a = ok;
+    }
+    return a;
+  }
+
+  /**
+   * @param settings {@code codec}, {@code preset}, {@code crf}, {@code captions}; never null
+   * @return a new renderer
+   * @throws ConfigurationException if a key is unknown, a value is invalid (the message names the
+   *     key and the value), or the chosen encoder is not in the loaded FFmpeg build
+   */
+  @Override
+  public Renderer create(ProviderSettings settings) {
+    Set<String> unknown = new TreeSet<>(settings.values().keySet());
+    unknown.removeAll(KEYS);
+    if (!unknown.isEmpty()) {
+      throw new ConfigurationException(
+          "Unknown ffmpeg renderer setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
+    }
+    FfmpegRenderer.Builder b = FfmpegRenderer.builder();
+    settings.get("codec").ifPresent(v -> apply("codec", v, () -> b.videoCodec(v)));
+    settings.get("preset").ifPresent(v -> apply("preset", v, () -> b.preset(v)));
+    settings.get("crf").ifPresent(v -> apply("crf", v, () -> b.crf(parseInt("crf", v))));
+    settings
+        .get("captions")
+        .ifPresent(v -> apply("captions", v, () -> b.captions(parseBoolean("captions", v))));
+    FfmpegRenderer renderer = b.build();
+    renderer.resolveEncoder();
+    return renderer;
+  }
+
+  private static void apply(String key, String value, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          "ffmpeg renderer setting " + key + "='" + value + "' is invalid: " + e.getMessage(), e);
+    }
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
+    }
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    if (v.equals("true")) {
+      return true;
+    }
+    if (v.equals("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+  }
+}

@@ -1,0 +1,309 @@
+package dev.storyreel.render.ffmpeg;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+
+/**
+ * The slow pan-and-zoom ("Ken Burns") effect: each segment's picture is scaled once into a
+ * {@link Canvas} a little larger than the frame, and every frame samples a moving window of it
+ * with bilinear interpolation.
+ *
+ * <p>Geometry. For a frame of {@code W x H} pixels and a maximum zoom {@code Z}, the canvas is
+ * {@code ceil(W*Z) x ceil(H*Z)} pixels: the picture scaled to cover it and cropped at the centre.
+ * At zoom {@code z} (1..Z) the visible window is {@code W*Z/z x H*Z/z} canvas pixels; at {@code
+ * z = Z} one canvas pixel maps to one output pixel, at {@code z = 1} the whole canvas is visible.
+ * The window's centre moves within the room the canvas leaves around it. Window positions are
+ * doubles and are never rounded, so the motion is smooth to a fraction of a pixel (the sampler
+ * quantises the interpolation weights to 1/256 pixel).
+ *
+ * <p>Not thread-safe per instance: a {@link Canvas} and its scratch arrays belong to the thread
+ * rendering one video; the static helpers are pure.
+ */
+final class KenBurns {
+
+  /**
+   * Bits of fraction in the fixed-point bilinear weights: weights are 0..256, so positions are
+   * resolved to 1/256 pixel.
+   */
+  static final int WEIGHT_BITS = 8;
+
+  private static final int ONE = 1 << WEIGHT_BITS;
+
+  private KenBurns() {}
+
+  /** How a segment's window moves. */
+  enum Motion {
+    /** From the whole canvas to the centre at full zoom. */
+    ZOOM_IN,
+    /** At full zoom, from the left edge to the right edge, vertically centred. */
+    PAN_LEFT_TO_RIGHT,
+    /** From the centre at full zoom out to the whole canvas. */
+    ZOOM_OUT,
+    /** At full zoom, from the right edge to the left edge, vertically centred. */
+    PAN_RIGHT_TO_LEFT,
+    /** At full zoom, from the top-left corner to the bottom-right corner. */
+    DIAGONAL_DOWN_RIGHT,
+    /** At full zoom, from the bottom-left corner to the top-right corner. */
+    DIAGONAL_UP_RIGHT;
+
+    private static final Motion[] ALL = values();
+
+    /**
+     * @param segmentIndex a segment index, from 0
+     * @return the motion used for that segment: the motions in declaration order, cycling
+     */
+    static Motion forSegment(int segmentIndex) {
+      return ALL[Math.floorMod(segmentIndex, ALL.length)];
+    }
+  }
+
+  /**
+   * The visible window in canvas pixels: its left and top edges and its size. Canvas pixel
+   * {@code (i, j)} covers {@code [i, i+1) x [j, j+1)}.
+   *
+   * @param left left edge, canvas pixels
+   * @param top top edge, canvas pixels
+   * @param width width, canvas pixels
+   * @param height height, canvas pixels
+   */
+  record View(double left, double top, double width, double height) {}
+
+  /**
+   * The "ease in-out" curve: starts and ends at rest.
+   *
+   * @param p progress, 0..1 (clamped)
+   * @return eased progress, 0..1
+   */
+  static double ease(double p) {
+    double c = Math.max(0.0, Math.min(1.0, p));
+    return 0.5 - 0.5 * Math.cos(Math.PI * c);
+  }
+
+  /**
+   * Computes the window for a motion at some progress.
+   *
+   * @param motion the motion
+   * @param progress the segment-relative progress, 0 at its first frame and 1 at its last
+   * @param canvasW canvas width, pixels
+   * @param canvasH canvas height, pixels
+   * @param frameW frame width, pixels
+   * @param frameH frame height, pixels
+   * @param maxZoom the maximum zoom {@code Z}, at least 1
+   * @return the window
+   */
+  static View view(
+      Motion motion, double progress, int canvasW, int canvasH, int frameW, int frameH,
+      double maxZoom) {
+    double e = ease(progress);
+    double zoom;
+    double u; // horizontal position of the window within the room left, 0..1
+    double v; // vertical position, 0..1
+    switch (motion) {
+      case ZOOM_IN -> {
+        zoom = 1.0 + (maxZoom - 1.0) * e;
+        u = 0.5;
+        v = 0.5;
+      }
+      case ZOOM_OUT -> {
+        zoom = maxZoom - (maxZoom - 1.0) * e;
+        u = 0.5;
+        v = 0.5;
+      }
+      case PAN_LEFT_TO_RIGHT -> {
+        zoom = maxZoom;
+        u = e;
+        v = 0.5;
+      }
+      case PAN_RIGHT_TO_LEFT -> {
+        zoom = maxZoom;
+        u = 1.0 - e;
+        v = 0.5;
+      }
+      case DIAGONAL_DOWN_RIGHT -> {
+        zoom = maxZoom;
+        u = e;
+        v = e;
+      }
+      case DIAGONAL_UP_RIGHT -> {
+        zoom = maxZoom;
+        u = e;
+        v = 1.0 - e;
+      }
+      default -> throw new AssertionError(motion);
+    }
+    double w = frameW * maxZoom / zoom;
+    double h = frameH * maxZoom / zoom;
+    w = Math.min(w, canvasW);
+    h = Math.min(h, canvasH);
+    return new View(u * (canvasW - w), v * (canvasH - h), w, h);
+  }
+
+  /**
+   * A segment's picture scaled once to cover {@code ceil(W*Z) x ceil(H*Z)} pixels, as packed
+   * {@code 0xRRGGBB} ints, row by row.
+   *
+   * @param width canvas width, pixels
+   * @param height canvas height, pixels
+   * @param rgb the pixels, {@code width * height} of them
+   */
+  record Canvas(int width, int height, int[] rgb) {
+
+    /**
+     * Scales {@code image} to cover the canvas (preserving its aspect ratio) and crops the centre.
+     * Transparent areas come out black. Large reductions go through successive halvings so that
+     * the result does not alias.
+     *
+     * @param image the picture, any size; not modified
+     * @param frameW frame width, pixels
+     * @param frameH frame height, pixels
+     * @param maxZoom the maximum zoom {@code Z}, at least 1
+     * @return the canvas
+     */
+    static Canvas cover(BufferedImage image, int frameW, int frameH, double maxZoom) {
+      int cw = (int) Math.ceil(frameW * maxZoom - 1e-9);
+      int ch = (int) Math.ceil(frameH * maxZoom - 1e-9);
+      int iw = image.getWidth();
+      int ih = image.getHeight();
+      double scale = Math.max((double) cw / iw, (double) ch / ih);
+      // The part of the source that ends up on the canvas, centred.
+      double srcW = Math.min(iw, cw / scale);
+      double srcH = Math.min(ih, ch / scale);
+      int sx = (int) Math.floor((iw - srcW) / 2.0);
+      int sy = (int) Math.floor((ih - srcH) / 2.0);
+      int sw = Math.max(1, Math.min(iw - sx, (int) Math.round(srcW)));
+      int sh = Math.max(1, Math.min(ih - sy, (int) Math.round(srcH)));
+      BufferedImage src = image;
+      // Halve while the reduction is more than 2x, so that bilinear filtering sees every pixel.
+      while (sw > 2 * cw || sh > 2 * ch) {
+        int nw = Math.max(cw, (sw + 1) / 2);
+        int nh = Math.max(ch, (sh + 1) / 2);
+        BufferedImage half = new BufferedImage(nw, nh, BufferedImage.TYPE_INT_RGB);
+        draw(src, sx, sy, sw, sh, half, nw, nh);
+        src = half;
+        sx = 0;
+        sy = 0;
+        sw = nw;
+        sh = nh;
+      }
+      BufferedImage out = new BufferedImage(cw, ch, BufferedImage.TYPE_INT_RGB);
+      draw(src, sx, sy, sw, sh, out, cw, ch);
+      int[] rgb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+      return new Canvas(cw, ch, rgb);
+    }
+
+    private static void draw(
+        BufferedImage src, int sx, int sy, int sw, int sh, BufferedImage dst, int dw, int dh) {
+      Graphics2D g = dst.createGraphics();
+      try {
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, dw, dh);
+        g.setRenderingHint(
+            RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.drawImage(src, 0, 0, dw, dh, sx, sy, sx + sw, sy + sh, null);
+      } finally {
+        g.dispose();
+      }
+    }
+  }
+
+  /**
+   * Samples a window of a canvas into a frame with bilinear interpolation: output pixel {@code
+   * (x, y)}'s centre maps to canvas point {@code left + (x + 0.5) * width / W} (likewise
+   * vertically), and the four canvas pixels around it are blended by distance. Edges clamp.
+   *
+   * <p>Holds per-column and per-row scratch arrays, so one sampler serves one thread.
+   */
+  static final class Sampler {
+    private final int frameW;
+    private final int frameH;
+    private final int[] x0;
+    private final int[] x1;
+    private final int[] wx;
+    private final int[] y0;
+    private final int[] y1;
+    private final int[] wy;
+
+    /**
+     * @param frameW output width, pixels
+     * @param frameH output height, pixels
+     */
+    Sampler(int frameW, int frameH) {
+      this.frameW = frameW;
+      this.frameH = frameH;
+      x0 = new int[frameW];
+      x1 = new int[frameW];
+      wx = new int[frameW];
+      y0 = new int[frameH];
+      y1 = new int[frameH];
+      wy = new int[frameH];
+    }
+
+    /**
+     * @param canvas the source
+     * @param view the window to show, in canvas pixels
+     * @param out the output: {@code W * H} packed {@code 0xRRGGBB} pixels, row by row, as in
+     *     {@link BufferedImage#TYPE_INT_RGB}
+     */
+    void sample(Canvas canvas, View view, int[] out) {
+      axis(view.left(), view.width() / frameW, canvas.width(), x0, x1, wx);
+      axis(view.top(), view.height() / frameH, canvas.height(), y0, y1, wy);
+      int[] px = canvas.rgb();
+      int cw = canvas.width();
+      int o = 0;
+      for (int y = 0; y < frameH; y++) {
+        int r0 = y0[y] * cw;
+        int r1 = y1[y] * cw;
+        int fy = wy[y];
+        int gy = ONE - fy;
+        for (int x = 0; x < frameW; x++) {
+          int i0 = x0[x];
+          int i1 = x1[x];
+          int fx = wx[x];
+          int gx = ONE - fx;
+          int top = mix(px[r0 + i0], px[r0 + i1], fx, gx);
+          out[o++] = fy == 0 ? top : mix(top, mix(px[r1 + i0], px[r1 + i1], fx, gx), fy, gy);
+        }
+      }
+    }
+
+    /**
+     * Blends two {@code 0xRRGGBB} pixels, {@code (p * gw + q * w) / 256} per channel, rounded. Red
+     * and blue are weighed together in one multiply (each product fits in 16 bits), green in
+     * another.
+     */
+    private static int mix(int p, int q, int w, int gw) {
+      int rb = ((p & 0xff00ff) * gw + (q & 0xff00ff) * w + 0x800080) >>> WEIGHT_BITS;
+      int g = ((p & 0x00ff00) * gw + (q & 0x00ff00) * w + 0x008000) >>> WEIGHT_BITS;
+      return (rb & 0xff00ff) | (g & 0x00ff00);
+    }
+
+    /**
+     * Fills one axis' lookup: for output index {@code i}, the two source indexes and the weight of
+     * the second.
+     */
+    private static void axis(
+        double start, double step, int size, int[] lo, int[] hi, int[] weight) {
+      for (int i = 0; i < lo.length; i++) {
+        double s = start + (i + 0.5) * step - 0.5;
+        if (s <= 0) {
+          lo[i] = 0;
+          hi[i] = 0;
+          weight[i] = 0;
+        } else if (s >= size - 1) {
+          lo[i] = size - 1;
+          hi[i] = size - 1;
+          weight[i] = 0;
+        } else {
+          int f = (int) s;
+          lo[i] = f;
+          hi[i] = f + 1;
+          weight[i] = (int) Math.round((s - f) * ONE);
+        }
+      }
+    }
+  }
+}
