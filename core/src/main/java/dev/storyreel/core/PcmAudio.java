@@ -50,7 +50,7 @@ public record PcmAudio(byte[] samples, int sampleRateHz, int channels) {
     return samples.length / (2L * channels);
   }
 
-  /** @return the exact length, rounded down to the microsecond */
+  /** @return the exact length, rounded down to the nanosecond */
   public Duration duration() {
     return Duration.ofNanos(frameCount() * 1_000_000_000L / sampleRateHz);
   }
