@@ -31,7 +31,7 @@ import picocli.CommandLine;
 class EndToEndTest {
   private static final int FPS = 12;
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   private Path out;
   private Manifest manifest;
   private String cliOut;
