@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -37,6 +38,7 @@ import java.util.stream.Stream;
  * <p>{@code Storage out = new LocalStorage(Path.of("out/my-story"));}
  */
 public final class LocalStorage implements Storage {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private final Path root;
 
   /**
@@ -157,10 +159,14 @@ public final class LocalStorage implements Storage {
     Path tmp = null;
     try {
       Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+      // Not Files.createTempFile: that makes the file owner-only (0600), and the move would carry
+      // those permissions onto the final output. CREATE_NEW keeps the process's umask.
+      tmp = target.resolveSibling(
+          "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
       MessageDigest sha = sha256();
       long size;
-      try (OutputStream raw = Files.newOutputStream(tmp);
+      try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE);
           DigestOutputStream out = new DigestOutputStream(raw, sha)) {
         body.writeTo(out);
         out.flush();

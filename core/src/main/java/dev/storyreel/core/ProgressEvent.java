@@ -86,6 +86,13 @@ public sealed interface ProgressEvent {
   }
 
   /**
+   * Planning finished: the job will make one image and one narration for each segment.
+   *
+   * @param segmentCount how many segments the storyboard has, at least 1
+   */
+  record StoryboardPlanned(int segmentCount) implements ProgressEvent {}
+
+  /**
    * The renderer has encoded more frames.
    *
    * @param framesDone frames handed to the encoder so far

@@ -46,6 +46,15 @@ class LocalStorageTest {
     assertThat(Files.readAllBytes(dir.resolve("copy/video.mp4"))).containsExactly(1, 2, 3);
   }
 
+  @Test
+  void outputsGetTheUsualPermissionsNotOwnerOnly() throws Exception {
+    LocalStorage s = new LocalStorage(dir);
+    s.put("video.mp4", new byte[] {1}, "video/mp4");
+    Path plain = Files.createFile(dir.resolve("plain"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("video.mp4")))
+        .isEqualTo(Files.getPosixFilePermissions(plain));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"../evil.txt", "a/../../evil.txt", "/etc/passwd", "a\\b.txt",
       "a//b.txt", "a/./b", "bell\u0007.txt", "new\nline.txt", ""})

@@ -94,6 +94,7 @@ class StoryReelTest {
         .map(e -> ((ProgressEvent.JobStateChanged) e).state()))
         .containsExactly(JobState.PLANNING, JobState.GENERATING_ASSETS, JobState.RENDERING,
             JobState.PUBLISHING, JobState.COMPLETED);
+    assertThat(events).contains(new ProgressEvent.StoryboardPlanned(m.segments().size()));
     try (Stream<Path> work = Files.list(dir.resolve("work"))) {
       assertThat(work).as("temporary video removed").isEmpty();
     }

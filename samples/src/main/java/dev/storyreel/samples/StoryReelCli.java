@@ -203,7 +203,6 @@ public final class StoryReelCli implements Callable<Integer> {
     private final boolean enabled;
     private ProgressBar assets;
     private ProgressBar frames;
-    private long tasksStarted;
 
     Progress(boolean enabled) {
       this.enabled = enabled;
@@ -214,15 +213,12 @@ public final class StoryReelCli implements Callable<Integer> {
       if (!enabled) {
         return;
       }
-      if (e instanceof ProgressEvent.JobStateChanged s) {
-        if (s.state() == JobState.GENERATING_ASSETS) {
-          assets = bar("Assets", -1);
-        } else if (s.state() == JobState.RENDERING || s.state().isTerminal()) {
-          closeAssets();
-        }
-      } else if (e instanceof ProgressEvent.TaskStarted t && assets != null && t.attempt() == 1) {
-        tasksStarted++;
-        assets.maxHint(Math.max(tasksStarted, assets.getMax()));
+      if (e instanceof ProgressEvent.StoryboardPlanned p) {
+        // one image and one narration per segment
+        assets = bar("Assets", 2L * p.segmentCount());
+      } else if (e instanceof ProgressEvent.JobStateChanged s
+          && (s.state() == JobState.RENDERING || s.state().isTerminal())) {
+        closeAssets();
       } else if (e instanceof ProgressEvent.TaskSucceeded && assets != null) {
         assets.step();
       } else if (e instanceof ProgressEvent.FramesRendered f) {
@@ -238,8 +234,7 @@ public final class StoryReelCli implements Callable<Integer> {
           .setTaskName(name)
           .setInitialMax(max)
           .setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(250)
-          .continuousUpdate()
+          .setUpdateIntervalMillis(500)
           .build();
     }
 

@@ -161,6 +161,7 @@ public final class Pipeline implements Job {
       Storyboard board = stage("plan", cfg.planner(),
           ctx -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
       long tPlanned = System.nanoTime();
+      listener.onEvent(new ProgressEvent.StoryboardPlanned(board.segments().size()));
 
       setState(JobState.GENERATING_ASSETS);
       Assets assets = makeAssets(board);

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * String settings handed to a {@link ProviderFactory} when it creates a provider: for example
  * {@code voice=kevin16}, {@code model=tts-1} or {@code root=/tmp/out}. Keys are provider-defined.
- * API keys may be passed here; providers must never log them or put them in messages.
+ * One set of settings is handed to every factory a {@link dev.storyreel.core.StoryReel} builder
+ * discovers, so a factory ignores keys it does not know. API keys may be passed here; providers
+ * must never log them or put them in messages, and {@link #toString()} shows only the keys.
  *
  * @param values the settings; copied
  */

@@ -6,7 +6,6 @@ import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Makes {@link FfmpegRenderer}s for {@link java.util.ServiceLoader}; registered in {@code
@@ -80,17 +79,13 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
   /**
    * @param settings {@code codec}, {@code preset}, {@code crf}, {@code captions}; never null
    * @return a new renderer
-   * @throws ConfigurationException if a key is unknown, a value is invalid (the message names the
+   * @throws ConfigurationException if a value is invalid (the message names the
    *     key and the value), or the chosen encoder is not in the loaded FFmpeg build
    */
   @Override
   public Renderer create(ProviderSettings settings) {
-    Set<String> unknown = new TreeSet<>(settings.values().keySet());
-    unknown.removeAll(KEYS);
-    if (!unknown.isEmpty()) {
-      throw new ConfigurationException(
-          "Unknown ffmpeg renderer setting(s) " + unknown + "; known: " + new TreeSet<>(KEYS));
-    }
+    // Other keys are ignored: one ProviderSettings is handed to every factory a StoryReel
+    // builder discovers, so keys meant for other providers are expected here.
     FfmpegRenderer.Builder b = FfmpegRenderer.builder();
     settings.get("codec").ifPresent(v -> apply("codec", v, () -> b.videoCodec(v)));
     settings.get("preset").ifPresent(v -> apply("preset", v, () -> b.preset(v)));
