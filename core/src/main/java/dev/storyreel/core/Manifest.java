@@ -66,6 +66,7 @@ public record Manifest(
    * @param imageSeed the seed the image was asked with
    * @param audio the stored narration (WAV)
    * @param speechProvider who spoke it
+   * @param voice the voice asked for, or absent for the provider's default
    * @param alignerProvider who timed the words, when not the speech provider; else absent
    * @param words its words, video-relative
    */
@@ -83,6 +84,7 @@ public record Manifest(
       long imageSeed,
       AssetRef audio,
       ProviderInfo speechProvider,
+      String voice,
       ProviderInfo alignerProvider,
       List<WordEntry> words) {}
 

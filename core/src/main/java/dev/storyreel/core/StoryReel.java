@@ -157,7 +157,7 @@ public final class StoryReel {
    * Checks the input and starts a job in the background.
    *
    * <p>Checks, in order and before anything is written: the story's length against {@link
-   * Builder#maxStoryChars(int)}, that the storage can be written ({@link Storage#preflight()}),
+   * Builder#maxStoryChars(int)}, the voice against {@link SpeechProvider#voices()}, that the storage can be written ({@link Storage#preflight()}),
    * and, unless {@link Builder#overwrite(boolean)} is on, that none of {@link #OUTPUT_KEYS}
    * exists there yet.
    *
@@ -175,6 +175,11 @@ public final class StoryReel {
           "The story is " + len + " characters long, over the limit of " + maxStoryChars
               + ". Shorten it, split it into parts, or raise the limit with"
               + " StoryReel.builder().maxStoryChars(n) (CLI: --max-chars).");
+    }
+    if (voice != null && !speech.voices().isEmpty() && !speech.voices().contains(voice)) {
+      throw new InvalidInputException(
+          "Unknown voice '" + voice + "' for " + speech.name() + ". Available voices: "
+              + String.join(", ", speech.voices()) + ".");
     }
     storage.preflight();
     if (!overwrite) {

@@ -102,6 +102,16 @@ class CliBadInputTest {
   }
 
   @Test
+  void unknownVoice() throws Exception {
+    Path out = dir.resolve("out");
+    Outcome o = run("render", story("A story.").toString(), "-o", out.toString(),
+        "--voice", "hal9000", "--no-progress");
+    assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(o.err()).contains("Unknown voice 'hal9000' for freetts").contains("kevin16");
+    assertNothingWritten(out);
+  }
+
+  @Test
   void missingStoryFile() {
     Outcome o = run("render", dir.resolve("nope.txt").toString(), "--no-progress");
     assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);

@@ -119,6 +119,12 @@ public final class FreeTtsSpeechProvider implements SpeechProvider {
     return name;
   }
 
+  /** @return {@link #availableVoices()} */
+  @Override
+  public List<String> voices() {
+    return VOICES;
+  }
+
   /** @return {@value #NAME} */
   @Override
   public String name() {

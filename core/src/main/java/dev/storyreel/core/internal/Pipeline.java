@@ -405,7 +405,7 @@ public final class Pipeline implements Job {
           tl.starts().get(i).toMillis(), tl.ends().get(i).toMillis(),
           tl.request().startFrame(i), tl.request().endFrame(i),
           assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
-          sa.ref(), speechInfo, sa.aligned() ? info(cfg.aligner()) : null, we));
+          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we));
     }
     long tEnd = System.nanoTime();
     Manifest.StageTimings stages = new Manifest.StageTimings(

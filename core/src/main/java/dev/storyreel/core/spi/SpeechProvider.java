@@ -18,6 +18,17 @@ public non-sealed interface SpeechProvider extends AssetProvider {
    */
   Narration synthesize(SpeechRequest request);
 
+  /**
+   * The voices this provider can speak with, so a job can reject an unknown voice before any
+   * work is done.
+   *
+   * @return the voice names; empty when the provider cannot list them (any name is then passed
+   *     through and checked by the provider itself)
+   */
+  default java.util.List<String> voices() {
+    return java.util.List.of();
+  }
+
   @Override
   default String resource() {
     return "speech";
