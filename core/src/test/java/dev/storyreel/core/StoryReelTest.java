@@ -210,6 +210,22 @@ class StoryReelTest {
   }
 
   @Test
+  void aProviderThatBreaksTheOneTimingPerWordContractIsAClearError() {
+    Fakes.Speech sloppy = new Fakes.Speech(true) {
+      @Override
+      public Narration synthesize(SpeechRequest r) {
+        Narration n = super.synthesize(r);
+        return new Narration(n.audio(), n.words().subList(0, 1));
+      }
+    };
+    assertThatThrownBy(() -> reel().speech(sloppy).build()
+        .render(new Story("t", TEXT), dir.resolve("out")))
+        .isInstanceOf(NonRetriableException.class)
+        .hasMessageContaining("fake-speech returned 1 word timings for")
+        .hasMessageContaining("one timing per whitespace-separated word");
+  }
+
+  @Test
   void narrationsWithoutTimingsAreAligned() {
     JobResult r = reel().speech(new Fakes.Speech(false)).build()
         .render(new Story("t", TEXT), dir.resolve("out"));

@@ -18,6 +18,7 @@ import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.Words;
 import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.AssetProvider;
@@ -326,6 +327,14 @@ public final class Pipeline implements Job {
     if (n.words().isEmpty()) {
       n = new Narration(n.audio(), cfg.aligner().align(seg.index(), seg.narration(), n.audio()));
       aligned = true;
+    }
+    int expected = Words.split(seg.narration()).size();
+    if (n.words().size() != expected) {
+      throw new NonRetriableException(
+          "Segment " + seg.index() + ": " + (aligned ? cfg.aligner().name() : cfg.speech().name())
+              + " returned " + n.words().size() + " word timings for " + expected
+              + " words; a provider must return one timing per whitespace-separated word"
+              + " (see dev.storyreel.core.Words).");
     }
     if (n.audio().frameCount() == 0) {
       throw new NonRetriableException(

@@ -2,6 +2,7 @@ package dev.storyreel.core.internal;
 
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.Words;
 import dev.storyreel.core.spi.Aligner;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class ProportionalAligner implements Aligner {
 
   @Override
   public List<WordTiming> align(int segmentIndex, String text, PcmAudio audio) {
-    String[] words = text.strip().split("\\s+");
+    String[] words = Words.split(text).toArray(new String[0]);
     long[] weight = new long[words.length];
     long total = 0;
     for (int i = 0; i < words.length; i++) {

@@ -4,6 +4,7 @@ import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.Words;
 import dev.storyreel.core.spi.StoryPlanner;
 import java.text.BreakIterator;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ public final class RuleBasedPlanner implements StoryPlanner {
    * @return its estimated speaking time in seconds at this planner's rate
    */
   public double estimateSeconds(String text) {
-    int words = text.isBlank() ? 0 : text.strip().split("\\s+").length;
+    int words = Words.split(text).size();
     return words * 60.0 / wordsPerMinute;
   }
 

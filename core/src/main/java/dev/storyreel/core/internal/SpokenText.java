@@ -1,6 +1,8 @@
 package dev.storyreel.core.internal;
 
+
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.Words;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,21 +110,10 @@ final class SpokenText {
 
   /**
    * @param text any text
-   * @return its words: the runs of non-whitespace characters, in order
+   * @return its words, by the shared rule of {@link Words#split(String)}
    */
   static List<String> splitWords(String text) {
-    List<String> words = new ArrayList<>();
-    int start = -1;
-    for (int i = 0; i <= text.length(); i++) {
-      boolean space = i == text.length() || Character.isWhitespace(text.charAt(i));
-      if (space && start >= 0) {
-        words.add(text.substring(start, i));
-        start = -1;
-      } else if (!space && start < 0) {
-        start = i;
-      }
-    }
-    return words;
+    return Words.split(text);
   }
 
   /**

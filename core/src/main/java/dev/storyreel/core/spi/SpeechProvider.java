@@ -6,8 +6,12 @@ import dev.storyreel.core.Narration;
  * Speaks a segment's narration.
  *
  * <p>A provider that knows when each word is spoken returns the timings in {@link
- * Narration#words()}, one entry per whitespace-separated word of the text, punctuation kept; one
- * that does not returns an empty list and the job's {@link Aligner} fills it.
+ * Narration#words()}, one entry per word of the text as {@link dev.storyreel.core.Words#split}
+ * finds them, punctuation kept; one that does not returns an empty list and the job's {@link
+ * Aligner} fills it. A job fails with a clear error if the count does not match.
+ *
+ * <p>When the calling thread is interrupted, an implementation stops and throws {@link
+ * java.util.concurrent.CancellationException}, keeping the interrupt status.
  */
 public non-sealed interface SpeechProvider extends AssetProvider {
 
