@@ -122,7 +122,8 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Base seed for images. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    @Option(names = "--no-progress",
+        description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
 
     @Override
@@ -137,7 +138,8 @@ public final class StoryReelCli implements Callable<Integer> {
         }
         Story s = Story.read(story);
         Path dir = output != null ? output : Path.of("out", baseName(story));
-        try (Progress progress = new Progress(!noProgress)) {
+        // A bar only on a terminal: redirected to a file it would print a line per update.
+        try (Progress progress = new Progress(!noProgress && System.console() != null)) {
           StoryReel reel = StoryReel.builder()
               .format(fmt)
               .voice(voice)
