@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>Cues never cross a segment boundary, so a caption changes with its picture. Inside a segment
  * a new cue starts when the next word would take the cue past {@code maxChars} characters, after
- * a word that ends a sentence ({@code . ! ? …}), or before a pause of at least {@link #PAUSE}.
+ * a word that ends a sentence ({@code . ! ? …}) or a line, or before a pause of at least {@link
+ * #PAUSE}.
  * Each cue lasts until the next cue of its segment starts, and the last cue of a segment lasts to
  * the segment's end, so the captions follow the voice with no flicker between words.
  *
@@ -32,16 +33,31 @@ public final class Captions {
    * @param start when the segment starts, video-relative
    * @param end when it ends; after {@code start}
    * @param words its words, video-relative, inside {@code [start, end]}; copied
+   * @param breaksAfter indexes into {@code words} after which a new cue must start (the author's
+   *     line breaks, see {@link Words#lineEnds(String)}); copied; may be empty
    */
-  public record Span(Duration start, Duration end, List<WordTiming> words) {
+  public record Span(Duration start, Duration end, List<WordTiming> words,
+      java.util.Set<Integer> breaksAfter) {
     /** @throws IllegalArgumentException if the interval is empty */
     public Span {
       Objects.requireNonNull(start, "start");
       Objects.requireNonNull(end, "end");
       words = List.copyOf(Objects.requireNonNull(words, "words"));
+      breaksAfter = java.util.Set.copyOf(Objects.requireNonNull(breaksAfter, "breaksAfter"));
       if (end.compareTo(start) <= 0) {
         throw new IllegalArgumentException("empty span " + start + ".." + end);
       }
+    }
+
+    /**
+     * A span with no forced breaks.
+     *
+     * @param start when the segment starts
+     * @param end when it ends
+     * @param words its words
+     */
+    public Span(Duration start, Duration end, List<WordTiming> words) {
+      this(start, end, words, java.util.Set.of());
     }
   }
 
@@ -78,11 +94,12 @@ public final class Captions {
       List<WordTiming> cur = new ArrayList<>();
       int chars = 0;
       WordTiming prev = null;
-      for (WordTiming w : span.words()) {
+      for (int wi = 0; wi < span.words().size(); wi++) {
+        WordTiming w = span.words().get(wi);
         boolean breakHere = false;
         if (!cur.isEmpty()) {
           boolean tooLong = chars + 1 + w.word().length() > maxChars;
-          boolean sentenceEnd = endsSentence(prev.word());
+          boolean sentenceEnd = endsSentence(prev.word()) || span.breaksAfter().contains(wi - 1);
           boolean pause = w.start().minus(prev.end()).compareTo(PAUSE) >= 0;
           // A cue must start later than the one before, or it would get no time on screen.
           boolean canStart = w.start().compareTo(cur.get(0).start()) > 0;

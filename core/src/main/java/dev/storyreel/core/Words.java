@@ -32,4 +32,29 @@ public final class Words {
     }
     return words;
   }
+
+  /**
+   * Which words end a line: the whitespace after them holds a line break. A title, a line of
+   * dialogue or a paragraph's last sentence ends a line; captions and speech pause there.
+   *
+   * @param text any text; never {@code null}
+   * @return one flag per word of {@link #split(String)}, in order; the last word is {@code false}
+   *     unless a line break follows it
+   */
+  public static boolean[] lineEnds(String text) {
+    List<String> words = split(text);
+    boolean[] out = new boolean[words.size()];
+    int pos = 0;
+    for (int i = 0; i < words.size(); i++) {
+      pos = text.indexOf(words.get(i), pos) + words.get(i).length();
+      int next = pos;
+      while (next < text.length() && Character.isWhitespace(text.charAt(next))) {
+        if (text.charAt(next) == '\n' || text.charAt(next) == '\r') {
+          out[i] = true;
+        }
+        next++;
+      }
+    }
+    return out;
+  }
 }

@@ -51,6 +51,14 @@ class CaptionsTest {
   }
 
   @Test
+  void aLineBreakStartsANewCue() {
+    List<WordTiming> ws = words(0, "Alder", "Street", "My", "grandmother");
+    List<CaptionCue> cues = Captions.cues(
+        List.of(new Captions.Span(ms(0), ms(1600), ws, java.util.Set.of(1))), 40);
+    assertThat(cues).extracting(CaptionCue::text).containsExactly("Alder Street", "My grandmother");
+  }
+
+  @Test
   void aPauseStartsANewCue() {
     List<WordTiming> ws = List.of(
         new WordTiming("wait", ms(0), ms(300)),

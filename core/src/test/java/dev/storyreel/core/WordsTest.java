@@ -12,4 +12,12 @@ class WordsTest {
     assertThat(Words.split("19\u00a0dB")).containsExactly("19\u00a0dB");
     assertThat(Words.split(" \n ")).isEmpty();
   }
+
+  @Test
+  void lineEndsMarkWordsFollowedByALineBreak() {
+    assertThat(Words.lineEnds("Title line\n\nFirst sentence. Second\r\nlast"))
+        .containsExactly(false, true, false, false, true, false);
+    assertThat(Words.lineEnds("a a\na")).containsExactly(false, true, false);
+    assertThat(Words.lineEnds("")).isEmpty();
+  }
 }

@@ -125,6 +125,12 @@ final class GraphExecution implements TaskGraph.Execution {
   }
 
   @Override
+  public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
+    // The pool is shut down when the run ends, so its termination means every body returned.
+    return pool.awaitTermination(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void cancel() {
     List<Future<?>> toCancel;
     synchronized (lock) {

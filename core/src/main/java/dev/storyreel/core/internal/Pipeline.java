@@ -60,6 +60,8 @@ import javax.imageio.ImageIO;
 public final class Pipeline implements Job {
   private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
   private static final String VERSION = "storyreel 0.1.0";
+  /** How long a failed or cancelled job waits for interrupted tasks to return. */
+  private static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * What a job needs from its {@code StoryReel}.
@@ -247,9 +249,14 @@ public final class Pipeline implements Job {
       return exec.completion().get();
     } catch (InterruptedException e) {
       exec.cancel();
+      awaitQuiescence(exec);
       Thread.currentThread().interrupt();
       throw new CancellationException("the job was cancelled");
+    } catch (CancellationException e) {
+      awaitQuiescence(exec);
+      throw e;
     } catch (ExecutionException e) {
+      awaitQuiescence(exec);
       Throwable c = e.getCause();
       if (c instanceof Exception ex) {
         throw ex;
@@ -257,6 +264,32 @@ public final class Pipeline implements Job {
       throw e;
     } finally {
       current.set(null);
+    }
+  }
+
+  /**
+   * Lets interrupted tasks of a failed or cancelled stage unwind before the job reports its end,
+   * so nothing is still writing to the storage once the caller sees the result. Keeps the
+   * caller's interrupt status.
+   */
+  private static void awaitQuiescence(TaskGraph.Execution exec) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          if (!exec.awaitQuiescence(QUIESCENCE_TIMEOUT)) {
+            LOG.log(System.Logger.Level.WARNING, "tasks still running "
+                + QUIESCENCE_TIMEOUT.toSeconds() + " s after the stage ended; not waiting longer");
+          }
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -382,7 +415,14 @@ public final class Pipeline implements Job {
       ends.add(end);
       words.add(shifted);
       segs.add(new RenderSegment(i, assets.images().get(i).image(), start, end));
-      spans.add(new Captions.Span(start, end, shifted));
+      boolean[] lineEnds = Words.lineEnds(board.segments().get(i).narration());
+      java.util.Set<Integer> breaks = new java.util.HashSet<>();
+      for (int w = 0; w < lineEnds.length; w++) {
+        if (lineEnds[w]) {
+          breaks.add(w);
+        }
+      }
+      spans.add(new Captions.Span(start, end, shifted, breaks));
     }
     List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(cfg.format()));
     PcmAudio all = new PcmAudio(pcm.toByteArray(), rate, channels);

@@ -78,39 +78,53 @@ public final class RuleBasedPlanner implements StoryPlanner {
     Objects.requireNonNull(story, "story");
     String style = visualStyle == null || visualStyle.isBlank() ? DEFAULT_STYLE : visualStyle.strip();
     List<Sentence> sentences = sentences(story.text());
-    List<Segment> segments = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
+    // Group sentence indexes first, then build the texts: a group is [from, to).
+    List<int[]> groups = new ArrayList<>();
+    int from = 0;
     double seconds = 0;
-    for (Sentence s : sentences) {
-      double len = estimateSeconds(s.text);
-      if (current.length() > 0 && seconds + len > maxSeconds) {
-        segments.add(segment(segments.size(), current.toString(), style));
-        current.setLength(0);
+    for (int i = 0; i < sentences.size(); i++) {
+      double len = estimateSeconds(sentences.get(i).text);
+      if (i > from && seconds + len > maxSeconds) {
+        groups.add(new int[] {from, i});
+        from = i;
         seconds = 0;
       }
-      if (current.length() > 0) {
-        current.append(' ');
-      }
-      current.append(s.text);
       seconds += len;
-      if (seconds >= minSeconds || (s.endsParagraph && seconds >= minSeconds / 2)) {
-        segments.add(segment(segments.size(), current.toString(), style));
-        current.setLength(0);
+      boolean paragraph = sentences.get(i).endsParagraph;
+      if (seconds >= minSeconds || (paragraph && seconds >= minSeconds / 2)) {
+        groups.add(new int[] {from, i + 1});
+        from = i + 1;
         seconds = 0;
       }
     }
-    if (current.length() > 0) {
+    if (from < sentences.size()) {
       // A short tail joins the previous segment when that keeps it under the maximum.
-      if (!segments.isEmpty()
+      int[] prev = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+      if (prev != null
           && seconds < minSeconds / 2
-          && estimateSeconds(segments.get(segments.size() - 1).narration()) + seconds <= maxSeconds) {
-        Segment last = segments.remove(segments.size() - 1);
-        segments.add(segment(last.index(), last.narration() + " " + current, style));
+          && estimateSeconds(join(sentences, prev[0], prev[1])) + seconds <= maxSeconds) {
+        prev[1] = sentences.size();
       } else {
-        segments.add(segment(segments.size(), current.toString(), style));
+        groups.add(new int[] {from, sentences.size()});
       }
+    }
+    List<Segment> segments = new ArrayList<>();
+    for (int[] g : groups) {
+      segments.add(segment(segments.size(), join(sentences, g[0], g[1]), style));
     }
     return new Storyboard(segments, style);
+  }
+
+  /** Joins sentences, keeping the author's line breaks: speech and captions pause there. */
+  private static String join(List<Sentence> sentences, int from, int to) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      if (i > from) {
+        sb.append(sentences.get(i - 1).endsParagraph ? '\n' : ' ');
+      }
+      sb.append(sentences.get(i).text);
+    }
+    return sb.toString();
   }
 
   /**
@@ -124,34 +138,44 @@ public final class RuleBasedPlanner implements StoryPlanner {
 
   private static Segment segment(int index, String narration, String style) {
     String text = narration.strip();
-    String scene = text.length() > MAX_PROMPT_TEXT_CHARS
-        ? text.substring(0, text.lastIndexOf(' ', MAX_PROMPT_TEXT_CHARS) + 1).strip() + "…"
-        : text;
+    String flat = text.replaceAll("\\s+", " ");
+    String scene = flat.length() > MAX_PROMPT_TEXT_CHARS
+        ? flat.substring(0, flat.lastIndexOf(' ', MAX_PROMPT_TEXT_CHARS) + 1).strip() + "…"
+        : flat;
     return new Segment(index, text, scene + " | Style: " + style);
   }
 
   private record Sentence(String text, boolean endsParagraph) {}
 
   private static List<Sentence> sentences(String text) {
-    BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-    it.setText(text);
     List<Sentence> out = new ArrayList<>();
-    int start = it.first();
-    for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-      String raw = text.substring(start, end);
-      String s = raw.strip().replaceAll("\\s+", " ");
-      if (s.isEmpty()) {
+    // Lines first: the JDK's sentence iterator does not break after a line without final
+    // punctuation, such as a title, and would run it into the next sentence.
+    for (String line : text.split("\\R")) {
+      if (line.isBlank()) {
         continue;
       }
-      // A sentence followed by a line break ends a paragraph (or the title line).
-      boolean paragraph = raw.substring(raw.stripTrailing().length()).indexOf('\n') >= 0;
-      if (s.codePoints().noneMatch(Character::isLetterOrDigit) && !out.isEmpty()) {
-        // Punctuation on its own stays with the sentence before it.
-        Sentence prev = out.remove(out.size() - 1);
-        out.add(new Sentence(prev.text + " " + s, prev.endsParagraph || paragraph));
-        continue;
+      BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+      it.setText(line);
+      int start = it.first();
+      for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+        String s = line.substring(start, end).strip().replaceAll("\\s+", " ");
+        if (s.isEmpty()) {
+          continue;
+        }
+        if (s.codePoints().noneMatch(Character::isLetterOrDigit) && !out.isEmpty()) {
+          // Punctuation on its own stays with the sentence before it.
+          Sentence prev = out.remove(out.size() - 1);
+          out.add(new Sentence(prev.text + " " + s, prev.endsParagraph));
+          continue;
+        }
+        out.add(new Sentence(s, false));
       }
-      out.add(new Sentence(s, paragraph));
+      if (!out.isEmpty()) {
+        // The line's last sentence ends a paragraph (or is a title, or a line of verse).
+        Sentence last = out.remove(out.size() - 1);
+        out.add(new Sentence(last.text, true));
+      }
     }
     return out;
   }

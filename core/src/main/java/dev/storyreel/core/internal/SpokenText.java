@@ -83,9 +83,19 @@ final class SpokenText {
    */
   static SpokenText of(String text) {
     List<String> written = splitWords(text);
+    boolean[] lineEnds = Words.lineEnds(text);
     List<String> pieces = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int w = 0; w < written.size(); w++) {
+      if (w > 0 && lineEnds[w - 1] && !pieces.isEmpty()) {
+        // A line break (a title, a paragraph's end) is a full stop for the listener even when
+        // the author wrote none: without one the synthesizer runs the title into the next line.
+        int last = pieces.size() - 1;
+        String prev = pieces.get(last);
+        if (PAUSE_PUNCTUATION.indexOf(prev.charAt(prev.length() - 1)) < 0) {
+          pieces.set(last, prev + ".");
+        }
+      }
       String sanitized = sanitize(written.get(w));
       for (String piece : sanitized.trim().split(" +")) {
         if (piece.isEmpty()) {

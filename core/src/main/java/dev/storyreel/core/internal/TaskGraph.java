@@ -259,6 +259,18 @@ public final class TaskGraph {
      * thread, including a task or the listener.
      */
     void cancel();
+
+    /**
+     * Waits until no task body of this run is executing any more: after a failure or {@link
+     * #cancel()}, interrupted tasks may still be unwinding (and writing) when {@link
+     * #completion()} completes; a caller that must know they stopped waits here. Call it only
+     * after the run has ended, and never from a task thread.
+     *
+     * @param timeout the longest wait
+     * @return {@code true} if every task body has returned, {@code false} on timeout
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    boolean awaitQuiescence(java.time.Duration timeout) throws InterruptedException;
   }
 
   /**

@@ -58,6 +58,16 @@ class RuleBasedPlannerTest {
   }
 
   @Test
+  void keepsTheAuthorsLineBreaksInsideASegment() {
+    Storyboard b = planner.plan(new Story("t", "The Title\n\nA short line. Another.\nLast one."),
+        VideoFormat.portrait(), "");
+    assertThat(b.segments()).hasSize(1);
+    assertThat(b.segments().get(0).narration())
+        .isEqualTo("The Title\nA short line. Another.\nLast one.");
+    assertThat(b.segments().get(0).imagePrompt()).startsWith("The Title A short line.");
+  }
+
+  @Test
   void groupsShortSentencesToAboutEightSeconds() {
     // 8 words each, ~2.9 s at 165 wpm: about three sentences a segment.
     String text = "One two three four five six seven eight. ".repeat(12);

@@ -39,6 +39,14 @@ class SpokenTextTest {
   }
 
   @Test
+  void aLineBreakIsAFullStopForTheListener() {
+    assertThat(SpokenText.of("The House on Alder Street\nMy grandmother had a rule.\nShe said: no.")
+        .spokenText())
+        .isEqualTo("The House on Alder Street. My grandmother had a rule. She said: no.");
+    assertThat(SpokenText.of("Wait,\nthen go").spokenText()).isEqualTo("Wait, then go");
+  }
+
+  @Test
   void wordsSpanTheirPiecesAndSilentWordsSitAtThePreviousEnd() {
     SpokenText t = SpokenText.of("One—two — three");
     // pieces: "One," "two," "three"

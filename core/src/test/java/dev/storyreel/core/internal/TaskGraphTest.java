@@ -816,4 +816,34 @@ class TaskGraphTest {
     assertThatThrownBy(() -> g.start(RetryPolicy.none(), null))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void awaitQuiescenceWaitsForInterruptedSiblingsToUnwind() throws Exception {
+    CountDownLatch siblingRunning = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean unwound = new java.util.concurrent.atomic.AtomicBoolean();
+    TaskGraph.Builder b = TaskGraph.builder();
+    b.add("slow", "io", List.of(), ctx -> {
+      siblingRunning.countDown();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        // still writing something after the interrupt, as a storage put would
+        long until = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+        unwound.set(true);
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    b.add("bad", "io", List.of(), ctx -> {
+      siblingRunning.await();
+      throw new NonRetriableException("boom");
+    });
+    Execution exec = b.build().start(RetryPolicy.none(), ProgressListener.NONE);
+    assertThatThrownBy(() -> exec.completion().join()).hasCauseInstanceOf(NonRetriableException.class);
+    assertThat(exec.awaitQuiescence(Duration.ofSeconds(20))).isTrue();
+    assertThat(unwound).isTrue();
+  }
 }
