@@ -149,8 +149,8 @@ public final class FreeTtsSpeechProvider implements SpeechProvider {
    * @param request what to say; its {@code voice} is a name from {@link #availableVoices()}, or
    *     {@code null} for this provider's default
    * @return mono 16-bit audio at the voice's rate (16 000 Hz for {@code kevin16}) and one timing
-   *     per whitespace-separated word of the text, non-decreasing, inside the audio; a text with
-   *     nothing to say gives 0.25 s of silence at 16 kHz with every word at 0
+   *     per word of the text ({@link dev.storyreel.core.Words#split}), non-decreasing, inside
+   *     the audio; a text with nothing to say gives 0.25 s of silence at 16 kHz with every word at 0
    * @throws NullPointerException if {@code request} is {@code null}
    * @throws ConfigurationException if the requested voice does not exist
    * @throws NonRetriableException if FreeTTS fails; the message names the segment index

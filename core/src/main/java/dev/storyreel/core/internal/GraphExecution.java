@@ -106,17 +106,9 @@ final class GraphExecution implements TaskGraph.Execution {
           enqueue(node, false);
         }
       }
-      if (nodes.isEmpty()) {
-        stopped = true;
-        done = snapshot();
-      } else {
-        dispatch();
-      }
+      done = allSucceededOrDispatch();
     }
-    if (done != null) {
-      shutDownPools();
-      completion.complete(done);
-    }
+    completeIfDone(done);
   }
 
   @Override
@@ -276,13 +268,28 @@ final class GraphExecution implements TaskGraph.Execution {
           enqueue(nodes.get(d), false);
         }
       }
-      if (succeeded == nodes.size()) {
-        stopped = true;
-        done = snapshot();
-      } else {
-        dispatch();
-      }
+      done = allSucceededOrDispatch();
     }
+    completeIfDone(done);
+  }
+
+  /**
+   * Ends the run when every task has succeeded (an empty graph included), else starts what can
+   * start. Call with {@link #lock} held.
+   *
+   * @return the results when the run is over, else {@code null}
+   */
+  private Results allSucceededOrDispatch() {
+    if (succeeded == nodes.size()) {
+      stopped = true;
+      return snapshot();
+    }
+    dispatch();
+    return null;
+  }
+
+  /** Completes the run outside the lock, so that callbacks on the future cannot stall it. */
+  private void completeIfDone(Results done) {
     if (done != null) {
       shutDownPools();
       completion.complete(done);
