@@ -33,4 +33,19 @@ public sealed interface AssetProvider
    * @return for example {@code "image"} or {@code "speech"}
    */
   String resource();
+
+  /**
+   * Everything about this provider's configuration that changes what it produces, as one
+   * stable string: the asset cache derives its keys from it (together with the request), so two
+   * providers with equal fingerprints must return the same asset for the same request.
+   *
+   * <p>Providers whose output depends on settings beyond {@link #name()} and {@link #model()}
+   * (an image quality, an audio format, a base URL serving different models) must override this
+   * and include them. Never include credentials.
+   *
+   * @return never null; by default {@code name() + "/" + model()}
+   */
+  default String fingerprint() {
+    return name() + "/" + model();
+  }
 }

@@ -17,6 +17,17 @@ public interface Renderer {
   String name();
 
   /**
+   * Everything about this renderer's configuration that changes the video it writes (codec,
+   * preset, quality, transitions, captions), as one stable string; the asset cache derives the
+   * rendered video's key from it together with the request.
+   *
+   * @return never null; by default {@link #name()}
+   */
+  default String fingerprint() {
+    return name();
+  }
+
+  /**
    * Renders the video to {@code output}, which the caller has chosen as a temporary path: on
    * failure the renderer may leave a partial file there and the caller deletes it.
    *
