@@ -198,4 +198,46 @@ class S3StorageTest {
     assertThatThrownBy(() -> S3Storage.fromUri("s3://ok-bucket/../y"))
         .isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void twoWritersOfOneKeyAtOnceLeaveOneGoodObject() throws Exception {
+    byte[] a = new byte[200_000];
+    byte[] b = new byte[200_000];
+    java.util.Arrays.fill(a, (byte) 'a');
+    java.util.Arrays.fill(b, (byte) 'b');
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 5; round++) {
+        var fa = pool.submit(() -> s3.put("cache/k.bin", a, "application/octet-stream"));
+        var fb = pool.submit(() -> s3.put("cache/k.bin", b, "application/octet-stream"));
+        fa.get();
+        fb.get();
+        byte[] got = s3.read("cache/k.bin"); // also checks the stored SHA-256
+        assertThat(got).satisfiesAnyOf(g -> assertThat(g).isEqualTo(a),
+            g -> assertThat(g).isEqualTo(b));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theS3FactoryIsFoundByName() {
+    var settings = dev.storyreel.core.spi.ProviderSettings.EMPTY
+        .with("s3.uri", "s3://" + bucket + "/via/factory")
+        .with("s3.endpoint", S3ProxyServer.endpoint().toString())
+        .with("s3.pathStyle", "true")
+        .with("s3.region", "us-east-1");
+    var storage = dev.storyreel.core.Providers.create(dev.storyreel.core.spi.Storage.class, "s3",
+        settings);
+    assertThat(storage).isInstanceOf(S3Storage.class);
+    S3Storage s = (S3Storage) storage;
+    assertThat(s.bucket()).isEqualTo(bucket);
+    assertThat(s.prefix()).isEqualTo("via/factory");
+    assertThat(s.presignExpiry()).isEqualTo(Duration.ofHours(24));
+    s.close();
+    // without a name the local storage (priority 1) still wins over s3 (priority 0)
+    assertThat(dev.storyreel.core.Providers.create(dev.storyreel.core.spi.Storage.class, null,
+        settings.with("root", dir.toString()))).isInstanceOf(dev.storyreel.core.LocalStorage.class);
+  }
 }
