@@ -1,6 +1,7 @@
 package dev.storyreel.core;
 
 import dev.storyreel.core.spi.Storage;
+import dev.storyreel.core.spi.StorageKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,9 +29,9 @@ import java.util.stream.Stream;
  *
  * <p>Every write goes to a temporary file in the same folder ({@code .name.*.tmp}) and is then
  * moved over the final name with {@link StandardCopyOption#ATOMIC_MOVE}, so a crash never leaves
- * a half-written file under a final name. Keys are checked: {@code ..} segments, absolute paths,
- * backslashes, empty segments and control characters are refused, and a resolved path must stay
- * inside the root.
+ * a half-written file under a final name. Keys are checked with {@link StorageKeys#validate}:
+ * {@code ..} segments, absolute paths, backslashes, empty segments and control characters are
+ * refused, and a resolved path must stay inside the root.
  *
  * <p>The media type is not stored: {@link #head(String)} guesses it from the file extension.
  * Thread-safe: concurrent writes to the same key each complete, and the last move wins whole.
@@ -70,50 +71,13 @@ public final class LocalStorage implements Storage {
   }
 
   /**
-   * Checks a storage key: relative, {@code /}-separated, no empty, {@code .} or {@code ..}
-   * segment, no backslash, no control character, at most 1024 characters.
+   * Checks a storage key with the rule every storage shares, {@link StorageKeys#validate}.
    *
    * @param key the key
    * @throws InvalidInputException naming what is wrong
    */
   public static void checkKey(String key) {
-    Objects.requireNonNull(key, "key");
-    String why = null;
-    if (key.isEmpty()) {
-      why = "it is empty";
-    } else if (key.length() > 1024) {
-      why = "it is longer than 1024 characters";
-    } else if (key.startsWith("/")) {
-      why = "it is absolute (starts with '/')";
-    } else if (key.indexOf('\\') >= 0) {
-      why = "it contains a backslash";
-    } else if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      why = "it contains a control character";
-    } else {
-      for (String seg : key.split("/", -1)) {
-        if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
-          why = "it has an empty, '.' or '..' segment";
-          break;
-        }
-      }
-    }
-    if (why != null) {
-      throw new InvalidInputException(
-          "Invalid storage key '" + printable(key) + "': " + why
-              + ". Use a relative path such as assets/segment-000.png.");
-    }
-  }
-
-  private static String printable(String key) {
-    StringBuilder sb = new StringBuilder();
-    key.codePoints().limit(200).forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\u%04x", c));
-      } else {
-        sb.appendCodePoint(c);
-      }
-    });
-    return sb.toString();
+    StorageKeys.validate(key);
   }
 
   @Override

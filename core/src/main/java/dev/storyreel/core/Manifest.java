@@ -23,6 +23,12 @@ import java.util.Objects;
  * @param captions the caption files and cue count
  * @param thumbnail the thumbnail image
  * @param stages wall time spent per stage
+ * @param inputKey the SHA-256 of everything the job depended on (story, format, style, voice,
+ *     seed, provider and renderer fingerprints): a new job with the same key into the same output
+ *     reproduces this one, so it may run without {@code overwrite}; absent in manifests of older
+ *     versions
+ * @param storyboardCache whether the storyboard came from the asset cache, and its cache key
+ * @param videoCache whether the rendered video (and thumbnail) came from the asset cache
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -36,11 +42,58 @@ public record Manifest(
     VideoEntry video,
     CaptionsEntry captions,
     AssetRef thumbnail,
-    StageTimings stages) {
+    StageTimings stages,
+    String inputKey,
+    CacheUse storyboardCache,
+    CacheUse videoCache) {
 
   /** @throws NullPointerException if a list is {@code null} */
   public Manifest {
     segments = List.copyOf(Objects.requireNonNull(segments, "segments"));
+  }
+
+  /**
+   * How an asset was obtained from the content-addressed asset cache.
+   *
+   * @param key the cache key: 64 lower-case hex digits (see the README's cache section for what
+   *     goes into it)
+   * @param hit {@code true} if the asset was found in the cache and no provider (or renderer) was
+   *     called for it; {@code false} if it was made in this run and then stored
+   */
+  public record CacheUse(String key, boolean hit) {
+    /** @throws NullPointerException if {@code key} is {@code null} */
+    public CacheUse {
+      Objects.requireNonNull(key, "key");
+    }
+
+    /** @return the same key marked as a miss, for comparisons that ignore how an asset was got */
+    public CacheUse asMiss() {
+      return hit ? new CacheUse(key, false) : this;
+    }
+  }
+
+  /**
+   * This manifest without what naturally differs between two runs of the same inputs: {@code
+   * createdAt} and {@code stages} are dropped and every {@link CacheUse#hit()} is set to {@code
+   * false} (keys are kept). Two manifests made from the same inputs and the same cache entries are
+   * equal after this, whether the second run resumed an interrupted one or started afresh.
+   *
+   * @return the normalised copy
+   */
+  public Manifest withoutRunFacts() {
+    List<SegmentEntry> segs = new java.util.ArrayList<>();
+    for (SegmentEntry e : segments) {
+      segs.add(new SegmentEntry(e.index(), e.narration(), e.imagePrompt(), e.startMillis(),
+          e.endMillis(), e.startFrame(), e.endFrame(), e.image(), e.imageProvider(), e.imageSeed(),
+          e.audio(), e.speechProvider(), e.voice(), e.alignerProvider(), e.words(),
+          miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache())));
+    }
+    return new Manifest(generator, title, null, format, visualStyle, planner, segs, video,
+        captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache));
+  }
+
+  private static CacheUse miss(CacheUse c) {
+    return c == null ? null : c.asMiss();
   }
 
   /**
@@ -69,6 +122,10 @@ public record Manifest(
    * @param voice the voice asked for, or absent for the provider's default
    * @param alignerProvider who timed the words, when not the speech provider; else absent
    * @param words its words, video-relative
+   * @param imageCache the image's cache key and whether it was a hit
+   * @param audioCache the narration's (WAV and provider timings) cache key and whether it was a hit
+   * @param timingsCache when the aligner timed the words: their cache key and whether it was a
+   *     hit; else absent
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SegmentEntry(
@@ -86,7 +143,10 @@ public record Manifest(
       ProviderInfo speechProvider,
       String voice,
       ProviderInfo alignerProvider,
-      List<WordEntry> words) {}
+      List<WordEntry> words,
+      CacheUse imageCache,
+      CacheUse audioCache,
+      CacheUse timingsCache) {}
 
   /**
    * A word and when it is spoken, video-relative.

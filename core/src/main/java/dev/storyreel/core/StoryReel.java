@@ -1,5 +1,6 @@
 package dev.storyreel.core;
 
+import dev.storyreel.core.internal.CacheKeys;
 import dev.storyreel.core.internal.Pipeline;
 import dev.storyreel.core.internal.ProportionalAligner;
 import dev.storyreel.core.spi.Aligner;
@@ -32,6 +33,21 @@ import java.util.concurrent.CompletionException;
  * JobResult result = reel.render(Story.read(Path.of("story.txt")), Path.of("out"));
  * System.out.println(result.videoLocation());
  * }</pre>
+ *
+ * <p><b>Resuming.</b> Every asset (storyboard, image, narration, word timings, rendered video) is
+ * kept in a content-addressed cache inside the job's own storage, under {@code cache/}, keyed by
+ * the SHA-256 of everything that made it (provider fingerprint, model, request, seed, format).
+ * Before a provider is called its key is looked up, and a hit skips the call. So a job that was
+ * killed at any point (even {@code kill -9}) and is started again into the same storage makes no
+ * provider call for an asset already stored, and changing one segment's text makes only that
+ * segment's assets again. Turn reading the cache off with {@link Builder#cache(boolean)}.
+ *
+ * <p><b>Existing outputs.</b> {@code manifest.json} is written last and deleted first, so its
+ * presence marks a finished output. Into a storage <em>without</em> {@code manifest.json} a job
+ * always runs (resuming what is there); into one <em>with</em> a manifest it runs only when
+ * {@link Builder#overwrite(boolean)} is on or the manifest's {@link Manifest#inputKey()} equals
+ * this job's (the run would reproduce it from the cache); otherwise {@link #submit} refuses
+ * before anything is written.
  */
 public final class StoryReel {
   /** Default upper limit on a story's length, in characters: 50,000. */
@@ -54,6 +70,7 @@ public final class StoryReel {
   private final Map<String, Integer> concurrency;
   private final ProgressListener listener;
   private final boolean overwrite;
+  private final boolean cache;
   private final long seed;
   private final Path workDir;
 
@@ -78,6 +95,7 @@ public final class StoryReel {
     this.concurrency = Map.copyOf(b.concurrency);
     this.listener = b.listener;
     this.overwrite = b.overwrite;
+    this.cache = b.cache;
     this.seed = b.seed;
     this.workDir = b.workDir;
   }
@@ -103,6 +121,7 @@ public final class StoryReel {
     b.concurrency.putAll(concurrency);
     b.listener = listener;
     b.overwrite = overwrite;
+    b.cache = cache;
     b.seed = seed;
     b.workDir = workDir;
     return b;
@@ -157,9 +176,11 @@ public final class StoryReel {
    * Checks the input and starts a job in the background.
    *
    * <p>Checks, in order and before anything is written: the story's length against {@link
-   * Builder#maxStoryChars(int)}, the voice against {@link SpeechProvider#voices()}, that the storage can be written ({@link Storage#preflight()}),
-   * and, unless {@link Builder#overwrite(boolean)} is on, that none of {@link #OUTPUT_KEYS}
-   * exists there yet.
+   * Builder#maxStoryChars(int)}, the voice against {@link SpeechProvider#voices()}, that the
+   * storage can be written ({@link Storage#preflight()}), and, unless {@link
+   * Builder#overwrite(boolean)} is on, that the storage holds no finished output of other inputs:
+   * a {@code manifest.json} whose {@link Manifest#inputKey()} differs from this job's (or that
+   * cannot be read). Outputs without a manifest are an interrupted run and are resumed.
    *
    * @param story the story; never {@code null}
    * @param storage where the outputs go; never {@code null}
@@ -182,19 +203,29 @@ public final class StoryReel {
               + String.join(", ", speech.voices()) + ".");
     }
     storage.preflight();
-    if (!overwrite) {
-      List<String> existing = storage.list("");
-      List<String> clash = OUTPUT_KEYS.stream().filter(existing::contains).toList();
-      if (!clash.isEmpty()) {
+    String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
+        planner.fingerprint(), images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
+        renderer.fingerprint()));
+    if (!overwrite && storage.head("manifest.json").isPresent()) {
+      String existingKey = null;
+      try (java.io.InputStream in = storage.open("manifest.json")) {
+        existingKey = Manifest.read(in).inputKey();
+      } catch (java.io.IOException | RuntimeException e) {
+        // unreadable: treat as a finished output of other inputs
+      }
+      if (!inputKey.equals(existingKey)) {
+        List<String> existing = storage.list("");
+        List<String> clash = OUTPUT_KEYS.stream().filter(existing::contains).toList();
         throw new InvalidInputException(
-            "Output already exists: " + clash + " in " + storage.locate(clash.get(0))
-                + ". It was kept. Choose another output folder, or overwrite it with"
-                + " StoryReel.builder().overwrite(true) (CLI: --force).");
+            "Output already exists: " + clash + " in " + storage.locate("manifest.json")
+                + ", made from other inputs. It was kept. Choose another output folder, or"
+                + " replace it with StoryReel.builder().overwrite(true) (CLI: --force);"
+                + " assets it shares with this story are reused from its cache.");
       }
     }
     Pipeline p = new Pipeline(
         new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
-            visualStyle, retryPolicy, concurrency, listener, seed, workDir),
+            visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey),
         story, storage);
     p.start();
     return p;
@@ -232,6 +263,7 @@ public final class StoryReel {
     private final Map<String, Integer> concurrency = new LinkedHashMap<>();
     private ProgressListener listener = ProgressListener.NONE;
     private boolean overwrite;
+    private boolean cache = true;
     private long seed = 1;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
@@ -431,12 +463,26 @@ public final class StoryReel {
     }
 
     /**
-     * @param overwrite whether a job may replace outputs that already exist; default {@code
-     *     false}, which fails before any work
+     * @param overwrite whether a job may replace a finished output (one with {@code
+     *     manifest.json}) made from other inputs; default {@code false}, which fails before any
+     *     work. An unfinished output, or a finished one of the same inputs, is always resumed.
      * @return this builder
      */
     public Builder overwrite(boolean overwrite) {
       this.overwrite = overwrite;
+      return this;
+    }
+
+    /**
+     * Whether assets already in the storage's asset cache ({@code cache/}) are reused. Off, every
+     * asset is made again (paid calls included) and its cache entry replaced; the outputs are
+     * still written and the manifest records every asset as a miss.
+     *
+     * @param cache default {@code true}
+     * @return this builder
+     */
+    public Builder cache(boolean cache) {
+      this.cache = cache;
       return this;
     }
 

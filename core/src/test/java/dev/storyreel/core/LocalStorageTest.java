@@ -87,4 +87,42 @@ class LocalStorageTest {
     new LocalStorage(dir.resolve("new/deeper")).preflight();
     assertThat(dir.resolve("new")).doesNotExist();
   }
+
+  @Test
+  void concurrentWritersOfOneKeyBothSucceedAndLeaveOneWholeFile() throws Exception {
+    LocalStorage s = new LocalStorage(dir);
+    byte[] a = new byte[1 << 20];
+    byte[] b = new byte[1 << 20];
+    java.util.Arrays.fill(a, (byte) 'a');
+    java.util.Arrays.fill(b, (byte) 'b');
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        var fa = pool.submit(() -> s.put("cache/k.bin", a, "application/octet-stream"));
+        var fb = pool.submit(() -> s.put("cache/k.bin", b, "application/octet-stream"));
+        fa.get();
+        fb.get();
+        byte[] got = Files.readAllBytes(dir.resolve("cache/k.bin"));
+        assertThat(got).satisfiesAnyOf(g -> assertThat(g).isEqualTo(a), g -> assertThat(g).isEqualTo(b));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(s.list("")).containsExactly("cache/k.bin");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../x", "/abs", "a\\b", "a/../../b", "tab\tkey", "nul\u0000key"})
+  void aTraversalAttemptCannotWriteOutsideTheRoot(String key) throws Exception {
+    Path root = Files.createDirectories(dir.resolve("deep/root"));
+    LocalStorage s = new LocalStorage(root);
+    assertThatThrownBy(() -> s.put(key, new byte[] {1}, "text/plain"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Invalid storage key");
+    assertThatThrownBy(() -> s.head(key)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> s.delete(key)).isInstanceOf(InvalidInputException.class);
+    try (Stream<Path> all = Files.walk(dir)) {
+      assertThat(all.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
 }

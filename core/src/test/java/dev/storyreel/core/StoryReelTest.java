@@ -112,9 +112,10 @@ class StoryReelTest {
   }
 
   @Test
-  void existingOutputIsKeptUnlessOverwriteIsOn() throws Exception {
+  void aFinishedOutputOfOtherInputsIsKeptUnlessOverwriteIsOn() throws Exception {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("video.mp4"), "precious");
+    Files.writeString(out.resolve("manifest.json"), "{\"title\":\"another story\"}");
     assertThatThrownBy(() -> reel().build().render(new Story("t", TEXT), out))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("Output already exists")

@@ -10,7 +10,11 @@ import dev.storyreel.core.Story;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.LocalStorage;
+import dev.storyreel.core.spi.Storage;
+import dev.storyreel.storage.s3.S3Storage;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -28,9 +32,16 @@ import picocli.CommandLine.Parameters;
  * The {@code storyreel} command line.
  *
  * <pre>
- * storyreel render STORY.txt [-o DIR] [--format portrait|landscape|square|WxH] [--fps N]
- *                            [--voice NAME] [--force]
+ * storyreel render STORY.txt [-o DIR | --storage DIR|s3://bucket/prefix]
+ *                            [--s3-endpoint URL] [--s3-path-style] [--s3-region REGION]
+ *                            [--format portrait|landscape|square|WxH] [--fps N]
+ *                            [--voice NAME] [--force] [--no-cache]
  * </pre>
+ *
+ * <p>Resuming is the default: a run into an output that an interrupted run left behind (no
+ * {@code manifest.json}) reuses every asset already in its cache; {@code --no-cache} makes
+ * everything again. With S3 the closing summary prints presigned URLs (credentials come from the
+ * AWS SDK's default chain: {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, a profile, ...).
  *
  * <p>Exit codes: 0 done, 1 a stage failed, 2 bad input or configuration (nothing was written),
  * 130 cancelled.
@@ -93,6 +104,27 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Output folder (default: out/<story file name>).")
     Path output;
 
+    @Option(names = "--storage", paramLabel = "LOCATION",
+        description = "Where outputs go: a folder, or s3://bucket/prefix. Instead of -o.")
+    String storage;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+        description = "Endpoint of an S3-compatible store (MinIO, R2, ...).")
+    java.net.URI s3Endpoint;
+
+    @Option(names = "--s3-path-style",
+        description = "Path-style S3 URLs (http://host/bucket/key), as MinIO needs.")
+    boolean s3PathStyle;
+
+    @Option(names = "--s3-region", paramLabel = "REGION",
+        description = "S3 region (default: AWS_REGION or the profile, else us-east-1).")
+    String s3Region;
+
+    @Option(names = "--no-cache",
+        description = "Make every asset again instead of reusing the asset cache (paid calls"
+            + " included).")
+    boolean noCache;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "portrait",
         description = "portrait (1080x1920), landscape (1920x1080), square (1080x1080) or WxH."
             + " Default: ${DEFAULT-VALUE}.")
@@ -106,7 +138,9 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Voice of the speech provider (FreeTTS: kevin16).")
     String voice;
 
-    @Option(names = "--force", description = "Replace outputs that already exist in DIR.")
+    @Option(names = "--force",
+        description = "Replace a finished output (one with manifest.json) made from other inputs."
+            + " Unfinished outputs are always resumed.")
     boolean force;
 
     @Option(names = "--max-chars", paramLabel = "N",
@@ -137,7 +171,28 @@ public final class StoryReelCli implements Callable<Integer> {
           throw new InvalidInputException("--max-chars must be at least 1, was " + maxChars);
         }
         Story s = Story.read(story);
-        Path dir = output != null ? output : Path.of("out", baseName(story));
+        if (storage != null && output != null) {
+          throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
+        }
+        String where = storage != null ? storage
+            : (output != null ? output : Path.of("out", baseName(story))).toString();
+        S3Storage s3 = null;
+        Storage target;
+        if (where.startsWith("s3://")) {
+          S3Storage.Builder b = S3Storage.fromUri(where).endpointOverride(s3Endpoint)
+              .pathStyle(s3PathStyle);
+          if (s3Region != null) {
+            b.region(s3Region);
+          }
+          s3 = b.build();
+          target = s3;
+        } else {
+          if (s3Endpoint != null || s3PathStyle || s3Region != null) {
+            throw new InvalidInputException(
+                "--s3-endpoint, --s3-path-style and --s3-region need --storage s3://bucket/prefix.");
+          }
+          target = new LocalStorage(Path.of(where));
+        }
         // A bar only on a terminal: redirected to a file it would print a line per update.
         try (Progress progress = new Progress(!noProgress && System.console() != null)) {
           StoryReel reel = StoryReel.builder()
@@ -146,12 +201,17 @@ public final class StoryReelCli implements Callable<Integer> {
               .visualStyle(style == null ? "" : style)
               .maxStoryChars(maxChars)
               .overwrite(force)
+              .cache(!noCache)
               .seed(seed)
               .listener(progress)
               .build();
-          JobResult r = reel.render(s, dir);
+          JobResult r = reel.render(s, target);
           progress.close();
-          summary(out, r, fmt, Duration.ofNanos(System.nanoTime() - t0));
+          summary(out, r, fmt, Duration.ofNanos(System.nanoTime() - t0), target, s3);
+        } finally {
+          if (s3 != null) {
+            s3.close();
+          }
         }
         return 0;
       } catch (InvalidInputException | ConfigurationException e) {
@@ -175,17 +235,34 @@ public final class StoryReelCli implements Callable<Integer> {
       return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    private static void summary(PrintWriter out, JobResult r, VideoFormat fmt, Duration took) {
-      Path video = Path.of(r.videoLocation());
-      Path dir = video.getParent();
+    private static void summary(PrintWriter out, JobResult r, VideoFormat fmt, Duration took,
+        Storage target, S3Storage s3) {
+      java.util.function.Function<String, String> where = key -> {
+        java.net.URI u = target.locate(key);
+        return "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString();
+      };
       out.println();
       out.println("Done in " + seconds(took) + ".");
-      out.printf(Locale.ROOT, "  video      %s  (%s, %s, %d frames, %s)%n", video,
+      out.printf(Locale.ROOT, "  video      %s  (%s, %s, %d frames, %s)%n", where.apply("video.mp4"),
           fmt, seconds(r.videoDuration()), r.manifest().video().frameCount(),
           r.manifest().video().encoder());
-      out.println("  captions   " + dir.resolve("captions.srt") + ", " + dir.resolve("captions.vtt"));
-      out.println("  thumbnail  " + dir.resolve("thumbnail.jpg"));
-      out.println("  manifest   " + dir.resolve("manifest.json"));
+      out.println("  captions   " + where.apply("captions.srt") + ", " + where.apply("captions.vtt"));
+      out.println("  thumbnail  " + where.apply("thumbnail.jpg"));
+      out.println("  manifest   " + where.apply("manifest.json"));
+      long hits = r.manifest().segments().stream()
+          .mapToLong(e -> (e.imageCache() != null && e.imageCache().hit() ? 1 : 0)
+              + (e.audioCache() != null && e.audioCache().hit() ? 1 : 0))
+          .sum();
+      out.printf(Locale.ROOT, "  cache      %d of %d segment assets reused%s%n", hits,
+          2L * r.manifest().segments().size(),
+          r.manifest().videoCache() != null && r.manifest().videoCache().hit()
+              ? ", video reused" : "");
+      if (s3 != null) {
+        out.println("  presigned URLs (valid " + s3.presignExpiry().toHours() + " h):");
+        for (String k : List.of("video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg")) {
+          out.printf(Locale.ROOT, "    %-14s %s%n", k, s3.presign(k));
+        }
+      }
       out.printf(Locale.ROOT, "  segments   %d, captions %d cues%n",
           r.manifest().segments().size(), r.manifest().captions().cueCount());
       var st = r.manifest().stages();

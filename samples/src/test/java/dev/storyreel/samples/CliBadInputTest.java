@@ -78,12 +78,13 @@ class CliBadInputTest {
   void existingOutputIsKeptWithoutForce() throws Exception {
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.writeString(out.resolve("video.mp4"), "old");
+    Files.writeString(out.resolve("manifest.json"), "{\"title\":\"another story\"}");
     Outcome o = run("render", story("A story.").toString(), "-o", out.toString(), "--no-progress");
     assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
     assertThat(o.err()).contains("Output already exists").contains("--force");
     assertThat(Files.readString(out.resolve("video.mp4"))).isEqualTo("old");
     try (var files = Files.list(out)) {
-      assertThat(files).hasSize(1);
+      assertThat(files).hasSize(2);
     }
   }
 
@@ -108,6 +109,24 @@ class CliBadInputTest {
         "--voice", "hal9000", "--no-progress");
     assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
     assertThat(o.err()).contains("Unknown voice 'hal9000' for freetts").contains("kevin16");
+    assertNothingWritten(out);
+  }
+
+  @Test
+  void badS3LocationsAndOptions() throws Exception {
+    Outcome bad = run("render", story("A story.").toString(), "--storage", "s3://Bad_Bucket/x",
+        "--no-progress");
+    assertThat(bad.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(bad.err()).contains("s3://bucket/prefix");
+    Path out = dir.resolve("out");
+    Outcome both = run("render", story("A story.").toString(), "-o", out.toString(), "--storage",
+        out.toString(), "--no-progress");
+    assertThat(both.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(both.err()).contains("not both");
+    Outcome endpointOnly = run("render", story("A story.").toString(), "-o", out.toString(),
+        "--s3-endpoint", "http://127.0.0.1:1", "--no-progress");
+    assertThat(endpointOnly.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(endpointOnly.err()).contains("need --storage s3://");
     assertNothingWritten(out);
   }
 

@@ -79,6 +79,8 @@ public final class Pipeline implements Job {
    * @param listener the caller's listener
    * @param seed base image seed
    * @param workDir folder for temporary files
+   * @param cacheReads whether the asset cache may be read (entries are written either way)
+   * @param inputKey the job's {@link CacheKeys#job} key, recorded in the manifest
    */
   public record Config(
       StoryPlanner planner,
@@ -93,12 +95,16 @@ public final class Pipeline implements Job {
       Map<String, Integer> concurrency,
       ProgressListener listener,
       long seed,
-      Path workDir) {}
+      Path workDir,
+      boolean cacheReads,
+      String inputKey) {}
 
   private final Config cfg;
   private final Story story;
   private final Storage storage;
   private final ProgressListener listener;
+  private final AssetCache cache;
+  private volatile Manifest.CacheUse storyboardUse;
   private final CompletableFuture<JobResult> result = new CompletableFuture<>();
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.PLANNING);
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
@@ -115,6 +121,7 @@ public final class Pipeline implements Job {
     this.story = story;
     this.storage = storage;
     this.listener = SafeListener.wrap(cfg.listener());
+    this.cache = new AssetCache(storage, cfg.cacheReads());
   }
 
   /** Starts the job's thread. */
@@ -161,8 +168,9 @@ public final class Pipeline implements Job {
     Path tmpVideo = null;
     try {
       setState(JobState.PLANNING);
-      Storyboard board = stage("plan", cfg.planner(),
-          ctx -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
+      // From here on the output is unfinished: a run killed at any point resumes (StoryReel.submit).
+      storage.delete("manifest.json");
+      Storyboard board = stage("plan", cfg.planner(), ctx -> plan());
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(board.segments().size()));
 
@@ -176,13 +184,15 @@ public final class Pipeline implements Job {
       Path tmp = Files.createTempFile(cfg.workDir(), "storyreel-", ".mp4");
       tmpVideo = tmp;
       RenderRequest request = tl.request;
-      RenderResult rendered = stageCpu("render",
-          ctx -> cfg.renderer().render(request, tmp, listener));
+      String videoKey = videoKey(assets, tl);
+      AssetCache.Cached<AssetCache.Video> video = stageCpu("render",
+          ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(request, tmp, listener)));
+      RenderResult rendered = video.value().result();
       long tRendered = System.nanoTime();
 
       setState(JobState.PUBLISHING);
       JobResult out = publish(board, assets, tl, rendered, tmp,
-          new long[] {t0, tPlanned, tAssets, tRendered});
+          new long[] {t0, tPlanned, tAssets, tRendered}, video);
       setState(JobState.COMPLETED);
       result.complete(out);
     } catch (Throwable e) {
@@ -301,9 +311,10 @@ public final class Pipeline implements Job {
   /** The stored assets of every segment. */
   private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
 
-  private record ImageAsset(AssetRef ref, BufferedImage image, long seed) {}
+  private record ImageAsset(AssetRef ref, BufferedImage image, long seed, Manifest.CacheUse use) {}
 
-  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned) {}
+  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned,
+      Manifest.CacheUse use, Manifest.CacheUse timingsUse) {}
 
   private Assets makeAssets(Storyboard board) throws Exception {
     TaskGraph.Builder g = TaskGraph.builder()
@@ -331,8 +342,10 @@ public final class Pipeline implements Job {
 
   private ImageAsset makeImage(Segment seg, long seed) {
     VideoFormat f = cfg.format();
-    GeneratedImage img = cfg.images().generate(
-        new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed));
+    ImageRequest req = new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
+    AssetCache.Cached<GeneratedImage> cached = cache.image(
+        CacheKeys.image(cfg.images().fingerprint(), req), () -> cfg.images().generate(req));
+    GeneratedImage img = cached.value();
     BufferedImage decoded;
     try {
       decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
@@ -351,14 +364,24 @@ public final class Pipeline implements Job {
     };
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
-    return new ImageAsset(ref, decoded, seed);
+    return new ImageAsset(ref, decoded, seed, cached.use());
   }
 
   private SpeechAsset makeSpeech(Segment seg) {
-    Narration n = cfg.speech().synthesize(new SpeechRequest(seg.index(), seg.narration(), cfg.voice()));
+    SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
+    AssetCache.Cached<Narration> cached = cache.narration(
+        CacheKeys.narration(cfg.speech().fingerprint(), req), () -> cfg.speech().synthesize(req));
+    Narration n = cached.value();
     boolean aligned = false;
+    Manifest.CacheUse timingsUse = null;
     if (n.words().isEmpty()) {
-      n = new Narration(n.audio(), cfg.aligner().align(seg.index(), seg.narration(), n.audio()));
+      PcmAudio audio = n.audio();
+      AssetCache.Cached<List<WordTiming>> t = cache.timings(
+          CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
+              AssetCache.sha256(audio.toWav())),
+          () -> cfg.aligner().align(seg.index(), seg.narration(), audio));
+      n = new Narration(audio, t.value());
+      timingsUse = t.use();
       aligned = true;
     }
     int expected = Words.split(seg.narration()).size();
@@ -375,7 +398,7 @@ public final class Pipeline implements Job {
     }
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
-    return new SpeechAsset(ref, n, aligned);
+    return new SpeechAsset(ref, n, aligned, cached.use(), timingsUse);
   }
 
   /** Where each segment sits in the video, the joined audio, and the captions. */
@@ -429,15 +452,34 @@ public final class Pipeline implements Job {
     return new Timeline(new RenderRequest(cfg.format(), all, segs, cues), starts, ends, words, cues);
   }
 
+  private Storyboard plan() {
+    AssetCache.Cached<Storyboard> c = cache.storyboard(
+        CacheKeys.storyboard(cfg.planner().fingerprint(), story, cfg.format(), cfg.visualStyle()),
+        () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
+    storyboardUse = c.use();
+    return c.value();
+  }
+
+  private String videoKey(Assets assets, Timeline tl) {
+    List<CacheKeys.VideoSegment> segs = new ArrayList<>();
+    for (int i = 0; i < assets.images().size(); i++) {
+      segs.add(new CacheKeys.VideoSegment(assets.images().get(i).ref().sha256(),
+          assets.speech().get(i).ref().sha256(), tl.starts().get(i).toNanos(),
+          tl.ends().get(i).toNanos()));
+    }
+    return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, tl.cues());
+  }
+
   private JobResult publish(
-      Storyboard board, Assets assets, Timeline tl, RenderResult rendered, Path video, long[] t)
+      Storyboard board, Assets assets, Timeline tl, RenderResult rendered, Path video, long[] t,
+      AssetCache.Cached<AssetCache.Video> cachedVideo)
       throws IOException {
     AssetRef videoRef = storage.put("video.mp4", video, "video/mp4");
     AssetRef srt = storage.put("captions.srt",
         Captions.toSrt(tl.cues()).getBytes(StandardCharsets.UTF_8), "application/x-subrip");
     AssetRef vtt = storage.put("captions.vtt",
         Captions.toVtt(tl.cues()).getBytes(StandardCharsets.UTF_8), "text/vtt");
-    AssetRef thumb = storage.put("thumbnail.jpg", jpeg(rendered.thumbnail()), "image/jpeg");
+    AssetRef thumb = storage.put("thumbnail.jpg", cachedVideo.value().thumbnailJpeg(), "image/jpeg");
 
     List<Manifest.SegmentEntry> entries = new ArrayList<>();
     Manifest.ProviderInfo imageInfo = info(cfg.images());
@@ -454,7 +496,8 @@ public final class Pipeline implements Job {
           tl.starts().get(i).toMillis(), tl.ends().get(i).toMillis(),
           tl.request().startFrame(i), tl.request().endFrame(i),
           assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
-          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we));
+          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we,
+          assets.images().get(i).use(), sa.use(), sa.timingsUse()));
     }
     long tEnd = System.nanoTime();
     Manifest.StageTimings stages = new Manifest.StageTimings(
@@ -466,7 +509,7 @@ public final class Pipeline implements Job {
             tl.request().duration().toMillis(), rendered.videoCodec(), rendered.encoder(),
             rendered.audioCodec(), cfg.renderer().name()),
         new Manifest.CaptionsEntry(srt, vtt, tl.cues().size()),
-        thumb, stages);
+        thumb, stages, cfg.inputKey(), storyboardUse, cachedVideo.use());
     AssetRef manifestRef = storage.put(
         "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
     return new JobResult(m, videoRef, srt, vtt, thumb, manifestRef, storage.locate("video.mp4"),
@@ -481,7 +524,7 @@ public final class Pipeline implements Job {
     return new Manifest.ProviderInfo(p.name(), p.model());
   }
 
-  private static byte[] jpeg(BufferedImage img) {
+  static byte[] jpeg(BufferedImage img) {
     BufferedImage rgb = img;
     if (img.getType() != BufferedImage.TYPE_INT_RGB) {
       rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);

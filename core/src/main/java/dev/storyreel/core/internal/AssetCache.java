@@ -1,0 +1,349 @@
+package dev.storyreel.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Narration;
+import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.spi.GeneratedImage;
+import dev.storyreel.core.spi.RenderResult;
+import dev.storyreel.core.spi.Storage;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+
+/**
+ * The content-addressed asset cache, kept in a job's own {@link Storage}: before a provider (or
+ * the renderer) is called, the asset's key (see {@link CacheKeys}) is looked up; a hit skips the
+ * call.
+ *
+ * <p>Layout, for a key {@code k} whose first two hex digits are {@code hh}:
+ *
+ * <ul>
+ *   <li>{@code cache/<kind>/<hh>/<k>-<s>.<ext>}: a blob of the entry (the image, the WAV, the MP4,
+ *       the thumbnail), where {@code s} is the first 16 hex digits of the blob's own SHA-256;
+ *   <li>{@code cache/<kind>/<hh>/<k>.json}: the entry itself, written <em>last</em>: the blobs'
+ *       {@link AssetRef}s (SHA-256 included) and the small values (storyboard, word timings,
+ *       render facts). An entry is complete exactly when this object exists.
+ * </ul>
+ *
+ * <p>Kinds: {@code storyboard}, {@code image}, {@code narration}, {@code timings}, {@code video}.
+ * Because a blob's name carries its own digest, two runs writing the same key at once never
+ * overwrite each other's blob with different bytes: whichever entry is written last wins and
+ * names a complete blob that matches it. A blob whose bytes do not match its entry's SHA-256 is
+ * treated as a miss (logged) and the asset is made again.
+ *
+ * <p>With reading off ({@code StoryReel.Builder.cache(false)}), every lookup is a miss and entries
+ * are written afresh, replacing what was there. Thread-safe as the storage is.
+ */
+public final class AssetCache {
+  private static final System.Logger LOG = System.getLogger(AssetCache.class.getName());
+
+  private final Storage storage;
+  private final boolean read;
+
+  /**
+   * A value and how it was obtained.
+   *
+   * @param value the asset
+   * @param use its key and whether it was a hit
+   * @param <T> the asset's type
+   */
+  public record Cached<T>(T value, Manifest.CacheUse use) {}
+
+  /**
+   * A rendered video as the cache keeps it.
+   *
+   * @param result what the renderer reported (its thumbnail decoded from {@code thumbnailJpeg} on
+   *     a hit)
+   * @param thumbnailJpeg the thumbnail, JPEG-encoded; the bytes published as {@code thumbnail.jpg}
+   */
+  public record Video(RenderResult result, byte[] thumbnailJpeg) {}
+
+  /** What a cache entry's JSON holds. */
+  record Entry(String version, String kind, String key, Map<String, AssetRef> blobs, JsonNode meta) {}
+
+  /** One blob to store: bytes or a file. */
+  private record BlobOut(String name, String ext, String mediaType, byte[] bytes, Path file) {}
+
+  /** A stored blob that does not match its entry. */
+  private static final class CorruptEntry extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CorruptEntry(String message) {
+      super(message);
+    }
+  }
+
+  private interface Decoder<T> {
+    T decode(Entry e) throws IOException, CorruptEntry;
+  }
+
+  /**
+   * @param storage where the entries live; never {@code null}
+   * @param read whether lookups may hit; {@code false} forces every asset to be made again
+   */
+  public AssetCache(Storage storage, boolean read) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.read = read;
+  }
+
+  /**
+   * @param kind the asset kind
+   * @param key the cache key
+   * @return the key of the entry's JSON
+   */
+  public static String entryKey(String kind, String key) {
+    return "cache/" + kind + "/" + key.substring(0, 2) + "/" + key + ".json";
+  }
+
+  /**
+   * @param key the storyboard's key
+   * @param make plans the story on a miss
+   * @return the storyboard
+   */
+  public Cached<Storyboard> storyboard(String key, Supplier<Storyboard> make) {
+    return getOrCreate("storyboard", key, make,
+        e -> Json.MAPPER.treeToValue(e.meta(), Storyboard.class),
+        v -> List.of(), v -> Json.MAPPER.valueToTree(v));
+  }
+
+  /**
+   * @param key the image's key
+   * @param make calls the image provider on a miss
+   * @return the image
+   */
+  public Cached<GeneratedImage> image(String key, Supplier<GeneratedImage> make) {
+    return getOrCreate("image", key, make,
+        e -> new GeneratedImage(blob(e, "image"), e.blobs().get("image").mediaType(),
+            e.meta().path("widthPx").asInt(), e.meta().path("heightPx").asInt()),
+        v -> List.of(new BlobOut("image", extension(v.mediaType()), v.mediaType(), v.bytes(), null)),
+        v -> Json.MAPPER.createObjectNode().put("widthPx", v.widthPx()).put("heightPx", v.heightPx()));
+  }
+
+  /**
+   * @param key the narration's key
+   * @param make calls the speech provider on a miss
+   * @return the narration, with the provider's word timings (possibly none)
+   */
+  public Cached<Narration> narration(String key, Supplier<Narration> make) {
+    return getOrCreate("narration", key, make,
+        e -> {
+          PcmAudio audio = PcmAudio.fromWav(new ByteArrayInputStream(blob(e, "audio")));
+          return new Narration(audio, words(e.meta().path("words")));
+        },
+        v -> List.of(new BlobOut("audio", "wav", "audio/wav", v.audio().toWav(), null)),
+        v -> Json.MAPPER.createObjectNode().set("words", words(v.words())));
+  }
+
+  /**
+   * @param key the timings' key
+   * @param make calls the aligner on a miss
+   * @return the word timings
+   */
+  public Cached<List<WordTiming>> timings(String key, Supplier<List<WordTiming>> make) {
+    return getOrCreate("timings", key, make,
+        e -> words(e.meta().path("words")),
+        v -> List.of(),
+        v -> Json.MAPPER.createObjectNode().set("words", words(v)));
+  }
+
+  /**
+   * Looks a rendered video up; on a hit its MP4 is copied to {@code out}, on a miss {@code make}
+   * renders into {@code out} and the file is stored.
+   *
+   * @param key the video's key
+   * @param out the local file the video ends up in, either way
+   * @param make renders into {@code out} on a miss
+   * @return the render facts and the thumbnail
+   */
+  public Cached<Video> video(String key, Path out, Supplier<RenderResult> make) {
+    return getOrCreate("video", key,
+        () -> {
+          RenderResult r = make.get();
+          return new Video(r, Pipeline.jpeg(r.thumbnail()));
+        },
+        e -> {
+          copyBlob(e, "video", out);
+          byte[] jpeg = blob(e, "thumbnail");
+          BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(jpeg));
+          if (thumb == null) {
+            throw new CorruptEntry("thumbnail of video entry " + key + " cannot be decoded");
+          }
+          JsonNode m = e.meta();
+          return new Video(new RenderResult(m.path("frameCount").asLong(),
+              Duration.ofNanos(m.path("durationNanos").asLong()), m.path("videoCodec").asText(),
+              m.path("encoder").asText(), m.path("audioCodec").asText(), thumb), jpeg);
+        },
+        v -> List.of(new BlobOut("video", "mp4", "video/mp4", null, out),
+            new BlobOut("thumbnail", "jpg", "image/jpeg", v.thumbnailJpeg(), null)),
+        v -> Json.MAPPER.createObjectNode()
+            .put("frameCount", v.result().frameCount())
+            .put("durationNanos", v.result().duration().toNanos())
+            .put("videoCodec", v.result().videoCodec())
+            .put("encoder", v.result().encoder())
+            .put("audioCodec", v.result().audioCodec()));
+  }
+
+  private <T> Cached<T> getOrCreate(
+      String kind, String key, Supplier<T> make, Decoder<T> decode,
+      java.util.function.Function<T, List<BlobOut>> blobs,
+      java.util.function.Function<T, JsonNode> meta) {
+    String entryKey = entryKey(kind, key);
+    if (read) {
+      Optional<Entry> found = lookup(entryKey);
+      if (found.isPresent()) {
+        try {
+          return new Cached<>(decode.decode(found.get()), new Manifest.CacheUse(key, true));
+        } catch (CorruptEntry | IOException | RuntimeException e) {
+          if (e instanceof RuntimeException r && !(r instanceof IllegalArgumentException)
+              && !(r instanceof UncheckedIOException)) {
+            throw r;
+          }
+          LOG.log(System.Logger.Level.WARNING,
+              "cache entry " + entryKey + " is unusable (" + e.getMessage() + "); making it again");
+        }
+      }
+    }
+    T value = make.get();
+    Map<String, AssetRef> refs = new LinkedHashMap<>();
+    for (BlobOut b : blobs.apply(value)) {
+      String sha = b.bytes() != null ? sha256(b.bytes()) : sha256(b.file());
+      String blobKey = "cache/" + kind + "/" + key.substring(0, 2) + "/" + key + "-"
+          + sha.substring(0, 16) + "." + b.ext();
+      AssetRef ref = b.bytes() != null
+          ? storage.put(blobKey, b.bytes(), b.mediaType())
+          : storage.put(blobKey, b.file(), b.mediaType());
+      refs.put(b.name(), ref);
+    }
+    Entry e = new Entry(CacheKeys.VERSION, kind, key, refs, meta.apply(value));
+    try {
+      storage.put(entryKey, Json.MAPPER.writeValueAsBytes(e), "application/json");
+    } catch (IOException ex) {
+      throw new UncheckedIOException("encoding cache entry " + entryKey, ex);
+    }
+    return new Cached<>(value, new Manifest.CacheUse(key, false));
+  }
+
+  private Optional<Entry> lookup(String entryKey) {
+    if (storage.head(entryKey).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Entry e = Json.MAPPER.readValue(storage.read(entryKey), Entry.class);
+      if (!CacheKeys.VERSION.equals(e.version()) || e.blobs() == null || e.meta() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(e);
+    } catch (IOException ex) {
+      LOG.log(System.Logger.Level.WARNING, "cache entry " + entryKey + " cannot be parsed; ignored");
+      return Optional.empty();
+    }
+  }
+
+  private byte[] blob(Entry e, String name) throws CorruptEntry {
+    AssetRef ref = e.blobs().get(name);
+    if (ref == null) {
+      throw new CorruptEntry("entry " + e.key() + " has no " + name);
+    }
+    if (storage.head(ref.key()).isEmpty()) {
+      throw new CorruptEntry(ref.key() + " is missing");
+    }
+    byte[] bytes = storage.read(ref.key());
+    if (!sha256(bytes).equals(ref.sha256())) {
+      throw new CorruptEntry(ref.key() + " does not match its SHA-256");
+    }
+    return bytes;
+  }
+
+  private void copyBlob(Entry e, String name, Path out) throws IOException, CorruptEntry {
+    AssetRef ref = e.blobs().get(name);
+    if (ref == null) {
+      throw new CorruptEntry("entry " + e.key() + " has no " + name);
+    }
+    if (storage.head(ref.key()).isEmpty()) {
+      throw new CorruptEntry(ref.key() + " is missing");
+    }
+    MessageDigest md = digest();
+    try (InputStream in = new DigestInputStream(storage.open(ref.key()), md);
+        OutputStream o = Files.newOutputStream(out)) {
+      in.transferTo(o);
+    }
+    if (!HexFormat.of().formatHex(md.digest()).equals(ref.sha256())) {
+      throw new CorruptEntry(ref.key() + " does not match its SHA-256");
+    }
+  }
+
+  private static JsonNode words(List<WordTiming> words) {
+    var arr = Json.MAPPER.createArrayNode();
+    for (WordTiming w : words) {
+      ObjectNode o = arr.addObject();
+      o.put("word", w.word()).put("startNanos", w.start().toNanos()).put("endNanos", w.end().toNanos());
+    }
+    return arr;
+  }
+
+  private static List<WordTiming> words(JsonNode arr) {
+    List<WordTiming> out = new ArrayList<>();
+    for (JsonNode o : arr) {
+      out.add(new WordTiming(o.path("word").asText(), Duration.ofNanos(o.path("startNanos").asLong()),
+          Duration.ofNanos(o.path("endNanos").asLong())));
+    }
+    return out;
+  }
+
+  /**
+   * @param mediaType an image media type
+   * @return the file extension for it
+   */
+  static String extension(String mediaType) {
+    return switch (mediaType) {
+      case "image/jpeg" -> "jpg";
+      case "image/webp" -> "webp";
+      default -> "png";
+    };
+  }
+
+  static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(digest().digest(bytes));
+  }
+
+  private static String sha256(Path file) {
+    MessageDigest md = digest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file, e);
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,817 @@
+package dev.storyreel.storage.s3;
+
+import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.InvalidInputException;
+import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.RetriableException;
+import dev.storyreel.core.StoryReelException;
+import dev.storyreel.core.spi.Storage;
+import dev.storyreel.core.spi.StorageKeys;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * {@link Storage} in an S3 bucket (or an S3-compatible store) on the AWS SDK for Java v2.
+ *
+ * <pre>{@code
+ * try (S3Storage s3 = S3Storage.builder().bucket("my-videos").prefix("stories/ferry")
+ *     .region("eu-west-1").build()) {
+ *   JobResult r = reel.render(story, s3);
+ *   URI url = s3.presign("video.mp4");   // an https GET URL valid for presignExpiry()
+ * }
+ * }</pre>
+ *
+ * <p>Storage key {@code k} is the object {@code <prefix>/k} in the bucket. Keys are checked with
+ * {@link StorageKeys#validate}. Writes are atomic per object: a single PUT up to {@link
+ * Builder#multipartThresholdBytes(long)} bytes, a multipart upload above it, which is invisible
+ * until it is completed and aborted if any part fails. Every upload carries an S3 checksum
+ * ({@link Builder#checksumAlgorithm}, SHA-256 by default) that the server verifies, and the
+ * object's own SHA-256 as user metadata ({@code x-amz-meta-storyreel-sha256}); {@link #open} and
+ * {@link #read} check it while reading and throw {@link NonRetriableException} naming the key on
+ * a mismatch.
+ *
+ * <p>{@link #locate(String)} returns {@code s3://bucket/prefix/key}, as {@link Storage} says;
+ * {@link #presign(String)} gives an https URL anyone can GET until it expires.
+ *
+ * <p>Errors: a missing bucket, rejected credentials and denied requests end in a {@link
+ * NonRetriableException} (an {@link InvalidInputException} from {@link #preflight()}) naming the
+ * bucket and what to check; throttling (429, 503 SlowDown), other 5xx and I/O failures are
+ * retried by the SDK's standard retry mode and then end in a {@link RetriableException}.
+ * Credentials never appear in messages or logs.
+ *
+ * <p>Thread-safe: one client serves every thread. Close it to release the HTTP client.
+ */
+public final class S3Storage implements Storage, AutoCloseable {
+  /** The user-metadata name holding the object's SHA-256 (hex), sent as {@code x-amz-meta-*}. */
+  public static final String SHA256_METADATA = "storyreel-sha256";
+  /** S3's smallest part size (except the last part), in bytes: 5 MiB. */
+  public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
+
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]");
+
+  private final String bucket;
+  private final String prefix;
+  private final Region region;
+  private final URI endpoint;
+  private final boolean pathStyle;
+  private final AwsCredentialsProvider credentials;
+  private final long multipartThresholdBytes;
+  private final long partSizeBytes;
+  private final ChecksumAlgorithm checksumAlgorithm;
+  private final ServerSideEncryption sse;
+  private final String kmsKeyId;
+  private final Duration presignExpiry;
+  private final S3Client s3;
+  private final S3Presigner presigner;
+
+  private S3Storage(Builder b) {
+    this.bucket = b.bucket;
+    this.prefix = b.prefix;
+    this.region = b.region != null ? Region.of(b.region) : defaultRegion();
+    this.endpoint = b.endpoint;
+    this.pathStyle = b.pathStyle;
+    this.credentials = b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build();
+    this.multipartThresholdBytes = b.multipartThresholdBytes;
+    this.partSizeBytes = b.partSizeBytes;
+    this.checksumAlgorithm = b.checksumAlgorithm;
+    this.sse = b.sse;
+    this.kmsKeyId = b.kmsKeyId;
+    this.presignExpiry = b.presignExpiry;
+    S3Configuration conf = S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build();
+    var cb = S3Client.builder()
+        .region(region)
+        .credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(60)))
+        .serviceConfiguration(conf)
+        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+    var pb = S3Presigner.builder().region(region).credentialsProvider(credentials)
+        .serviceConfiguration(conf);
+    if (endpoint != null) {
+      cb.endpointOverride(endpoint);
+      pb.endpointOverride(endpoint);
+    }
+    this.s3 = cb.build();
+    this.presigner = pb.build();
+  }
+
+  private static Region defaultRegion() {
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      return Region.US_EAST_1;
+    }
+  }
+
+  /** @return a builder; {@link Builder#bucket(String)} is required */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this storage's settings */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bucket = bucket;
+    b.prefix = prefix;
+    b.region = region.id();
+    b.endpoint = endpoint;
+    b.pathStyle = pathStyle;
+    b.credentials = credentials;
+    b.multipartThresholdBytes = multipartThresholdBytes;
+    b.partSizeBytes = partSizeBytes;
+    b.checksumAlgorithm = checksumAlgorithm;
+    b.sse = sse;
+    b.kmsKeyId = kmsKeyId;
+    b.presignExpiry = presignExpiry;
+    return b;
+  }
+
+  /** @return the bucket */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** @return the key prefix, without leading or trailing {@code /}; empty for none */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** @return the region requests are signed for */
+  public String region() {
+    return region.id();
+  }
+
+  /** @return the default lifetime of {@link #presign(String)} URLs */
+  public Duration presignExpiry() {
+    return presignExpiry;
+  }
+
+  /**
+   * @param key a storage key
+   * @return the S3 object key it maps to: {@code prefix/key}
+   * @throws InvalidInputException if the key is not acceptable
+   */
+  public String objectKey(String key) {
+    StorageKeys.validate(key);
+    return prefix.isEmpty() ? key : prefix + "/" + key;
+  }
+
+  @Override
+  public void preflight() {
+    try {
+      s3.headBucket(r -> r.bucket(bucket));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        throw new InvalidInputException(missingBucket(), e);
+      }
+      if (e.statusCode() == 403 || e.statusCode() == 400) {
+        throw new InvalidInputException(denied("checking the bucket", e), e);
+      }
+      if (e.statusCode() == 301) {
+        throw new InvalidInputException("S3 bucket '" + bucket + "' is not in region "
+            + region.id() + ". Set the bucket's region (CLI: --s3-region).", e);
+      }
+      throw new InvalidInputException(
+          "S3 bucket '" + bucket + "' cannot be checked: HTTP " + e.statusCode() + " "
+              + code(e) + where() + ".", e);
+    } catch (SdkClientException e) {
+      throw new InvalidInputException("S3 bucket '" + bucket + "' cannot be reached" + where()
+          + ": " + e.getMessage() + ". Check the endpoint (CLI: --s3-endpoint) and the network.", e);
+    }
+  }
+
+  @Override
+  public AssetRef put(String key, byte[] bytes, String mediaType) {
+    Objects.requireNonNull(bytes, "bytes");
+    Objects.requireNonNull(mediaType, "mediaType");
+    String ok = objectKey(key);
+    String sha = sha256(bytes);
+    if (bytes.length > multipartThresholdBytes) {
+      multipart(key, ok, mediaType, sha, bytes.length, (offset, buf, len) ->
+          System.arraycopy(bytes, (int) offset, buf, 0, len));
+    } else {
+      call("put", key, () -> s3.putObject(r -> r.bucket(bucket).key(ok).contentType(mediaType)
+          .contentLength((long) bytes.length).checksumAlgorithm(checksumAlgorithm)
+          .metadata(Map.of(SHA256_METADATA, sha)).serverSideEncryption(sse)
+          .ssekmsKeyId(kmsKeyId), RequestBody.fromBytes(bytes)));
+    }
+    return new AssetRef(key, mediaType, bytes.length, sha);
+  }
+
+  @Override
+  public AssetRef put(String key, Path file, String mediaType) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(mediaType, "mediaType");
+    String ok = objectKey(key);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      String sha = sha256(file);
+      if (size > multipartThresholdBytes) {
+        multipart(key, ok, mediaType, sha, size, (offset, buf, len) -> {
+          ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
+          long pos = offset;
+          while (bb.hasRemaining()) {
+            int n = ch.read(bb, pos);
+            if (n < 0) {
+              throw new IOException(file + " shrank while being uploaded");
+            }
+            pos += n;
+          }
+        });
+      } else {
+        call("put", key, () -> s3.putObject(r -> r.bucket(bucket).key(ok).contentType(mediaType)
+            .contentLength(size).checksumAlgorithm(checksumAlgorithm)
+            .metadata(Map.of(SHA256_METADATA, sha)).serverSideEncryption(sse)
+            .ssekmsKeyId(kmsKeyId), RequestBody.fromFile(file)));
+      }
+      return new AssetRef(key, mediaType, size, sha);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + " to upload it as " + key, e);
+    }
+  }
+
+  private interface PartSource {
+    void read(long offset, byte[] buf, int len) throws IOException;
+  }
+
+  private void multipart(String key, String ok, String mediaType, String sha, long size,
+      PartSource source) throws UncheckedIOException {
+    String uploadId = call("start multipart upload of", key, () -> s3.createMultipartUpload(r -> r
+        .bucket(bucket).key(ok).contentType(mediaType).checksumAlgorithm(checksumAlgorithm)
+        .metadata(Map.of(SHA256_METADATA, sha)).serverSideEncryption(sse).ssekmsKeyId(kmsKeyId)))
+        .uploadId();
+    boolean done = false;
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      byte[] buf = new byte[(int) Math.min(partSizeBytes, size)];
+      int number = 1;
+      for (long offset = 0; offset < size; offset += partSizeBytes, number++) {
+        int len = (int) Math.min(partSizeBytes, size - offset);
+        source.read(offset, buf, len);
+        int n = number;
+        byte[] part = len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+        UploadPartResponse resp = call("upload part " + n + " of", key, () -> s3.uploadPart(r -> r
+            .bucket(bucket).key(ok).uploadId(uploadId).partNumber(n).contentLength((long) len)
+            .checksumAlgorithm(checksumAlgorithm), RequestBody.fromBytes(part)));
+        parts.add(CompletedPart.builder().partNumber(n).eTag(resp.eTag())
+            .checksumSHA256(resp.checksumSHA256()).checksumCRC32C(resp.checksumCRC32C()).build());
+        if (Thread.currentThread().isInterrupted()) {
+          throw new java.util.concurrent.CancellationException("interrupted during upload of " + key);
+        }
+      }
+      call("complete multipart upload of", key, () -> s3.completeMultipartUpload(r -> r
+          .bucket(bucket).key(ok).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+      done = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the content of " + key, e);
+    } finally {
+      if (!done) {
+        try {
+          s3.abortMultipartUpload(r -> r.bucket(bucket).key(ok).uploadId(uploadId));
+        } catch (SdkException ignored) {
+          // best effort; a bucket lifecycle rule should clean up stray uploads
+        }
+      }
+    }
+  }
+
+  @Override
+  public Optional<AssetRef> head(String key) {
+    String ok = objectKey(key);
+    HeadObjectResponse h;
+    try {
+      h = s3.headObject(r -> r.bucket(bucket).key(ok));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw map("look up", key, e);
+    } catch (SdkException e) {
+      throw map("look up", key, e);
+    }
+    String sha = h.metadata().get(SHA256_METADATA);
+    if (sha == null || !HEX64.matcher(sha).matches()) {
+      // Not written by StoryReel: hash it.
+      try (InputStream in = open(key)) {
+        MessageDigest md = digest();
+        new DigestInputStream(in, md).transferTo(OutputStream.nullOutputStream());
+        sha = HexFormat.of().formatHex(md.digest());
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + locate(key), e);
+      }
+    }
+    String type = h.contentType() != null ? h.contentType() : "application/octet-stream";
+    return Optional.of(new AssetRef(key, type, h.contentLength(), sha));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The stream checks the object's SHA-256 (from its {@code x-amz-meta-storyreel-sha256})
+   * once it has been read to the end and then throws a {@link NonRetriableException} naming the
+   * key if it does not match.
+   */
+  @Override
+  public InputStream open(String key) {
+    String ok = objectKey(key);
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(r -> r.bucket(bucket).key(ok).checksumMode(ChecksumMode.ENABLED));
+    } catch (NoSuchKeyException e) {
+      throw new NonRetriableException("Nothing is stored under '" + key + "' in " + locate(key), e);
+    } catch (SdkException e) {
+      throw map("read", key, e);
+    }
+    String expected = in.response().metadata().get(SHA256_METADATA);
+    if (expected == null || !HEX64.matcher(expected).matches()) {
+      return in;
+    }
+    return new Verifying(in, digest(), expected, locate(key));
+  }
+
+  /** Checks the SHA-256 of what was read at the end of the stream. */
+  private static final class Verifying extends FilterInputStream {
+    private final MessageDigest md;
+    private final String expected;
+    private final URI where;
+    private boolean checked;
+
+    Verifying(InputStream in, MessageDigest md, String expected, URI where) {
+      super(new DigestInputStream(in, md));
+      this.md = md;
+      this.expected = expected;
+      this.where = where;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = super.read();
+      if (c < 0) {
+        check();
+      }
+      return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        check();
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // Skipped bytes must be hashed too.
+      byte[] buf = new byte[8192];
+      long left = n;
+      while (left > 0) {
+        int r = read(buf, 0, (int) Math.min(buf.length, left));
+        if (r < 0) {
+          break;
+        }
+        left -= r;
+      }
+      return n - left;
+    }
+
+    private void check() {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      String got = HexFormat.of().formatHex(md.digest());
+      if (!got.equals(expected)) {
+        throw new NonRetriableException("S3 object " + where + " failed its checksum: its"
+            + " SHA-256 is " + got + " but " + expected + " was stored with it. The object was"
+            + " changed or corrupted after upload; delete it and run again.");
+      }
+    }
+  }
+
+  @Override
+  public List<String> list(String keyPrefix) {
+    Objects.requireNonNull(keyPrefix, "prefix");
+    String base = prefix.isEmpty() ? "" : prefix + "/";
+    String full = base + keyPrefix;
+    List<String> out = new ArrayList<>();
+    call("list", keyPrefix.isEmpty() ? "(all)" : keyPrefix, () -> {
+      for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(full)).contents()) {
+        out.add(o.key().substring(base.length()));
+      }
+      return null;
+    });
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public void delete(String key) {
+    String ok = objectKey(key);
+    call("delete", key, () -> s3.deleteObject(r -> r.bucket(bucket).key(ok)));
+  }
+
+  /**
+   * @param key a storage key
+   * @return {@code s3://bucket/prefix/key}
+   */
+  @Override
+  public URI locate(String key) {
+    try {
+      return new URI("s3", bucket, "/" + objectKey(key), null);
+    } catch (URISyntaxException e) {
+      throw new InvalidInputException("Storage key '" + key + "' cannot be written as a URI", e);
+    }
+  }
+
+  /**
+   * A presigned https (or the endpoint's scheme) GET URL for a stored object, valid for {@link
+   * #presignExpiry()}. Anyone holding the URL can download the object until then. Signing is
+   * local: no request is made, and the object need not exist yet.
+   *
+   * @param key a storage key
+   * @return the URL
+   * @throws InvalidInputException if the key is not acceptable
+   */
+  public URI presign(String key) {
+    return presign(key, presignExpiry);
+  }
+
+  /**
+   * @param key a storage key
+   * @param expiry how long the URL works, 1 second to 7 days (SigV4's limit)
+   * @return a presigned GET URL
+   * @throws IllegalArgumentException if the expiry is out of range
+   * @throws InvalidInputException if the key is not acceptable
+   */
+  public URI presign(String key, Duration expiry) {
+    checkExpiry(expiry);
+    String ok = objectKey(key);
+    try {
+      return presigner.presignGetObject(p -> p.signatureDuration(expiry)
+          .getObjectRequest(r -> r.bucket(bucket).key(ok))).url().toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the SDK made an invalid URL", e);
+    }
+  }
+
+  private static void checkExpiry(Duration expiry) {
+    Objects.requireNonNull(expiry, "expiry");
+    if (expiry.compareTo(Duration.ofSeconds(1)) < 0 || expiry.compareTo(Duration.ofDays(7)) > 0) {
+      throw new IllegalArgumentException("presign expiry must be 1 s..7 days, was " + expiry);
+    }
+  }
+
+  /** Closes the HTTP client and the presigner. */
+  @Override
+  public void close() {
+    s3.close();
+    presigner.close();
+  }
+
+  @Override
+  public String toString() {
+    return "S3Storage[s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix) + ", " + region.id()
+        + (endpoint != null ? ", " + endpoint : "") + "]";
+  }
+
+  private <T> T call(String op, String key, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (SdkException e) {
+      throw map(op, key, e);
+    }
+  }
+
+  private String where() {
+    return " (region " + region.id() + (endpoint != null ? ", endpoint " + endpoint : "") + ")";
+  }
+
+  private String missingBucket() {
+    return "S3 bucket '" + bucket + "' does not exist in region " + region.id()
+        + (endpoint != null ? " at " + endpoint : "")
+        + ". Create it, or check the bucket name and region (CLI: --storage, --s3-region).";
+  }
+
+  private String denied(String op, S3Exception e) {
+    return "S3 denied " + op + " in bucket '" + bucket + "' (HTTP " + e.statusCode() + " "
+        + code(e) + where() + "). Check the credentials (AWS_ACCESS_KEY_ID and"
+        + " AWS_SECRET_ACCESS_KEY, or the AWS profile) and the bucket policy.";
+  }
+
+  private static String code(S3Exception e) {
+    return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+        ? e.awsErrorDetails().errorCode() : "";
+  }
+
+  /**
+   * Maps an SDK failure to StoryReel's exceptions.
+   *
+   * @param op what was being done, for the message
+   * @param key the storage key
+   * @param e the SDK's exception
+   * @return the exception to throw
+   */
+  StoryReelException map(String op, String key, SdkException e) {
+    if (e instanceof S3Exception s) {
+      String code = code(s);
+      int status = s.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new NonRetriableException(missingBucket(), e);
+      }
+      if (status == 403 || code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch")
+          || code.equals("AccessDenied") || code.equals("ExpiredToken")
+          || code.equals("InvalidToken")) {
+        return new NonRetriableException(denied(op + " '" + key + "'", s), e);
+      }
+      if (status == 429 || status >= 500 || code.equals("SlowDown") || code.equals("Throttling")
+          || code.equals("RequestTimeout")) {
+        return new RetriableException("S3 could not " + op + " '" + key + "' in bucket '" + bucket
+            + "' (HTTP " + status + " " + code + where() + "), after the SDK's retries.", e);
+      }
+      return new NonRetriableException("S3 refused to " + op + " '" + key + "' in bucket '"
+          + bucket + "': HTTP " + status + " " + code + where() + ".", e);
+    }
+    if (e instanceof SdkClientException && e.getCause() instanceof NonRetriableException n) {
+      return n;
+    }
+    return new RetriableException("S3 request to " + op + " '" + key + "' in bucket '" + bucket
+        + "' failed" + where() + ": " + e.getMessage(), e);
+  }
+
+  private static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(digest().digest(bytes));
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest md = digest();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /**
+   * Builds an {@link S3Storage}; not thread-safe. Every setter validates at once and names the
+   * bad value.
+   */
+  public static final class Builder {
+    private String bucket;
+    private String prefix = "";
+    private String region;
+    private URI endpoint;
+    private boolean pathStyle;
+    private AwsCredentialsProvider credentials;
+    private long multipartThresholdBytes = 16L * 1024 * 1024;
+    private long partSizeBytes = 8L * 1024 * 1024;
+    private ChecksumAlgorithm checksumAlgorithm = ChecksumAlgorithm.SHA256;
+    private ServerSideEncryption sse;
+    private String kmsKeyId;
+    private Duration presignExpiry = Duration.ofHours(24);
+
+    private Builder() {}
+
+    /**
+     * @param bucket the bucket's name (3..63 lower-case letters, digits, dots, hyphens); required
+     * @return this builder
+     * @throws IllegalArgumentException if it is not a valid bucket name
+     */
+    public Builder bucket(String bucket) {
+      Objects.requireNonNull(bucket, "bucket");
+      if (!BUCKET.matcher(bucket).matches()) {
+        throw new IllegalArgumentException("not a valid S3 bucket name: '" + bucket + "'");
+      }
+      this.bucket = bucket;
+      return this;
+    }
+
+    /**
+     * @param prefix the key prefix every storage key goes under, for example {@code
+     *     stories/ferry}; leading and trailing {@code /} are dropped; empty (the default) for the
+     *     bucket's root
+     * @return this builder
+     * @throws InvalidInputException if it has {@code ..}, backslashes or control characters
+     */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      String p = prefix.replaceAll("^/+", "").replaceAll("/+$", "");
+      if (!p.isEmpty()) {
+        StorageKeys.validate(p);
+      }
+      this.prefix = p;
+      return this;
+    }
+
+    /**
+     * @param region the AWS region, for example {@code eu-west-1}; default: the SDK's region
+     *     chain ({@code AWS_REGION}, the profile), else {@code us-east-1}. S3-compatible stores
+     *     usually accept any.
+     * @return this builder
+     */
+    public Builder region(String region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /**
+     * @param endpoint the endpoint of an S3-compatible store (MinIO, Cloudflare R2, ...), for
+     *     example {@code http://127.0.0.1:9000}; {@code null} (default) for AWS
+     * @return this builder
+     */
+    public Builder endpointOverride(URI endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * @param pathStyle {@code true} for {@code https://host/bucket/key} URLs (MinIO and most
+     *     self-hosted stores need it), {@code false} (default) for virtual-hosted style
+     * @return this builder
+     */
+    public Builder pathStyle(boolean pathStyle) {
+      this.pathStyle = pathStyle;
+      return this;
+    }
+
+    /**
+     * @param credentials where credentials come from; default the SDK's default chain
+     *     (environment, system properties, profile, container, instance)
+     * @return this builder
+     */
+    public Builder credentialsProvider(AwsCredentialsProvider credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * @param bytes objects larger than this are sent as multipart uploads; default 16 MiB; at
+     *     least 1
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder multipartThresholdBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("multipartThresholdBytes must be >= 1, was " + bytes);
+      }
+      this.multipartThresholdBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param bytes the size of each multipart part but the last; 5 MiB..512 MiB; default 8 MiB.
+     *     One part is held in memory per upload.
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder partSizeBytes(long bytes) {
+      if (bytes < MIN_PART_SIZE_BYTES || bytes > 512L * 1024 * 1024) {
+        throw new IllegalArgumentException("partSizeBytes must be 5 MiB..512 MiB, was " + bytes);
+      }
+      this.partSizeBytes = bytes;
+      return this;
+    }
+
+    /**
+     * @param algorithm the checksum S3 verifies on upload: {@link ChecksumAlgorithm#SHA256}
+     *     (default) or {@link ChecksumAlgorithm#CRC32_C}
+     * @return this builder
+     * @throws IllegalArgumentException for another algorithm
+     */
+    public Builder checksumAlgorithm(ChecksumAlgorithm algorithm) {
+      Objects.requireNonNull(algorithm, "algorithm");
+      if (algorithm != ChecksumAlgorithm.SHA256 && algorithm != ChecksumAlgorithm.CRC32_C) {
+        throw new IllegalArgumentException("checksumAlgorithm must be SHA256 or CRC32C, was "
+            + algorithm);
+      }
+      this.checksumAlgorithm = algorithm;
+      return this;
+    }
+
+    /**
+     * @param sse server-side encryption to ask for ({@code AES256}, {@code aws:kms}), or {@code
+     *     null} (default) for the bucket's default
+     * @return this builder
+     */
+    public Builder serverSideEncryption(ServerSideEncryption sse) {
+      this.sse = sse;
+      return this;
+    }
+
+    /**
+     * @param kmsKeyId the KMS key for {@code aws:kms} encryption, or {@code null} for the AWS
+     *     managed key
+     * @return this builder
+     */
+    public Builder kmsKeyId(String kmsKeyId) {
+      this.kmsKeyId = kmsKeyId;
+      return this;
+    }
+
+    /**
+     * @param expiry how long {@link S3Storage#presign(String)} URLs work; 1 s..7 days; default 24 h
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder presignExpiry(Duration expiry) {
+      checkExpiry(expiry);
+      this.presignExpiry = expiry;
+      return this;
+    }
+
+    /**
+     * Builds the client; makes no request (see {@link S3Storage#preflight()}).
+     *
+     * @return the storage
+     * @throws IllegalStateException if no bucket was set
+     */
+    public S3Storage build() {
+      if (bucket == null) {
+        throw new IllegalStateException("S3Storage needs a bucket");
+      }
+      return new S3Storage(this);
+    }
+  }
+
+  /**
+   * Parses {@code s3://bucket/prefix} into a builder.
+   *
+   * @param uri the URI, for example {@code s3://my-videos/stories/ferry}
+   * @return a builder with the bucket and prefix set
+   * @throws InvalidInputException if it is not an {@code s3://} URI with a valid bucket
+   */
+  public static Builder fromUri(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    if (!uri.startsWith("s3://")) {
+      throw new InvalidInputException("Not an S3 location: '" + StorageKeys.printable(uri)
+          + "'. Write it as s3://bucket/prefix.");
+    }
+    String rest = uri.substring(5);
+    int slash = rest.indexOf('/');
+    String b = slash < 0 ? rest : rest.substring(0, slash);
+    String p = slash < 0 ? "" : rest.substring(slash + 1);
+    try {
+      return builder().bucket(b).prefix(p);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Bad S3 location '" + StorageKeys.printable(uri) + "': "
+          + e.getMessage() + ". Write it as s3://bucket/prefix.", e);
+    }
+  }
+}
