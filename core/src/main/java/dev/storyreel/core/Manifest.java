@@ -23,6 +23,12 @@ import java.util.Objects;
  * @param captions the caption files and cue count
  * @param thumbnail the thumbnail image
  * @param stages wall time spent per stage
+ * @param planUsage what planning consumed and its estimated cost; absent in manifests written
+ *     before usage was recorded
+ * @param moderator who checked the texts before any paid asset was made; absent when no
+ *     moderation ran
+ * @param totalUsage the sum over the job's calls (planning and every segment's assets)
+ * @param budgetUsd the job's budget in US dollars, or absent when it had none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -36,7 +42,11 @@ public record Manifest(
     VideoEntry video,
     CaptionsEntry captions,
     AssetRef thumbnail,
-    StageTimings stages) {
+    StageTimings stages,
+    Usage planUsage,
+    ProviderInfo moderator,
+    Usage totalUsage,
+    java.math.BigDecimal budgetUsd) {
 
   /** @throws NullPointerException if a list is {@code null} */
   public Manifest {
@@ -69,6 +79,9 @@ public record Manifest(
    * @param voice the voice asked for, or absent for the provider's default
    * @param alignerProvider who timed the words, when not the speech provider; else absent
    * @param words its words, video-relative
+   * @param imageUsage what its image consumed and cost (estimated)
+   * @param speechUsage what its narration consumed and cost (estimated)
+   * @param alignerUsage what timing its words consumed and cost, when an aligner ran; else absent
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SegmentEntry(
@@ -86,7 +99,10 @@ public record Manifest(
       ProviderInfo speechProvider,
       String voice,
       ProviderInfo alignerProvider,
-      List<WordEntry> words) {}
+      List<WordEntry> words,
+      Usage imageUsage,
+      Usage speechUsage,
+      Usage alignerUsage) {}
 
   /**
    * A word and when it is spoken, video-relative.

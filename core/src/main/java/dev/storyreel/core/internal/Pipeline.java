@@ -16,6 +16,7 @@ import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.Words;
@@ -79,6 +80,9 @@ public final class Pipeline implements Job {
    * @param listener the caller's listener
    * @param seed base image seed
    * @param workDir folder for temporary files
+   * @param moderator checks narrations and image prompts before any paid asset, or {@code null}
+   * @param prices prices the calls' usage
+   * @param budgetUsd the job's spending limit in US dollars, or {@code null} for none
    */
   public record Config(
       StoryPlanner planner,
@@ -93,7 +97,10 @@ public final class Pipeline implements Job {
       Map<String, Integer> concurrency,
       ProgressListener listener,
       long seed,
-      Path workDir) {}
+      Path workDir,
+      dev.storyreel.core.spi.Moderator moderator,
+      dev.storyreel.core.PriceTable prices,
+      java.math.BigDecimal budgetUsd) {}
 
   private final Config cfg;
   private final Story story;
@@ -104,6 +111,7 @@ public final class Pipeline implements Job {
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile Thread worker;
+  private final Metering metering;
 
   /**
    * @param cfg the job's settings and providers
@@ -115,6 +123,7 @@ public final class Pipeline implements Job {
     this.story = story;
     this.storage = storage;
     this.listener = SafeListener.wrap(cfg.listener());
+    this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()));
   }
 
   /** Starts the job's thread. */
@@ -162,9 +171,15 @@ public final class Pipeline implements Job {
     try {
       setState(JobState.PLANNING);
       Storyboard board = stage("plan", cfg.planner(),
-          ctx -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
+          ctx -> metering.call(cfg.planner(), "planning", Usage.tokens(
+                  story.text().length() / 4 + 600, story.text().length() / 2 + 300),
+              () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()),
+              Storyboard::usage).value());
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(board.segments().size()));
+      if (cfg.moderator() != null) {
+        stage("moderate", cfg.moderator(), ctx -> Moderation.check(cfg.moderator(), board));
+      }
 
       setState(JobState.GENERATING_ASSETS);
       Assets assets = makeAssets(board);
@@ -301,9 +316,10 @@ public final class Pipeline implements Job {
   /** The stored assets of every segment. */
   private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
 
-  private record ImageAsset(AssetRef ref, BufferedImage image, long seed) {}
+  private record ImageAsset(AssetRef ref, BufferedImage image, long seed, Usage usage) {}
 
-  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned) {}
+  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned, Usage usage,
+      Usage alignerUsage) {}
 
   private Assets makeAssets(Storyboard board) throws Exception {
     TaskGraph.Builder g = TaskGraph.builder()
@@ -331,8 +347,11 @@ public final class Pipeline implements Job {
 
   private ImageAsset makeImage(Segment seg, long seed) {
     VideoFormat f = cfg.format();
-    GeneratedImage img = cfg.images().generate(
-        new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed));
+    Metering.Metered<GeneratedImage> m = metering.call(cfg.images(), "segment " + seg.index(),
+        Usage.images(1), () -> cfg.images().generate(
+            new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed)),
+        GeneratedImage::usage);
+    GeneratedImage img = m.value();
     BufferedImage decoded;
     try {
       decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
@@ -351,14 +370,23 @@ public final class Pipeline implements Job {
     };
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
-    return new ImageAsset(ref, decoded, seed);
+    return new ImageAsset(ref, decoded, seed, m.usage());
   }
 
   private SpeechAsset makeSpeech(Segment seg) {
-    Narration n = cfg.speech().synthesize(new SpeechRequest(seg.index(), seg.narration(), cfg.voice()));
+    Metering.Metered<Narration> spoken = metering.call(cfg.speech(), "segment " + seg.index(),
+        Usage.characters(seg.narration().length()), () -> cfg.speech().synthesize(
+            new SpeechRequest(seg.index(), seg.narration(), cfg.voice())), Narration::usage);
+    Narration n = spoken.value();
     boolean aligned = false;
+    Usage alignerUsage = null;
     if (n.words().isEmpty()) {
-      n = new Narration(n.audio(), cfg.aligner().align(seg.index(), seg.narration(), n.audio()));
+      PcmAudio audio = n.audio();
+      Metering.Metered<List<WordTiming>> timed = metering.call(cfg.aligner(),
+          "segment " + seg.index(), Usage.audio(audio.duration()),
+          () -> cfg.aligner().align(seg.index(), seg.narration(), audio), w -> Usage.NONE);
+      n = new Narration(n.audio(), timed.value(), n.usage());
+      alignerUsage = timed.usage();
       aligned = true;
     }
     int expected = Words.split(seg.narration()).size();
@@ -375,7 +403,7 @@ public final class Pipeline implements Job {
     }
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
-    return new SpeechAsset(ref, n, aligned);
+    return new SpeechAsset(ref, n, aligned, spoken.usage(), alignerUsage);
   }
 
   /** Where each segment sits in the video, the joined audio, and the captions. */
@@ -442,6 +470,9 @@ public final class Pipeline implements Job {
     List<Manifest.SegmentEntry> entries = new ArrayList<>();
     Manifest.ProviderInfo imageInfo = info(cfg.images());
     Manifest.ProviderInfo speechInfo = info(cfg.speech());
+    Usage total = board.usage().isEmpty() ? Usage.NONE : cfg.prices().priced(
+        cfg.planner().name(), cfg.planner().model(), board.usage());
+    Usage planUsage = total;
     for (Segment seg : board.segments()) {
       int i = seg.index();
       List<Manifest.WordEntry> we = new ArrayList<>();
@@ -454,7 +485,10 @@ public final class Pipeline implements Job {
           tl.starts().get(i).toMillis(), tl.ends().get(i).toMillis(),
           tl.request().startFrame(i), tl.request().endFrame(i),
           assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
-          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we));
+          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we,
+          assets.images().get(i).usage(), sa.usage(), sa.alignerUsage()));
+      total = total.plus(assets.images().get(i).usage()).plus(sa.usage())
+          .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }
     long tEnd = System.nanoTime();
     Manifest.StageTimings stages = new Manifest.StageTimings(
@@ -466,7 +500,8 @@ public final class Pipeline implements Job {
             tl.request().duration().toMillis(), rendered.videoCodec(), rendered.encoder(),
             rendered.audioCodec(), cfg.renderer().name()),
         new Manifest.CaptionsEntry(srt, vtt, tl.cues().size()),
-        thumb, stages);
+        thumb, stages, planUsage,
+        cfg.moderator() == null ? null : info(cfg.moderator()), total, cfg.budgetUsd());
     AssetRef manifestRef = storage.put(
         "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
     return new JobResult(m, videoRef, srt, vtt, thumb, manifestRef, storage.locate("video.mp4"),
