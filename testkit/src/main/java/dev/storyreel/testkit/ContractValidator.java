@@ -7,7 +7,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import com.networknt.schema.oas.OpenApi31;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * Validates request bodies against the vendors' published OpenAPI documents in {@code
  * ../shared/contracts/} ({@code openai-openapi.yaml}, {@code replicate-openapi.json}), with
- * networknt's json-schema-validator (OpenAPI 3.1 dialect, {@code $ref}s resolved inside the
+ * networknt's json-schema-validator (JSON Schema 2020-12, {@code $ref}s resolved inside the
  * document). Each document is parsed once per JVM and each schema compiled once. Thread-safe.
  *
  * <p>The folder is found from the system property {@code storyreel.contracts}, else by walking
@@ -32,10 +31,12 @@ public final class ContractValidator {
   public static final String REPLICATE = "replicate-openapi.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
-      SpecVersion.VersionFlag.V202012,
-      b -> b.metaSchema(OpenApi31.getInstance())
-          .defaultMetaSchemaIri(OpenApi31.getInstance().getIri()));
+  // Plain JSON Schema 2020-12 (what OpenAPI 3.1 schemas are), without the OpenAPI dialect's
+  // discriminator rule: OpenAI's document declares discriminators without a mapping whose
+  // values ("system", "user") are not schema names, which a strict discriminator check rejects
+  // for every valid message. oneOf is still evaluated in full.
+  private static final JsonSchemaFactory FACTORY =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
   private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
 
   private ContractValidator() {}

@@ -110,7 +110,8 @@ public final class HttpFailures {
     boolean notSent = e instanceof HttpConnectTimeoutException || e instanceof ConnectException;
     if (paid && !notSent) {
       return new NonRetriableException(head + ". Not retried: the request was sent and the"
-          + " server may have made and billed the result. Run the job again to retry.", e);
+          + " server may have made and billed the result, and StoryReel never pays twice for one"
+          + " asset. Run the job again to retry.", e);
     }
     return new RetriableException(head + "; retrying. Check the network and the base URL if"
         + " this persists.", e, null);
