@@ -77,7 +77,7 @@ class OpenAiProvidersTest {
   void reset() {
     wm.resetAll();
     config = OpenAiConfig.builder().baseUrl(wm.baseUrl() + "/v1").apiKey(KEY)
-        .organization("org-1").project("proj-1").requestTimeout(Duration.ofMillis(700)).build();
+        .organization("org-1").project("proj-1").requestTimeout(Duration.ofMillis(1500)).build();
   }
 
   @AfterEach
