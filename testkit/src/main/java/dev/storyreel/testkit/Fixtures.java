@@ -71,7 +71,8 @@ public final class Fixtures {
     int n = 0;
     for (ServeEvent e : server.getAllServeEvents()) {
       var r = e.getRequest();
-      if (!"POST".equals(r.getMethod().getName()) || r.getUrl().endsWith("/cancel")) {
+      if (!"POST".equals(r.getMethod().getName()) || r.getUrl().endsWith("/cancel")
+          || !r.getUrl().startsWith(prefix + "/")) {
         continue;
       }
       String path = r.getUrl().substring(prefix.length());
