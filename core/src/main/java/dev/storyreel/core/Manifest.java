@@ -29,6 +29,12 @@ import java.util.Objects;
  *     versions
  * @param storyboardCache whether the storyboard came from the asset cache, and its cache key
  * @param videoCache whether the rendered video (and thumbnail) came from the asset cache
+ * @param planUsage what planning consumed and its estimated cost; absent in manifests written
+ *     before usage was recorded
+ * @param moderator who checked the texts before any paid asset was made; absent when no
+ *     moderation ran
+ * @param totalUsage the sum over the job's calls (planning and every segment's assets)
+ * @param budgetUsd the job's budget in US dollars, or absent when it had none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -45,7 +51,11 @@ public record Manifest(
     StageTimings stages,
     String inputKey,
     CacheUse storyboardCache,
-    CacheUse videoCache) {
+    CacheUse videoCache,
+    Usage planUsage,
+    ProviderInfo moderator,
+    Usage totalUsage,
+    java.math.BigDecimal budgetUsd) {
 
   /** @throws NullPointerException if a list is {@code null} */
   public Manifest {
@@ -74,8 +84,8 @@ public record Manifest(
 
   /**
    * This manifest without what naturally differs between two runs of the same inputs: {@code
-   * createdAt} and {@code stages} are dropped and every {@link CacheUse#hit()} is set to {@code
-   * false} (keys are kept). Two manifests made from the same inputs and the same cache entries are
+   * createdAt}, {@code stages} and every usage (what a run spent depends on what it found in the
+   * cache) are dropped and every {@link CacheUse#hit()} is set to {@code false} (keys are kept). Two manifests made from the same inputs and the same cache entries are
    * equal after this, whether the second run resumed an interrupted one or started afresh.
    *
    * @return the normalised copy
@@ -86,10 +96,11 @@ public record Manifest(
       segs.add(new SegmentEntry(e.index(), e.narration(), e.imagePrompt(), e.startMillis(),
           e.endMillis(), e.startFrame(), e.endFrame(), e.image(), e.imageProvider(), e.imageSeed(),
           e.audio(), e.speechProvider(), e.voice(), e.alignerProvider(), e.words(),
-          miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache())));
+          miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache()), null, null, null));
     }
     return new Manifest(generator, title, null, format, visualStyle, planner, segs, video,
-        captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache));
+        captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
+        moderator, null, budgetUsd);
   }
 
   private static CacheUse miss(CacheUse c) {
@@ -126,6 +137,9 @@ public record Manifest(
    * @param audioCache the narration's (WAV and provider timings) cache key and whether it was a hit
    * @param timingsCache when the aligner timed the words: their cache key and whether it was a
    *     hit; else absent
+   * @param imageUsage what its image consumed and cost (estimated)
+   * @param speechUsage what its narration consumed and cost (estimated)
+   * @param alignerUsage what timing its words consumed and cost, when an aligner ran; else absent
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SegmentEntry(
@@ -146,7 +160,10 @@ public record Manifest(
       List<WordEntry> words,
       CacheUse imageCache,
       CacheUse audioCache,
-      CacheUse timingsCache) {}
+      CacheUse timingsCache,
+      Usage imageUsage,
+      Usage speechUsage,
+      Usage alignerUsage) {}
 
   /**
    * A word and when it is spoken, video-relative.

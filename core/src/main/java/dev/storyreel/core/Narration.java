@@ -10,8 +10,20 @@ import java.util.Objects;
  * @param words the segment's words in order, with times relative to the start of {@code audio},
  *     non-decreasing and inside the audio; copied; empty only when the provider gives no timings
  *     (an {@link dev.storyreel.core.spi.Aligner} then fills them)
+ * @param usage what making it consumed as the vendor reported it, or {@link Usage#NONE} when the
+ *     provider reports nothing and the pipeline counts the characters sent; never {@code null}
  */
-public record Narration(PcmAudio audio, List<WordTiming> words) {
+public record Narration(PcmAudio audio, List<WordTiming> words, Usage usage) {
+
+  /**
+   * A narration whose provider reports no usage.
+   *
+   * @param audio the spoken audio
+   * @param words the word timings, or empty
+   */
+  public Narration(PcmAudio audio, List<WordTiming> words) {
+    this(audio, words, Usage.NONE);
+  }
 
   /**
    * @throws NullPointerException if an argument is {@code null}
@@ -20,6 +32,7 @@ public record Narration(PcmAudio audio, List<WordTiming> words) {
   public Narration {
     Objects.requireNonNull(audio, "audio");
     words = List.copyOf(Objects.requireNonNull(words, "words"));
+    Objects.requireNonNull(usage, "usage");
     java.time.Duration prev = java.time.Duration.ZERO;
     java.time.Duration len = audio.duration();
     for (WordTiming w : words) {

@@ -5,11 +5,13 @@ import dev.storyreel.core.internal.Pipeline;
 import dev.storyreel.core.internal.ProportionalAligner;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
+import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,9 @@ public final class StoryReel {
   private final boolean cache;
   private final long seed;
   private final Path workDir;
+  private final Moderator moderator;
+  private final PriceTable prices;
+  private final BigDecimal budgetUsd;
 
   private StoryReel(Builder b) {
     ProviderSettings s = b.settings;
@@ -98,6 +103,15 @@ public final class StoryReel {
     this.cache = b.cache;
     this.seed = b.seed;
     this.workDir = b.workDir;
+    if (b.moderator != null) {
+      this.moderator = b.moderator;
+    } else if (b.moderatorName != null) {
+      this.moderator = Providers.create(Moderator.class, b.moderatorName, s);
+    } else {
+      this.moderator = null;
+    }
+    this.prices = b.prices;
+    this.budgetUsd = b.budgetUsd;
   }
 
   /** @return a builder with the defaults */
@@ -124,6 +138,9 @@ public final class StoryReel {
     b.cache = cache;
     b.seed = seed;
     b.workDir = workDir;
+    b.moderator = moderator;
+    b.prices = prices;
+    b.budgetUsd = budgetUsd;
     return b;
   }
 
@@ -225,7 +242,8 @@ public final class StoryReel {
     }
     Pipeline p = new Pipeline(
         new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
-            visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey),
+            visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
+            moderator, prices, budgetUsd),
         story, storage);
     p.start();
     return p;
@@ -266,6 +284,10 @@ public final class StoryReel {
     private boolean cache = true;
     private long seed = 1;
     private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private Moderator moderator;
+    private String moderatorName;
+    private PriceTable prices = PriceTable.defaults();
+    private BigDecimal budgetUsd;
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -503,6 +525,58 @@ public final class StoryReel {
      */
     public Builder workDir(Path dir) {
       this.workDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Turns on the moderation stage: after planning and before any paid asset is made, every
+     * segment's narration and image prompt is checked, and a flagged one fails the job with a
+     * {@link NonRetriableException} naming the segment and the categories. Default: off.
+     *
+     * @param moderator the moderator, or {@code null} to turn moderation off
+     * @return this builder
+     */
+    public Builder moderator(Moderator moderator) {
+      this.moderator = moderator;
+      this.moderatorName = null;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the moderator to discover, for example {@code openai};
+     *     {@code null} turns moderation off
+     * @return this builder
+     */
+    public Builder moderator(String name) {
+      this.moderatorName = name;
+      this.moderator = null;
+      return this;
+    }
+
+    /**
+     * @param prices prices the usage of every call for the manifest and the budget; default
+     *     {@link PriceTable#defaults()}
+     * @return this builder
+     */
+    public Builder priceTable(PriceTable prices) {
+      this.prices = Objects.requireNonNull(prices, "prices");
+      return this;
+    }
+
+    /**
+     * Limits what one job may spend, estimated with the {@linkplain #priceTable(PriceTable) price
+     * table}: before each paid call the job checks that the call's estimated cost still fits and,
+     * if not, fails with a {@link NonRetriableException} before spending. Default: no limit.
+     *
+     * @param usd the limit in US dollars, {@code >= 0}, or {@code null} for none
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder budgetUsd(BigDecimal usd) {
+      if (usd != null && usd.signum() < 0) {
+        throw new IllegalArgumentException("budgetUsd must be >= 0, was " + usd);
+      }
+      this.budgetUsd = usd;
       return this;
     }
 

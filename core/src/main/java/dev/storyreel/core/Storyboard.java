@@ -9,8 +9,19 @@ import java.util.Objects;
  * @param segments at least one, indexed 0..n-1 in order; copied
  * @param visualStyle the story-wide style phrase appended to every image prompt (for example
  *     "cinematic, moody, soft light"); never {@code null}, may be empty
+ * @param usage what planning consumed as the vendor reported it (tokens), or {@link Usage#NONE}
  */
-public record Storyboard(List<Segment> segments, String visualStyle) {
+public record Storyboard(List<Segment> segments, String visualStyle, Usage usage) {
+
+  /**
+   * A storyboard whose planner reports no usage.
+   *
+   * @param segments the segments
+   * @param visualStyle the style
+   */
+  public Storyboard(List<Segment> segments, String visualStyle) {
+    this(segments, visualStyle, Usage.NONE);
+  }
 
   /**
    * @throws NullPointerException if an argument or a segment is {@code null}
@@ -19,6 +30,7 @@ public record Storyboard(List<Segment> segments, String visualStyle) {
   public Storyboard {
     segments = List.copyOf(Objects.requireNonNull(segments, "segments"));
     Objects.requireNonNull(visualStyle, "visualStyle");
+    Objects.requireNonNull(usage, "usage");
     if (segments.isEmpty()) {
       throw new IllegalArgumentException("a storyboard needs at least one segment");
     }

@@ -1,4 +1,5 @@
 /**
- * Replicate image provider (Flux predictions). This module is a skeleton: the provider arrives with the issue that adds it.
+ * Replicate providers: {@link dev.storyreel.replicate.ReplicateImageProvider} (Flux and any image
+ * model), registered as {@code replicate}.
  */
 package dev.storyreel.replicate;

@@ -36,12 +36,19 @@ import picocli.CommandLine.Parameters;
  *                            [--s3-endpoint URL] [--s3-path-style] [--s3-region REGION]
  *                            [--format portrait|landscape|square|WxH] [--fps N]
  *                            [--voice NAME] [--force] [--no-cache]
+ *                            [--planner NAME] [--images NAME] [--speech NAME] [--aligner NAME]
+ *                            [--moderator NAME] [--openai-base-url URL] [--replicate-base-url URL]
+ *                            [--budget-usd N] [--price-table FILE] [--set KEY=VALUE]...
  * </pre>
  *
  * <p>Resuming is the default: a run into an output that an interrupted run left behind (no
  * {@code manifest.json}) reuses every asset already in its cache; {@code --no-cache} makes
  * everything again. With S3 the closing summary prints presigned URLs (credentials come from the
  * AWS SDK's default chain: {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, a profile, ...).
+ *
+ * <p>Providers default to the offline set ({@code rules}, {@code procedural}, {@code freetts});
+ * paid providers are used only when named, so a key in the environment never starts spending by
+ * itself.
  *
  * <p>Exit codes: 0 done, 1 a stage failed, 2 bad input or configuration (nothing was written),
  * 130 cancelled.
@@ -156,6 +163,52 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Base seed for images. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--planner", paramLabel = "NAME", defaultValue = "rules",
+        description = "Story planner: rules (offline) or openai. Default: ${DEFAULT-VALUE}.")
+    String planner;
+
+    @Option(names = "--images", paramLabel = "NAME", defaultValue = "procedural",
+        description = "Image provider: procedural (offline), openai, replicate or a plugin's"
+            + " name. Default: ${DEFAULT-VALUE}.")
+    String images;
+
+    @Option(names = "--speech", paramLabel = "NAME", defaultValue = "freetts",
+        description = "Speech provider: freetts (offline) or openai. Default: ${DEFAULT-VALUE}.")
+    String speech;
+
+    @Option(names = "--aligner", paramLabel = "NAME",
+        description = "Aligner for speech without word timings, for example openai (whisper-1)."
+            + " Default: a proportional estimate.")
+    String aligner;
+
+    @Option(names = "--moderator", paramLabel = "NAME",
+        description = "Check the story and image prompts before any paid asset, for example"
+            + " openai. Default: off.")
+    String moderator;
+
+    @Option(names = "--openai-base-url", paramLabel = "URL",
+        description = "OpenAI or a compatible server (Ollama, vLLM, LM Studio, LocalAI), for"
+            + " example http://localhost:11434/v1. Key: OPENAI_API_KEY (optional on localhost).")
+    String openaiBaseUrl;
+
+    @Option(names = "--replicate-base-url", paramLabel = "URL",
+        description = "Replicate's API base URL (for tests and proxies). Key: REPLICATE_API_TOKEN.")
+    String replicateBaseUrl;
+
+    @Option(names = "--budget-usd", paramLabel = "N",
+        description = "Stop before any call that would take the job's estimated spend over N US"
+            + " dollars.")
+    java.math.BigDecimal budgetUsd;
+
+    @Option(names = "--price-table", paramLabel = "FILE",
+        description = "Price overrides (properties: openai/tts-1.usdPerMillionCharacters=15).")
+    Path priceTable;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A provider setting, for example openai.model.image=dall-e-3 or"
+            + " replicate.model=black-forest-labs/flux-dev. Repeatable.")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--no-progress",
         description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
@@ -195,7 +248,32 @@ public final class StoryReelCli implements Callable<Integer> {
         }
         // A bar only on a terminal: redirected to a file it would print a line per update.
         try (Progress progress = new Progress(!noProgress && System.console() != null)) {
-          StoryReel reel = StoryReel.builder()
+          java.util.Map<String, String> ps = new java.util.LinkedHashMap<>(settings);
+          if (openaiBaseUrl != null) {
+            ps.put("openai.baseUrl", openaiBaseUrl);
+          }
+          if (replicateBaseUrl != null) {
+            ps.put("replicate.baseUrl", replicateBaseUrl);
+          }
+          if (budgetUsd != null && budgetUsd.signum() < 0) {
+            throw new InvalidInputException("--budget-usd must be >= 0, was " + budgetUsd);
+          }
+          dev.storyreel.core.PriceTable prices = dev.storyreel.core.PriceTable.defaults();
+          if (priceTable != null) {
+            prices = prices.load(priceTable);
+          }
+          StoryReel.Builder builder = StoryReel.builder()
+              .providerSettings(new dev.storyreel.core.spi.ProviderSettings(ps))
+              .planner(planner)
+              .images(images)
+              .speech(speech)
+              .moderator(moderator)
+              .priceTable(prices)
+              .budgetUsd(budgetUsd);
+          if (aligner != null) {
+            builder.aligner(aligner);
+          }
+          StoryReel reel = builder
               .format(fmt)
               .voice(voice)
               .visualStyle(style == null ? "" : style)
@@ -262,6 +340,11 @@ public final class StoryReelCli implements Callable<Integer> {
         for (String k : List.of("video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg")) {
           out.printf(Locale.ROOT, "    %-14s %s%n", k, s3.presign(k));
         }
+      }
+      if (r.manifest().totalUsage() != null
+          && r.manifest().totalUsage().estimatedCostUsd().signum() > 0) {
+        out.printf(Locale.ROOT, "  cost       ~$%s (estimated, this run)%n",
+            r.manifest().totalUsage().estimatedCostUsd().toPlainString());
       }
       out.printf(Locale.ROOT, "  segments   %d, captions %d cues%n",
           r.manifest().segments().size(), r.manifest().captions().cueCount());

@@ -16,6 +16,7 @@ import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.Words;
@@ -51,6 +52,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 
 /**
@@ -81,6 +84,9 @@ public final class Pipeline implements Job {
    * @param workDir folder for temporary files
    * @param cacheReads whether the asset cache may be read (entries are written either way)
    * @param inputKey the job's {@link CacheKeys#job} key, recorded in the manifest
+   * @param moderator checks narrations and image prompts before any paid asset, or {@code null}
+   * @param prices prices the calls' usage
+   * @param budgetUsd the job's spending limit in US dollars, or {@code null} for none
    */
   public record Config(
       StoryPlanner planner,
@@ -97,7 +103,10 @@ public final class Pipeline implements Job {
       long seed,
       Path workDir,
       boolean cacheReads,
-      String inputKey) {}
+      String inputKey,
+      dev.storyreel.core.spi.Moderator moderator,
+      dev.storyreel.core.PriceTable prices,
+      java.math.BigDecimal budgetUsd) {}
 
   private final Config cfg;
   private final Story story;
@@ -105,11 +114,13 @@ public final class Pipeline implements Job {
   private final ProgressListener listener;
   private final AssetCache cache;
   private volatile Manifest.CacheUse storyboardUse;
+  private volatile Usage planUsage = Usage.NONE;
   private final CompletableFuture<JobResult> result = new CompletableFuture<>();
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.PLANNING);
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile Thread worker;
+  private final Metering metering;
 
   /**
    * @param cfg the job's settings and providers
@@ -122,6 +133,7 @@ public final class Pipeline implements Job {
     this.storage = storage;
     this.listener = SafeListener.wrap(cfg.listener());
     this.cache = new AssetCache(storage, cfg.cacheReads());
+    this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()));
   }
 
   /** Starts the job's thread. */
@@ -173,6 +185,9 @@ public final class Pipeline implements Job {
       Storyboard board = stage("plan", cfg.planner(), ctx -> plan());
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(board.segments().size()));
+      if (cfg.moderator() != null) {
+        stage("moderate", cfg.moderator(), ctx -> Moderation.check(cfg.moderator(), board));
+      }
 
       setState(JobState.GENERATING_ASSETS);
       Assets assets = makeAssets(board);
@@ -311,10 +326,11 @@ public final class Pipeline implements Job {
   /** The stored assets of every segment. */
   private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
 
-  private record ImageAsset(AssetRef ref, BufferedImage image, long seed, Manifest.CacheUse use) {}
+  private record ImageAsset(AssetRef ref, BufferedImage image, long seed, Manifest.CacheUse use,
+      Usage usage) {}
 
   private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned,
-      Manifest.CacheUse use, Manifest.CacheUse timingsUse) {}
+      Manifest.CacheUse use, Manifest.CacheUse timingsUse, Usage usage, Usage alignerUsage) {}
 
   private Assets makeAssets(Storyboard board) throws Exception {
     TaskGraph.Builder g = TaskGraph.builder()
@@ -343,9 +359,11 @@ public final class Pipeline implements Job {
   private ImageAsset makeImage(Segment seg, long seed) {
     VideoFormat f = cfg.format();
     ImageRequest req = new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
-    AssetCache.Cached<GeneratedImage> cached = cache.image(
-        CacheKeys.image(cfg.images().fingerprint(), req), () -> cfg.images().generate(req));
-    GeneratedImage img = cached.value();
+    Made<GeneratedImage> made = make(s -> cache.image(
+            CacheKeys.image(cfg.images().fingerprint(), req), s),
+        cfg.images(), "segment " + seg.index(), Usage.images(1),
+        () -> cfg.images().generate(req), GeneratedImage::usage);
+    GeneratedImage img = made.value();
     BufferedImage decoded;
     try {
       decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
@@ -364,24 +382,29 @@ public final class Pipeline implements Job {
     };
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
-    return new ImageAsset(ref, decoded, seed, cached.use());
+    return new ImageAsset(ref, decoded, seed, made.use(), made.usage());
   }
 
   private SpeechAsset makeSpeech(Segment seg) {
     SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
-    AssetCache.Cached<Narration> cached = cache.narration(
-        CacheKeys.narration(cfg.speech().fingerprint(), req), () -> cfg.speech().synthesize(req));
-    Narration n = cached.value();
+    Made<Narration> spoken = make(s -> cache.narration(
+            CacheKeys.narration(cfg.speech().fingerprint(), req), s),
+        cfg.speech(), "segment " + seg.index(), Usage.characters(seg.narration().length()),
+        () -> cfg.speech().synthesize(req), Narration::usage);
+    Narration n = spoken.value();
     boolean aligned = false;
     Manifest.CacheUse timingsUse = null;
+    Usage alignerUsage = null;
     if (n.words().isEmpty()) {
       PcmAudio audio = n.audio();
-      AssetCache.Cached<List<WordTiming>> t = cache.timings(
-          CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
-              AssetCache.sha256(audio.toWav())),
-          () -> cfg.aligner().align(seg.index(), seg.narration(), audio));
-      n = new Narration(audio, t.value());
-      timingsUse = t.use();
+      Made<List<WordTiming>> timed = make(s -> cache.timings(
+              CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
+                  AssetCache.sha256(audio.toWav())), s),
+          cfg.aligner(), "segment " + seg.index(), Usage.audio(audio.duration()),
+          () -> cfg.aligner().align(seg.index(), seg.narration(), audio), w -> Usage.NONE);
+      n = new Narration(audio, timed.value(), n.usage());
+      timingsUse = timed.use();
+      alignerUsage = timed.usage();
       aligned = true;
     }
     int expected = Words.split(seg.narration()).size();
@@ -398,7 +421,8 @@ public final class Pipeline implements Job {
     }
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
-    return new SpeechAsset(ref, n, aligned, cached.use(), timingsUse);
+    return new SpeechAsset(ref, n, aligned, spoken.use(), timingsUse, spoken.usage(),
+        alignerUsage);
   }
 
   /** Where each segment sits in the video, the joined audio, and the captions. */
@@ -453,11 +477,38 @@ public final class Pipeline implements Job {
   }
 
   private Storyboard plan() {
-    AssetCache.Cached<Storyboard> c = cache.storyboard(
-        CacheKeys.storyboard(cfg.planner().fingerprint(), story, cfg.format(), cfg.visualStyle()),
-        () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()));
+    Made<Storyboard> c = make(s -> cache.storyboard(
+            CacheKeys.storyboard(cfg.planner().fingerprint(), story, cfg.format(),
+                cfg.visualStyle()), s),
+        cfg.planner(), "planning",
+        Usage.tokens(story.text().length() / 4 + 600, story.text().length() / 2 + 300),
+        () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()), Storyboard::usage);
     storyboardUse = c.use();
+    planUsage = c.usage();
     return c.value();
+  }
+
+  /**
+   * An asset, where it came from and what making it spent in this run.
+   *
+   * @param usage what this run spent on it: {@link Usage#NONE} on a cache hit
+   */
+  private record Made<T>(T value, Manifest.CacheUse use, Usage usage) {}
+
+  /**
+   * Looks an asset up in the cache and, only on a miss, makes it with a metered (budgeted) call.
+   *
+   * @param lookup one of {@link AssetCache}'s lookups, given the supplier to call on a miss
+   */
+  private <T> Made<T> make(Function<Supplier<T>, AssetCache.Cached<T>> lookup, AssetProvider p,
+      String what, Usage expected, Supplier<T> call, Function<T, Usage> reported) {
+    AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
+    AssetCache.Cached<T> c = lookup.apply(() -> {
+      Metering.Metered<T> m = metering.call(p, what, expected, call, reported);
+      spent.set(m.usage());
+      return m.value();
+    });
+    return new Made<>(c.value(), c.use(), spent.get());
   }
 
   private String videoKey(Assets assets, Timeline tl) {
@@ -484,6 +535,7 @@ public final class Pipeline implements Job {
     List<Manifest.SegmentEntry> entries = new ArrayList<>();
     Manifest.ProviderInfo imageInfo = info(cfg.images());
     Manifest.ProviderInfo speechInfo = info(cfg.speech());
+    Usage total = planUsage;
     for (Segment seg : board.segments()) {
       int i = seg.index();
       List<Manifest.WordEntry> we = new ArrayList<>();
@@ -497,7 +549,10 @@ public final class Pipeline implements Job {
           tl.request().startFrame(i), tl.request().endFrame(i),
           assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we,
-          assets.images().get(i).use(), sa.use(), sa.timingsUse()));
+          assets.images().get(i).use(), sa.use(), sa.timingsUse(),
+          assets.images().get(i).usage(), sa.usage(), sa.alignerUsage()));
+      total = total.plus(assets.images().get(i).usage()).plus(sa.usage())
+          .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }
     long tEnd = System.nanoTime();
     Manifest.StageTimings stages = new Manifest.StageTimings(
@@ -509,7 +564,8 @@ public final class Pipeline implements Job {
             tl.request().duration().toMillis(), rendered.videoCodec(), rendered.encoder(),
             rendered.audioCodec(), cfg.renderer().name()),
         new Manifest.CaptionsEntry(srt, vtt, tl.cues().size()),
-        thumb, stages, cfg.inputKey(), storyboardUse, cachedVideo.use());
+        thumb, stages, cfg.inputKey(), storyboardUse, cachedVideo.use(), planUsage,
+        cfg.moderator() == null ? null : info(cfg.moderator()), total, cfg.budgetUsd());
     AssetRef manifestRef = storage.put(
         "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
     return new JobResult(m, videoRef, srt, vtt, thumb, manifestRef, storage.locate("video.mp4"),

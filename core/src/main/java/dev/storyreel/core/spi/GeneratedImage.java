@@ -9,8 +9,24 @@ import java.util.Objects;
  * @param mediaType for example {@code image/png}
  * @param widthPx the decoded width in pixels
  * @param heightPx the decoded height in pixels
+ * @param usage what making it consumed as the vendor reported it (for example GPT image tokens),
+ *     or {@link dev.storyreel.core.Usage#NONE} when the provider reports nothing and the pipeline
+ *     counts one image; its cost is filled in by the pipeline from the job's price table
  */
-public record GeneratedImage(byte[] bytes, String mediaType, int widthPx, int heightPx) {
+public record GeneratedImage(
+    byte[] bytes, String mediaType, int widthPx, int heightPx, dev.storyreel.core.Usage usage) {
+
+  /**
+   * An image whose provider reports no usage.
+   *
+   * @param bytes the encoded file; copied
+   * @param mediaType for example {@code image/png}
+   * @param widthPx the decoded width in pixels
+   * @param heightPx the decoded height in pixels
+   */
+  public GeneratedImage(byte[] bytes, String mediaType, int widthPx, int heightPx) {
+    this(bytes, mediaType, widthPx, heightPx, dev.storyreel.core.Usage.NONE);
+  }
 
   /**
    * @throws IllegalArgumentException if there are no bytes or a size is not positive
@@ -18,6 +34,7 @@ public record GeneratedImage(byte[] bytes, String mediaType, int widthPx, int he
   public GeneratedImage {
     Objects.requireNonNull(bytes, "bytes");
     Objects.requireNonNull(mediaType, "mediaType");
+    Objects.requireNonNull(usage, "usage");
     if (bytes.length == 0) {
       throw new IllegalArgumentException("image has no bytes");
     }

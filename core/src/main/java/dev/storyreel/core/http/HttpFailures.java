@@ -1,0 +1,255 @@
+package dev.storyreel.core.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.RetriableException;
+import dev.storyreel.core.StoryReelException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one mapping of HTTP failures onto {@link RetriableException} and {@link
+ * NonRetriableException}, shared by every HTTP provider.
+ *
+ * <p>Retriable (the task graph tries the whole task again, with backoff that honours {@code
+ * Retry-After}): 429 (except OpenAI's {@code insufficient_quota}), 503, a refused connection or a
+ * connect timeout, and, <em>for calls that cannot be billed twice</em>, 408, 500, 502, 504,
+ * request timeouts and connections reset or closed mid-answer. For a <em>paid</em> call (one that
+ * makes a billed asset: an image, a narration, a prediction) those last failures are
+ * non-retriable, because the server may have made and billed the asset although we never saw it:
+ * StoryReel never pays twice for one asset; the message says so and what to do.
+ *
+ * <p>Non-retriable: 400, 401, 403, 404, 409, 422 and every other 4xx, malformed JSON, an HTML
+ * page where JSON was expected (a proxy or a wrong base URL).
+ *
+ * <p>Messages name the provider, the method and endpoint path, the HTTP status, the vendor's own
+ * error message and what to do. They never hold a credential: anything that looks like an API key
+ * is masked ({@link #redact(String)}). Stateless and thread-safe.
+ */
+public final class HttpFailures {
+  private static final Pattern KEYLIKE =
+      Pattern.compile("(sk-[A-Za-z0-9_*\\-]{3,}|r8_[A-Za-z0-9_*\\-]{3,}|Bearer\\s+\\S+)");
+  /** The longest Retry-After honoured; a longer one is cut to this. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+  private HttpFailures() {}
+
+  /**
+   * Maps a response whose status is not 2xx.
+   *
+   * @param call who called what: provider, method, path, segment
+   * @param status the HTTP status
+   * @param headers the response headers
+   * @param body the response body, maybe empty
+   * @param paid whether the call makes a billed asset (see the class comment)
+   * @return the exception to throw
+   */
+  public static StoryReelException forStatus(
+      CallInfo call, int status, HttpHeaders headers, byte[] body, boolean paid) {
+    String vendor = vendorMessage(body, headers);
+    String code = vendorCode(body);
+    String head = call + " failed: HTTP " + status + (vendor.isEmpty() ? "" : ": " + vendor);
+    Duration retryAfter = retryAfter(headers).orElse(null);
+    if (status == 429) {
+      if ("insufficient_quota".equals(code)) {
+        return new NonRetriableException(head + ". The account is out of credit or over its"
+            + " quota; add credit or raise the limit in the vendor's dashboard.");
+      }
+      return new RetriableException(head + ". Rate limited; retrying after "
+          + (retryAfter != null ? retryAfter.toMillis() + " ms as the server asked" : "a backoff")
+          + ". Lower the provider's concurrency if this persists.", null, retryAfter);
+    }
+    if (status == 503) {
+      return new RetriableException(head + ". The service is overloaded or down; retrying.", null,
+          retryAfter);
+    }
+    if (status == 408 || status >= 500) {
+      if (paid) {
+        return new NonRetriableException(head + ". Not retried: the server may have made and"
+            + " billed the result before failing, and StoryReel never pays twice for one asset."
+            + " Run the job again to retry.");
+      }
+      return new RetriableException(head + ". A server error; retrying.", null, retryAfter);
+    }
+    String todo = switch (status) {
+      case 401 -> "The API key was rejected: check that it is set and valid (it is never shown).";
+      case 403 -> "The key is not allowed to do this: check its permissions, organization and"
+          + " project, or the model's access.";
+      case 404 -> "Check the base URL and the model name.";
+      case 400, 422 -> "The request was refused as invalid: check the model and its options.";
+      default -> "Not retried.";
+    };
+    return new NonRetriableException(head + ". " + todo);
+  }
+
+  /**
+   * Maps an I/O failure (no usable response).
+   *
+   * @param call who called what
+   * @param e the failure
+   * @param paid whether the call makes a billed asset
+   * @return the exception to throw
+   */
+  public static StoryReelException forIo(CallInfo call, IOException e, boolean paid) {
+    String what = e instanceof HttpConnectTimeoutException ? "connect timeout"
+        : e instanceof HttpTimeoutException ? "timed out waiting for the answer"
+        : e instanceof ConnectException ? "connection refused"
+        : "connection failed (" + redact(String.valueOf(e.getMessage())) + ")";
+    String head = call + " failed: " + what;
+    // Nothing was sent when the connection could not be made: always safe to try again.
+    boolean notSent = e instanceof HttpConnectTimeoutException || e instanceof ConnectException;
+    if (paid && !notSent) {
+      return new NonRetriableException(head + ". Not retried: the request was sent and the"
+          + " server may have made and billed the result, and StoryReel never pays twice for one"
+          + " asset. Run the job again to retry.", e);
+    }
+    return new RetriableException(head + "; retrying. Check the network and the base URL if"
+        + " this persists.", e, null);
+  }
+
+  /**
+   * @param call who called what
+   * @param detail what is wrong, for example the parser's message
+   * @return the error for a 2xx answer that is not the JSON the contract promises
+   */
+  public static NonRetriableException malformed(CallInfo call, String detail) {
+    return new NonRetriableException(call + " answered with malformed JSON: " + redact(detail)
+        + ". Check the base URL points at a compatible API; report it if it persists.");
+  }
+
+  /**
+   * @param call who called what
+   * @param contentType the answer's media type
+   * @return the error for an HTML page where JSON was expected
+   */
+  public static NonRetriableException html(CallInfo call, String contentType) {
+    return new NonRetriableException(call + " answered with an HTML page (" + contentType
+        + ") where JSON was expected: a proxy, a captive portal or a wrong base URL. Check the"
+        + " base URL.");
+  }
+
+  /**
+   * Reads {@code Retry-After} (seconds or an HTTP date) or OpenAI's {@code retry-after-ms}.
+   *
+   * @param headers response headers
+   * @return the wait asked for, at most 5 minutes; empty if none or unreadable
+   */
+  public static Optional<Duration> retryAfter(HttpHeaders headers) {
+    Optional<String> ms = headers.firstValue("retry-after-ms");
+    try {
+      if (ms.isPresent()) {
+        return Optional.of(cap(Duration.ofMillis((long) Double.parseDouble(ms.get().strip()))));
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to Retry-After
+    }
+    Optional<String> ra = headers.firstValue("retry-after");
+    if (ra.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = ra.get().strip();
+    try {
+      return Optional.of(cap(Duration.ofMillis((long) (Double.parseDouble(v) * 1000))));
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(ZonedDateTime.now(when.getZone()), when);
+        return Optional.of(cap(d.isNegative() ? Duration.ZERO : d));
+      } catch (RuntimeException e2) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static Duration cap(Duration d) {
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+  }
+
+  /**
+   * Masks anything that looks like an API key or a bearer token.
+   *
+   * @param text any text, may be {@code null}
+   * @return the text with keys replaced by {@code ***}
+   */
+  public static String redact(String text) {
+    return text == null ? "" : KEYLIKE.matcher(text).replaceAll("***");
+  }
+
+  private static String vendorMessage(byte[] body, HttpHeaders headers) {
+    if (body == null || body.length == 0) {
+      return "";
+    }
+    JsonNode n = tree(body);
+    if (n != null) {
+      String m = text(n.path("error").path("message"));
+      if (m.isEmpty()) {
+        m = text(n.path("error"));
+      }
+      if (m.isEmpty()) {
+        m = text(n.path("detail"));
+      }
+      if (m.isEmpty()) {
+        m = text(n.path("message"));
+      }
+      if (!m.isEmpty()) {
+        return redact(shorten(m));
+      }
+    }
+    String ct = headers.firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+    if (ct.contains("html") || startsWithTag(body)) {
+      return "(an HTML page, not the API's JSON: a proxy or a wrong base URL?)";
+    }
+    return redact(shorten(new String(body, StandardCharsets.UTF_8)));
+  }
+
+  private static String vendorCode(byte[] body) {
+    JsonNode n = tree(body);
+    if (n == null) {
+      return "";
+    }
+    String c = text(n.path("error").path("code"));
+    return c.isEmpty() ? text(n.path("error").path("type")) : c;
+  }
+
+  private static JsonNode tree(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      return HttpTransport.MAPPER.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String text(JsonNode n) {
+    return n != null && n.isTextual() ? n.asText().strip() : "";
+  }
+
+  static boolean startsWithTag(byte[] body) {
+    for (byte b : body) {
+      if (!Character.isWhitespace(b)) {
+        return b == '<';
+      }
+    }
+    return false;
+  }
+
+  private static String shorten(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+  }
+}

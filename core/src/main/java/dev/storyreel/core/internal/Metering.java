@@ -1,0 +1,71 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.Budget;
+import dev.storyreel.core.PriceTable;
+import dev.storyreel.core.Usage;
+import dev.storyreel.core.spi.AssetProvider;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Counts and prices what a job's provider calls consume, and keeps the job inside its budget:
+ * each call's estimated cost is reserved before the call (failing before anything is spent), then
+ * settled with the actual usage, or released if the call failed. Thread-safe.
+ */
+final class Metering {
+  private final PriceTable prices;
+  private final Budget budget;
+
+  Metering(PriceTable prices, Budget budget) {
+    this.prices = prices;
+    this.budget = budget;
+  }
+
+  /**
+   * A call's result and its priced usage.
+   *
+   * @param value what the call returned
+   * @param usage what it consumed, with the estimated cost
+   * @param <T> the result type
+   */
+  record Metered<T>(T value, Usage usage) {}
+
+  /**
+   * Runs one paid call.
+   *
+   * @param p the provider called
+   * @param what the call, for the budget message, for example {@code "image for segment 3"}
+   * @param expected what the call is expected to consume, before it runs
+   * @param call the call
+   * @param reported what the provider reported it consumed; {@link Usage#NONE} (or empty) means
+   *     it reported nothing and {@code expected} is used
+   * @return the result with its priced usage
+   */
+  <T> Metered<T> call(AssetProvider p, String what, Usage expected, Supplier<T> call,
+      Function<T, Usage> reported) {
+    Usage estimate = prices.priced(p.name(), p.model(), expected);
+    Budget.Reservation r = budget.reserve(estimate.estimatedCostUsd(),
+        p.name() + " (" + p.model() + ") for " + what);
+    boolean ok = false;
+    try {
+      T v = call.get();
+      Usage u = reported.apply(v);
+      if (u == null || u.isEmpty()) {
+        u = expected;
+      }
+      u = prices.priced(p.name(), p.model(), u);
+      r.settle(u.estimatedCostUsd());
+      ok = true;
+      return new Metered<>(v, u);
+    } finally {
+      if (!ok) {
+        r.release();
+      }
+    }
+  }
+
+  /** @return the budget the calls count against */
+  Budget budget() {
+    return budget;
+  }
+}

@@ -1,0 +1,262 @@
+package dev.storyreel.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.Segment;
+import dev.storyreel.core.Story;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
+import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.Words;
+import dev.storyreel.core.http.HttpTransport;
+import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.openai.internal.Dto;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Plans a storyboard with a chat-completions model ({@code POST /v1/chat/completions}) and
+ * structured output: {@code response_format} of type {@code json_schema}, strict, asking for
+ * {@code {visualStyle, characterSheet, segments: [{narration, imagePrompt}]}} (see
+ * https://platform.openai.com/docs/guides/structured-outputs).
+ *
+ * <p>The answer is checked: the segments' narrations, joined, must give back the story's words
+ * exactly ({@link Words#split}). Each segment's narration is then cut from the story itself, so
+ * line breaks and punctuation are the author's. Every image prompt gets the story-wide visual
+ * style and the character sheet, so characters and look stay the same across images. Malformed
+ * or incomplete output (bad JSON, a refusal, a cut-off answer, words changed) is asked for once
+ * more with the error; a second failure is a {@link NonRetriableException}.
+ *
+ * <p>Thread-safe.
+ */
+public final class OpenAiPlanner implements StoryPlanner {
+  /** The default model: {@value}. */
+  public static final String DEFAULT_MODEL = "gpt-4o-mini";
+
+  private static final String SYSTEM = String.join("\n",
+      "You storyboard a story for a narrated vertical video.",
+      "Split the story into consecutive segments of one to three sentences (about 10 to 45 words),"
+          + " in order.",
+      "Each segment's narration must be the story's own text, copied verbatim: every word, every"
+          + " punctuation mark, nothing added, dropped, reordered or corrected. Together the"
+          + " narrations must give back the whole story.",
+      "For each segment write an imagePrompt: one concrete visual scene (subjects, setting,"
+          + " action, lighting, camera framing), with no text or captions in the image.",
+      "visualStyle: one short phrase describing a look shared by every image.",
+      "characterSheet: for each recurring character, a fixed visual description (age, build,"
+          + " hair, clothing) to reuse in every image; empty if there are none.");
+
+  private final OpenAiConfig config;
+  private final String model;
+
+  /**
+   * @param config how to reach the API
+   * @param model the chat model, for example {@code gpt-4o-mini}
+   */
+  public OpenAiPlanner(OpenAiConfig config, String model) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  @Override
+  public String name() {
+    return "openai";
+  }
+
+  @Override
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public int maxConcurrency() {
+    return config.maxConcurrency();
+  }
+
+  /** @return {@code openai/<model>@<base URL>}; the prompt version is part of it */
+  @Override
+  public String fingerprint() {
+    return "openai-planner/v1/" + model + "@" + config.endpoint();
+  }
+
+  /**
+   * @throws NonRetriableException if the model's answer is malformed or changes the story twice
+   *     in a row, or the API refuses the request
+   * @throws dev.storyreel.core.RetriableException on rate limits and transient server errors
+   */
+  @Override
+  public Storyboard plan(Story story, VideoFormat format, String visualStyle) {
+    List<Dto.Message> messages = new ArrayList<>();
+    messages.add(new Dto.Message("system", SYSTEM));
+    messages.add(new Dto.Message("user", "Framing: " + (format.isPortrait() ? "portrait 9:16"
+        : format.widthPx() == format.heightPx() ? "square 1:1" : "landscape 16:9")
+        + (visualStyle.isBlank() ? "" : "\nVisual style to use: " + visualStyle)
+        + "\n\nStory:\n" + story.text()));
+    Usage usage = Usage.NONE;
+    String problem = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Dto.ChatResponse r = config.transport().postJson("/chat/completions",
+          new Dto.ChatRequest(model, messages, responseFormat(), 0.3), Dto.ChatResponse.class,
+          Map.of(), false, "planning, attempt " + attempt);
+      if (r.usage() != null) {
+        usage = usage.plus(Usage.tokens(r.usage().promptTokens(), r.usage().completionTokens()));
+      }
+      String content = null;
+      try {
+        content = content(r);
+        return storyboard(story, parse(content), visualStyle, usage);
+      } catch (PlanProblem e) {
+        problem = e.getMessage();
+        if (content != null) {
+          messages.add(new Dto.Message("assistant", content));
+        }
+        messages.add(new Dto.Message("user", "Your answer was not usable: " + problem
+            + " Answer again, following the rules exactly."));
+      }
+    }
+    throw new NonRetriableException("openai planner (" + model + "): the model's storyboard was"
+        + " unusable twice; last problem: " + problem + " Try another model (openai.model.planner)"
+        + " or the offline planner (--planner rules).");
+  }
+
+  private static final class PlanProblem extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PlanProblem(String m) {
+      super(m);
+    }
+  }
+
+  private record Plan(String visualStyle, String characterSheet, List<PlanSegment> segments) {}
+
+  private record PlanSegment(String narration, String imagePrompt) {}
+
+  private static String content(Dto.ChatResponse r) throws PlanProblem {
+    if (r.choices() == null || r.choices().isEmpty() || r.choices().get(0).message() == null) {
+      throw new PlanProblem("the answer had no choices.");
+    }
+    Dto.Choice c = r.choices().get(0);
+    if (c.message().refusal() != null && !c.message().refusal().isBlank()) {
+      throw new PlanProblem("the model refused: " + c.message().refusal());
+    }
+    if ("length".equals(c.finishReason())) {
+      throw new PlanProblem("the answer was cut off (finish_reason=length).");
+    }
+    if (c.message().content() == null || c.message().content().isBlank()) {
+      throw new PlanProblem("the answer was empty.");
+    }
+    return c.message().content();
+  }
+
+  private static Plan parse(String content) throws PlanProblem {
+    try {
+      Plan p = HttpTransport.MAPPER.readValue(content, Plan.class);
+      if (p == null || p.segments() == null || p.segments().isEmpty()) {
+        throw new PlanProblem("it had no segments.");
+      }
+      for (int i = 0; i < p.segments().size(); i++) {
+        PlanSegment s = p.segments().get(i);
+        if (s == null || s.narration() == null || s.narration().isBlank()) {
+          throw new PlanProblem("segment " + i + " has no narration.");
+        }
+        if (s.imagePrompt() == null || s.imagePrompt().isBlank()) {
+          throw new PlanProblem("segment " + i + " has no imagePrompt.");
+        }
+      }
+      return p;
+    } catch (IOException e) {
+      String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
+          .orElse("");
+      throw new PlanProblem("it was not valid JSON for the schema (" + m + ").");
+    }
+  }
+
+  private Storyboard storyboard(Story story, Plan plan, String requestedStyle, Usage usage)
+      throws PlanProblem {
+    List<String> storyWords = Words.split(story.text());
+    List<Integer> counts = new ArrayList<>();
+    int pos = 0;
+    for (int i = 0; i < plan.segments().size(); i++) {
+      List<String> w = Words.split(plan.segments().get(i).narration());
+      for (int k = 0; k < w.size(); k++) {
+        if (pos + k >= storyWords.size() || !storyWords.get(pos + k).equals(w.get(k))) {
+          String expected = pos + k < storyWords.size() ? "'" + storyWords.get(pos + k) + "'"
+              : "the end of the story";
+          throw new PlanProblem("segment " + i + "'s narration is not the story's text: at word "
+              + (pos + k + 1) + " it has '" + w.get(k) + "' where the story has " + expected
+              + ".");
+        }
+      }
+      pos += w.size();
+      counts.add(w.size());
+    }
+    if (pos != storyWords.size()) {
+      throw new PlanProblem("the narrations stop at word " + pos + " of " + storyWords.size()
+          + "; the rest of the story (from '" + storyWords.get(pos) + "') is missing.");
+    }
+    String style = requestedStyle.isBlank()
+        ? (plan.visualStyle() == null ? "" : plan.visualStyle().strip()) : requestedStyle.strip();
+    String sheet = plan.characterSheet() == null ? "" : plan.characterSheet().strip();
+    List<Segment> segments = new ArrayList<>();
+    int[] bounds = wordBounds(story.text());
+    int word = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      int first = word;
+      int last = word + counts.get(i) - 1;
+      String narration = story.text().substring(bounds[2 * first], bounds[2 * last + 1]);
+      String prompt = plan.segments().get(i).imagePrompt().strip()
+          + (sheet.isEmpty() ? "" : ". Characters: " + sheet)
+          + (style.isEmpty() ? "" : ". Style: " + style);
+      segments.add(new Segment(i, narration, prompt));
+      word += counts.get(i);
+    }
+    return new Storyboard(segments, style, usage);
+  }
+
+  /** Start and end offsets of every word of {@link Words#split}, in order. */
+  private static int[] wordBounds(String text) {
+    List<String> words = Words.split(text);
+    int[] out = new int[2 * words.size()];
+    int p = 0;
+    for (int i = 0; i < words.size(); i++) {
+      p = text.indexOf(words.get(i), p);
+      out[2 * i] = p;
+      p += words.get(i).length();
+      out[2 * i + 1] = p;
+    }
+    return out;
+  }
+
+  private static Dto.ResponseFormat responseFormat() {
+    ObjectNode seg = HttpTransport.MAPPER.createObjectNode();
+    seg.put("type", "object");
+    ObjectNode sp = seg.putObject("properties");
+    sp.putObject("narration").put("type", "string");
+    sp.putObject("imagePrompt").put("type", "string");
+    seg.putArray("required").add("narration").add("imagePrompt");
+    seg.put("additionalProperties", false);
+    ObjectNode root = HttpTransport.MAPPER.createObjectNode();
+    root.put("type", "object");
+    ObjectNode p = root.putObject("properties");
+    p.putObject("visualStyle").put("type", "string");
+    p.putObject("characterSheet").put("type", "string");
+    ObjectNode segs = p.putObject("segments");
+    segs.put("type", "array");
+    segs.set("items", seg);
+    ArrayNode req = root.putArray("required");
+    req.add("visualStyle").add("characterSheet").add("segments");
+    root.put("additionalProperties", false);
+    return new Dto.ResponseFormat("json_schema",
+        new Dto.JsonSchema("storyboard", "A storyboard of the story", (JsonNode) root, true));
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiPlanner[" + model + ", " + config.endpoint() + "]";
+  }
+}

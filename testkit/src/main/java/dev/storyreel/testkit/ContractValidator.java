@@ -1,0 +1,125 @@
+package dev.storyreel.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Validates request bodies against the vendors' published OpenAPI documents in {@code
+ * ../shared/contracts/} ({@code openai-openapi.yaml}, {@code replicate-openapi.json}), with
+ * networknt's json-schema-validator (JSON Schema 2020-12, {@code $ref}s resolved inside the
+ * document). Each document is parsed once per JVM and each schema compiled once. Thread-safe.
+ *
+ * <p>The folder is found from the system property {@code storyreel.contracts}, else by walking
+ * up from the working directory to a {@code shared/contracts} folder. A missing contract fails
+ * the test: contract validation is part of the normal build.
+ */
+public final class ContractValidator {
+  /** The OpenAI document's file name. */
+  public static final String OPENAI = "openai-openapi.yaml";
+  /** The Replicate document's file name. */
+  public static final String REPLICATE = "replicate-openapi.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // Plain JSON Schema 2020-12 (what OpenAPI 3.1 schemas are), without the OpenAPI dialect's
+  // discriminator rule: OpenAI's document declares discriminators without a mapping whose
+  // values ("system", "user") are not schema names, which a strict discriminator check rejects
+  // for every valid message. oneOf is still evaluated in full.
+  private static final JsonSchemaFactory FACTORY =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+  private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+
+  private ContractValidator() {}
+
+  /**
+   * @return the contracts folder
+   * @throws AssertionError if it cannot be found
+   */
+  public static Path contracts() {
+    String prop = System.getProperty("storyreel.contracts");
+    if (prop != null) {
+      return Path.of(prop);
+    }
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null) {
+      Path c = p.resolve("shared").resolve("contracts");
+      if (Files.isRegularFile(c.resolve(OPENAI))) {
+        return c;
+      }
+      p = p.getParent();
+    }
+    throw new AssertionError("vendor contracts not found: put them in ../shared/contracts or set"
+        + " -Dstoryreel.contracts=DIR");
+  }
+
+  /**
+   * @param document {@link #OPENAI} or {@link #REPLICATE}
+   * @param schemaPointer a JSON pointer into it, for example {@code
+   *     /components/schemas/CreateSpeechRequest}
+   * @return the compiled schema, cached
+   */
+  public static JsonSchema schema(String document, String schemaPointer) {
+    return SCHEMAS.computeIfAbsent(document + "#" + schemaPointer, k -> FACTORY.getSchema(
+        SchemaLocation.of(contracts().resolve(document).toUri() + "#" + schemaPointer)));
+  }
+
+  /**
+   * Validates a JSON body.
+   *
+   * @param document {@link #OPENAI} or {@link #REPLICATE}
+   * @param schemaPointer where the request body's schema is in the document
+   * @param body the JSON body as sent
+   * @return the body's tree
+   * @throws AssertionError listing every violation, if there is one
+   */
+  public static JsonNode validate(String document, String schemaPointer, byte[] body) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("request body is not JSON: " + e.getMessage());
+    }
+    return validate(document, schemaPointer, node);
+  }
+
+  /**
+   * Validates a JSON tree (for example a multipart form's fields as an object).
+   *
+   * @param document {@link #OPENAI} or {@link #REPLICATE}
+   * @param schemaPointer where the schema is
+   * @param node the value
+   * @return {@code node}
+   * @throws AssertionError listing every violation, if there is one
+   */
+  public static JsonNode validate(String document, String schemaPointer, JsonNode node) {
+    Set<ValidationMessage> errors = schema(document, schemaPointer).validate(node);
+    if (!errors.isEmpty()) {
+      throw new AssertionError("request violates " + document + "#" + schemaPointer + ": "
+          + errors.stream().map(ValidationMessage::getMessage).collect(Collectors.joining("; "))
+          + "\nbody: " + node);
+    }
+    return node;
+  }
+
+  /**
+   * The request body schema of an operation, as a pointer.
+   *
+   * @param path the OpenAPI path, for example {@code /audio/speech}
+   * @param contentType for example {@code application/json}
+   * @return {@code /paths/<escaped path>/post/requestBody/content/<escaped type>/schema}
+   */
+  public static String postBody(String path, String contentType) {
+    return "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/post/requestBody/content/"
+        + contentType.replace("~", "~0").replace("/", "~1") + "/schema";
+  }
+}
