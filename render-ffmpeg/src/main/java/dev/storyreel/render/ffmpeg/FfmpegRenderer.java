@@ -332,6 +332,64 @@ public final class FfmpegRenderer implements Renderer {
     }
   }
 
+  /**
+   * Makes a recorder with this renderer's video and audio settings, not started. Package-private:
+   * the benchmarks' encode-only leg uses it so that it encodes exactly as a render does.
+   *
+   * @param output the MP4 file
+   * @param width frame width, pixels
+   * @param height frame height, pixels
+   * @param fps frames per second
+   * @param channels audio channels of the narration
+   * @param encoder the resolved encoder name
+   * @return the recorder; frames go in as yuv420p
+   */
+  FFmpegFrameRecorder newRecorder(
+      Path output, int width, int height, int fps, int channels, String encoder) {
+    FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), width, height, channels);
+    r.setFormat("mp4");
+    r.setOption("movflags", "+faststart");
+    r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+    r.setVideoCodecName(encoder);
+    r.setFrameRate(fps);
+    r.setGopSize(gopFrames > 0 ? gopFrames : fps * 2);
+    r.setPixelFormat(FfmpegNatives.pixelFormatFor(encoder));
+    // Frames are converted with BT.601 coefficients into limited range: say so, so that
+    // players do not assume BT.709 for HD sizes.
+    r.setVideoOption("colorspace", "smpte170m");
+    r.setVideoOption("color_range", "tv");
+    long fallbackBps = Math.round((double) width * height * fps * FALLBACK_BITS_PER_PIXEL);
+    if ("libx264".equals(encoder)) {
+      r.setVideoProfile(avcodec.AV_PROFILE_H264_HIGH);
+      r.setVideoOption("preset", preset);
+      if (videoBitrateKbps != null) {
+        r.setVideoBitrate(videoBitrateKbps * 1000);
+      } else {
+        r.setVideoBitrate(0);
+        r.setVideoOption("crf", Integer.toString(crf()));
+      }
+    } else {
+      r.setVideoBitrate(
+          (int) Math.min(Integer.MAX_VALUE,
+              videoBitrateKbps != null ? videoBitrateKbps * 1000L : fallbackBps));
+    }
+    r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+    r.setAudioChannels(channels);
+    r.setAudioBitrate(audioBitrateKbps * 1000);
+    r.setSampleRate(audioSampleRateHz);
+    return r;
+  }
+
+  /**
+   * @param request a render request
+   * @return the compositing plan a render of it uses: same zoom, captions and transitions
+   */
+  FrameCompositor.Plan plan(RenderRequest request) {
+    int fps = request.format().fps();
+    int transitionFrames = (int) Math.round(transitionDuration().toNanos() * (double) fps / 1e9);
+    return new FrameCompositor.Plan(request, kenBurnsZoom, captions, transitionFrames);
+  }
+
   /** @return the compositor workers a render uses now: {@link #workers()}, or the core count */
   int effectiveWorkers() {
     return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -369,9 +427,7 @@ public final class FfmpegRenderer implements Renderer {
       this.pcmRate = audio.sampleRateHz();
       this.channels = audio.channels();
       this.pcmFrames = audio.frameCount();
-      int transitionFrames =
-          (int) Math.round(transitionDuration().toNanos() * (double) fps / 1e9);
-      this.plan = new FrameCompositor.Plan(request, kenBurnsZoom, captions, transitionFrames);
+      this.plan = plan(request);
     }
 
     RenderResult run() {
@@ -415,38 +471,7 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     private FFmpegFrameRecorder newRecorder() {
-      FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), width, height, channels);
-      r.setFormat("mp4");
-      r.setOption("movflags", "+faststart");
-      r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-      r.setVideoCodecName(encoder);
-      r.setFrameRate(fps);
-      r.setGopSize(gopFrames > 0 ? gopFrames : fps * 2);
-      r.setPixelFormat(FfmpegNatives.pixelFormatFor(encoder));
-      // Frames are converted with BT.601 coefficients into limited range: say so, so that
-      // players do not assume BT.709 for HD sizes.
-      r.setVideoOption("colorspace", "smpte170m");
-      r.setVideoOption("color_range", "tv");
-      long fallbackBps = Math.round((double) width * height * fps * FALLBACK_BITS_PER_PIXEL);
-      if ("libx264".equals(encoder)) {
-        r.setVideoProfile(avcodec.AV_PROFILE_H264_HIGH);
-        r.setVideoOption("preset", preset);
-        if (videoBitrateKbps != null) {
-          r.setVideoBitrate(videoBitrateKbps * 1000);
-        } else {
-          r.setVideoBitrate(0);
-          r.setVideoOption("crf", Integer.toString(crf()));
-        }
-      } else {
-        r.setVideoBitrate(
-            (int) Math.min(Integer.MAX_VALUE,
-                videoBitrateKbps != null ? videoBitrateKbps * 1000L : fallbackBps));
-      }
-      r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-      r.setAudioChannels(channels);
-      r.setAudioBitrate(audioBitrateKbps * 1000);
-      r.setSampleRate(audioSampleRateHz);
-      return r;
+      return FfmpegRenderer.this.newRecorder(output, width, height, fps, channels, encoder);
     }
 
     /** The middle frame of segment 0, without captions, as an image. */
