@@ -106,7 +106,7 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
         .ifPresent(v -> apply("workers", v, () -> b.workers(parseInt("workers", v))));
     settings
         .get("transition")
-        .ifPresent(v -> apply("transition", v, () -> b.transition(parseTransition(v))));
+        .ifPresent(v -> apply("transition", v, () -> b.transition(Transition.parse(v))));
     settings
         .get("transition-ms")
         .ifPresent(
@@ -156,20 +156,5 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
       return false;
     }
     throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
-  }
-
-  /**
-   * @param value {@code crossfade} or {@code cut}, any case
-   * @return the transition
-   * @throws IllegalArgumentException otherwise
-   */
-  static Transition parseTransition(String value) {
-    String v = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
-    for (Transition t : Transition.values()) {
-      if (t.name().equals(v)) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException("transition must be crossfade or cut, was '" + value + "'");
   }
 }

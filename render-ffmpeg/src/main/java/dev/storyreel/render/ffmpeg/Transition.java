@@ -16,5 +16,22 @@ public enum Transition {
    */
   CROSSFADE,
   /** A hard cut: the picture switches exactly at the segment's first frame. */
-  CUT
+  CUT;
+
+  /**
+   * Parses a transition name as written in settings and on the command line.
+   *
+   * @param value {@code crossfade} or {@code cut}, any case, surrounding blanks ignored
+   * @return the transition
+   * @throws IllegalArgumentException if {@code value} is null or another word; the message names it
+   */
+  public static Transition parse(String value) {
+    String v = value == null ? "" : value.strip().toUpperCase(java.util.Locale.ROOT);
+    for (Transition t : values()) {
+      if (t.name().equals(v)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("transition must be crossfade or cut, was '" + value + "'");
+  }
 }
