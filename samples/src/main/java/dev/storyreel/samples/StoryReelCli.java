@@ -13,6 +13,8 @@ import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
+import dev.storyreel.render.ffmpeg.FfmpegRenderer;
+import dev.storyreel.render.ffmpeg.Transition;
 import java.io.PrintWriter;
 import java.util.List;
 import java.nio.file.Path;
@@ -39,6 +41,9 @@ import picocli.CommandLine.Parameters;
  *                            [--planner NAME] [--images NAME] [--speech NAME] [--aligner NAME]
  *                            [--moderator NAME] [--openai-base-url URL] [--replicate-base-url URL]
  *                            [--budget-usd N] [--price-table FILE] [--set KEY=VALUE]...
+ *                            [--workers N] [--codec NAME]
+ *                            [--preset NAME] [--crf N | --bitrate KBPS] [--gop FRAMES]
+ *                            [--transition crossfade|cut] [--transition-ms MS]
  * </pre>
  *
  * <p>Resuming is the default: a run into an output that an interrupted run left behind (no
@@ -209,6 +214,41 @@ public final class StoryReelCli implements Callable<Integer> {
             + " replicate.model=black-forest-labs/flux-dev. Repeatable.")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+        description = "Compositor threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int workers;
+
+    @Option(names = "--codec", paramLabel = "NAME", defaultValue = "auto",
+        description = "H.264 encoder: auto (libx264, else libopenh264), libx264, libopenh264,"
+            + " h264_nvenc, h264_qsv, h264_vaapi (hardware falls back to software with a"
+            + " warning). Default: ${DEFAULT-VALUE}.")
+    String codec;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "veryfast",
+        description = "x264 preset, ultrafast..veryslow. Default: ${DEFAULT-VALUE}.")
+    String preset;
+
+    @Option(names = "--crf", paramLabel = "N",
+        description = "x264 constant rate factor 0..51 (default 23); excludes --bitrate.")
+    Integer crf;
+
+    @Option(names = "--bitrate", paramLabel = "KBPS",
+        description = "Video bit rate in kbit/s instead of CRF.")
+    Integer bitrate;
+
+    @Option(names = "--gop", paramLabel = "FRAMES", defaultValue = "0",
+        description = "Frames between key frames; 0 = two seconds. Default: ${DEFAULT-VALUE}.")
+    int gop;
+
+    @Option(names = "--transition", paramLabel = "KIND", defaultValue = "crossfade",
+        description = "crossfade or cut. Default: ${DEFAULT-VALUE}.")
+    String transition;
+
+    @Option(names = "--transition-ms", paramLabel = "MS", defaultValue = "400",
+        description = "Crossfade length in ms, 0..2000, centred on each narration boundary."
+            + " Default: ${DEFAULT-VALUE}.")
+    int transitionMs;
+
     @Option(names = "--no-progress",
         description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
@@ -223,6 +263,7 @@ public final class StoryReelCli implements Callable<Integer> {
         if (maxChars < 1) {
           throw new InvalidInputException("--max-chars must be at least 1, was " + maxChars);
         }
+        FfmpegRenderer renderer = renderer();
         Story s = Story.read(story);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
@@ -282,6 +323,7 @@ public final class StoryReelCli implements Callable<Integer> {
               .cache(!noCache)
               .seed(seed)
               .listener(progress)
+              .renderer(renderer)
               .build();
           JobResult r = reel.render(s, target);
           progress.close();
@@ -304,6 +346,28 @@ public final class StoryReelCli implements Callable<Integer> {
       } catch (RuntimeException e) {
         err.println("storyreel: failed: " + e);
         return EXIT_FAILED;
+      }
+    }
+
+    /** The renderer the options ask for; a bad value is an {@link InvalidInputException}. */
+    private FfmpegRenderer renderer() {
+      try {
+        FfmpegRenderer.Builder b = FfmpegRenderer.builder()
+            .workers(workers)
+            .videoCodec(codec)
+            .preset(preset)
+            .gopFrames(gop)
+            .transition(Transition.parse(transition))
+            .transitionDuration(Duration.ofMillis(transitionMs));
+        if (crf != null) {
+          b.crf(crf);
+        }
+        if (bitrate != null) {
+          b.videoBitrateKbps(bitrate);
+        }
+        return b.build();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(e.getMessage());
       }
     }
 

@@ -67,7 +67,9 @@ final class CaptionPainter {
   /** Outline colour. */
   static final Color OUTLINE = Color.BLACK;
 
-  private static final int CACHE_ENTRIES = 64;
+  // A few states are live at once (one cue, its words); 16 keeps memory per worker small
+  // (a 1080x1920 caption bitmap is about 0.5 MB).
+  private static final int CACHE_ENTRIES = 16;
   private static final double SHRINK = 0.92;
   private static final float MIN_FONT_PX = 6f;
 

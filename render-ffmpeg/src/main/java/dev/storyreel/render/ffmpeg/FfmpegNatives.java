@@ -3,7 +3,12 @@ package dev.storyreel.render.ffmpeg;
 import dev.storyreel.core.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.Loader;
@@ -44,6 +49,17 @@ final class FfmpegNatives {
       List.of(
           "libx264", "libopenh264", "h264_nvenc", "h264_qsv", "h264_vaapi", "h264_amf",
           "h264_v4l2m2m", "h264_videotoolbox", "h264_mf");
+
+  /**
+   * Hardware H.264 encoders: used when asked for and usable, else replaced by the software
+   * encoder {@code auto} picks, with a warning.
+   */
+  static final List<String> HARDWARE_ENCODERS = List.of("h264_nvenc", "h264_qsv", "h264_vaapi");
+
+  private static final System.Logger LOG = System.getLogger(FfmpegRenderer.class.getName());
+
+  /** Why a hardware encoder cannot be used ("" when it can), by name; probed once per JVM. */
+  private static final Map<String, String> HARDWARE_PROBES = new ConcurrentHashMap<>();
 
   private static final Object LOCK = new Object();
   private static volatile boolean prepared;
@@ -131,6 +147,18 @@ final class FfmpegNatives {
    */
   static String resolveEncoder(String preference) {
     requireLoaded();
+    if (HARDWARE_ENCODERS.contains(preference)) {
+      String why = HARDWARE_PROBES.computeIfAbsent(preference, FfmpegNatives::hardwareProblem);
+      if (why.isEmpty()) {
+        return preference;
+      }
+      String fallback = resolveEncoder(FfmpegRenderer.AUTO);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Hardware encoder " + preference + " was asked for but " + why + "; encoding with the"
+              + " software encoder " + fallback + " instead.");
+      return fallback;
+    }
     if (FfmpegRenderer.AUTO.equals(preference)) {
       for (String name : AUTO_ENCODERS) {
         if (avcodec.avcodec_find_encoder_by_name(name) != null) {
@@ -165,5 +193,50 @@ final class FfmpegNatives {
       }
     }
     return found;
+  }
+
+  /**
+   * @param encoder a hardware encoder name
+   * @return the pixel format frames are handed to it in: NV12 for QSV, yuv420p otherwise
+   */
+  static int pixelFormatFor(String encoder) {
+    return "h264_qsv".equals(encoder) ? avutil.AV_PIX_FMT_NV12 : avutil.AV_PIX_FMT_YUV420P;
+  }
+
+  /**
+   * Finds out whether a hardware encoder can be used here: it must be in the build and open with
+   * a small yuv420p (NV12 for QSV) picture; the device, driver or library may be missing even
+   * when the encoder is compiled in.
+   *
+   * @return "" if usable, else why not, worded to follow "was asked for but"
+   */
+  static String hardwareProblem(String name) {
+    AVCodec codec = avcodec.avcodec_find_encoder_by_name(name);
+    if (codec == null) {
+      return "this FFmpeg build has no such encoder";
+    }
+    AVCodecContext ctx = avcodec.avcodec_alloc_context3(codec);
+    if (ctx == null) {
+      return "FFmpeg could not allocate an encoder context for it";
+    }
+    try {
+      ctx.width(256);
+      ctx.height(256);
+      ctx.pix_fmt(pixelFormatFor(name));
+      ctx.time_base(avutil.av_make_q(1, 30));
+      ctx.framerate(avutil.av_make_q(30, 1));
+      int r = avcodec.avcodec_open2(ctx, codec, (AVDictionary) null);
+      if (r < 0) {
+        BytePointer buf = new BytePointer(256);
+        avutil.av_strerror(r, buf, 256);
+        return "it could not be opened (" + buf.getString().strip() + ", error " + r
+            + "; no usable device or driver?)";
+      }
+      return "";
+    } catch (RuntimeException | LinkageError e) {
+      return "probing it failed (" + e + ")";
+    } finally {
+      avcodec.avcodec_free_context(ctx);
+    }
   }
 }

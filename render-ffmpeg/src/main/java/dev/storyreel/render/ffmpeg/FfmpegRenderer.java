@@ -1,6 +1,5 @@
 package dev.storyreel.render.ffmpeg;
 
-import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
@@ -9,12 +8,9 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
-import dev.storyreel.core.spi.RenderSegment;
 import dev.storyreel.core.spi.Renderer;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +20,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -47,13 +46,27 @@ import org.bytedeco.javacv.Frame;
  * the natives are checked, because asking FFmpeg for a missing encoder would silently fall back to
  * MPEG-4 Part 2. The GPL natives ({@code org.bytedeco:ffmpeg:8.0.1-1.5.13:linux-x86_64-gpl}) have
  * both; the LGPL ones only libopenh264. See the package documentation for how the GPL natives are
- * picked up. libx264 is driven by {@link Builder#crf(int) CRF} and {@link Builder#preset(String)
- * preset} in the High profile; other encoders have no CRF and get a bit rate of 0.1 bit per pixel
- * per frame (about 6.2 Mbit/s for 1080x1920 at 30 fps) instead. A key frame comes every two
- * seconds ({@code fps * 2} frames). Frames are composed as 8-bit RGB in Java and converted to
- * yuv420p by libswscale with BT.601 coefficients into limited range, and the stream is tagged so
- * ({@code colorspace=smpte170m}, {@code color_range=tv}); yuv420p halves chroma in both
+ * picked up. libx264 is driven by {@link Builder#crf(int) CRF} (or {@link
+ * Builder#videoBitrateKbps(int) a bit rate}) and {@link Builder#preset(String) preset} in the High
+ * profile; other encoders have no CRF and get the bit rate, by default 0.1 bit per pixel per frame
+ * (about 6.2 Mbit/s for 1080x1920 at 30 fps). A key frame comes every {@link
+ * Builder#gopFrames(int) GOP} frames, by default every two seconds ({@code fps * 2} frames). The
+ * hardware encoders {@code h264_nvenc}, {@code h264_qsv} and {@code h264_vaapi} are used when asked
+ * for and they open on this machine; otherwise a WARNING is logged (logger {@code
+ * dev.storyreel.render.ffmpeg.FfmpegRenderer}) that names the encoder asked for, why it cannot be
+ * used and the software encoder used instead. Frames are composed as 8-bit RGB in Java and
+ * converted to yuv420p in Java with BT.601 coefficients into limited range, and the stream is
+ * tagged so ({@code colorspace=smpte170m}, {@code color_range=tv}); yuv420p halves chroma in both
  * directions, which is why {@link VideoFormat} only accepts even sizes.
+ *
+ * <p>Compositing. {@link Builder#workers(int) Compositor workers} (one per core by default) each
+ * own their RGB canvas and sampler and compose frames by index: Ken Burns from each segment's
+ * picture, scaled once per segment; a {@link Transition#CROSSFADE crossfade} (0.4 s by default)
+ * centred on each narration boundary; captions drawn once per (cue, spoken word) state and
+ * blitted. A reorder buffer of {@code 2 * workers} frames hands them in order to the calling
+ * thread, which alone owns the {@link FFmpegFrameRecorder}; memory is bounded by that buffer, not
+ * by the video's length. A frame depends only on its index, so the video is the same for any
+ * number of workers; with one worker, frames are composed on the calling thread.
  *
  * <p>Audio. The narration keeps its channel count (mono or stereo) and is resampled by
  * libswresample to {@link Builder#audioSampleRateHz(int) the output rate} (48 kHz by default) and
@@ -66,8 +79,12 @@ import org.bytedeco.javacv.Frame;
  * segment 0, with the pan-and-zoom applied and <em>without</em> captions, at the video's size.
  *
  * <p>Thread safety: instances are immutable and thread-safe; each {@link #render} call uses its
- * own encoder and buffers, so one instance may render several videos at once (each call keeps one
- * core busy and holds about {@code 4 * W * H * Z^2} bytes for the current picture).
+ * own encoder, worker threads and buffers, so one instance may render several videos at once.
+ * Memory per call, besides the request itself: up to {@value CanvasCache#CAPACITY} scaled pictures
+ * of {@code 4 * W * H * Z^2} bytes, {@code 8 * W * H} bytes per worker and {@code 1.5 * W * H}
+ * bytes per reorder-buffer slot, plus the encoder's own.
+ *
+ * <p>Example: {@code FfmpegRenderer.builder().preset("veryfast").crf(23).workers(2).build()}.
  */
 public final class FfmpegRenderer implements Renderer {
 
@@ -110,12 +127,26 @@ public final class FfmpegRenderer implements Renderer {
 
   private static final Pattern ENCODER_NAME = Pattern.compile("[a-z0-9_]{1,64}");
 
+  /** Default crossfade length: 400 ms. */
+  public static final Duration DEFAULT_TRANSITION_DURATION = Duration.ofMillis(400);
+
+  /** Longest accepted transition: 2 s. */
+  public static final Duration MAX_TRANSITION_DURATION = Duration.ofSeconds(2);
+
+  /** Most compositor workers accepted: {@value}. */
+  public static final int MAX_WORKERS = 64;
+
   /** Bits per pixel per frame given to encoders without CRF. */
   private static final double FALLBACK_BITS_PER_PIXEL = 0.1;
 
   private final String videoCodec;
   private final String preset;
-  private final int crf;
+  private final Integer crf;
+  private final Integer videoBitrateKbps;
+  private final int gopFrames;
+  private final int workers;
+  private final Transition transition;
+  private final Duration transitionDuration;
   private final int audioBitrateKbps;
   private final int audioSampleRateHz;
   private final boolean captions;
@@ -125,6 +156,11 @@ public final class FfmpegRenderer implements Renderer {
     this.videoCodec = b.videoCodec;
     this.preset = b.preset;
     this.crf = b.crf;
+    this.videoBitrateKbps = b.videoBitrateKbps;
+    this.gopFrames = b.gopFrames;
+    this.workers = b.workers;
+    this.transition = b.transition;
+    this.transitionDuration = b.transitionDuration;
     this.audioBitrateKbps = b.audioBitrateKbps;
     this.audioSampleRateHz = b.audioSampleRateHz;
     this.captions = b.captions;
@@ -146,6 +182,11 @@ public final class FfmpegRenderer implements Renderer {
     b.videoCodec = videoCodec;
     b.preset = preset;
     b.crf = crf;
+    b.videoBitrateKbps = videoBitrateKbps;
+    b.gopFrames = gopFrames;
+    b.workers = workers;
+    b.transition = transition;
+    b.transitionDuration = transitionDuration;
     b.audioBitrateKbps = audioBitrateKbps;
     b.audioSampleRateHz = audioSampleRateHz;
     b.captions = captions;
@@ -169,9 +210,60 @@ public final class FfmpegRenderer implements Renderer {
     return preset;
   }
 
-  /** @return the x264 constant rate factor, 0..51 */
+  /**
+   * @return the x264 constant rate factor, 0..51; {@value #DEFAULT_CRF} unless set; -1 when a
+   *     {@link #videoBitrateKbps() bit rate} was set instead
+   */
   public int crf() {
-    return crf;
+    return videoBitrateKbps != null ? -1 : crf != null ? crf : DEFAULT_CRF;
+  }
+
+  /**
+   * @return the video bit rate, kbit/s, or 0 when CRF is used (with libx264) or the default of
+   *     0.1 bit per pixel per frame applies (other encoders)
+   */
+  public int videoBitrateKbps() {
+    return videoBitrateKbps == null ? 0 : videoBitrateKbps;
+  }
+
+  /** @return frames between key frames, or 0 for the default of two seconds ({@code 2 * fps}) */
+  public int gopFrames() {
+    return gopFrames;
+  }
+
+  /**
+   * @return compositor workers per render, or 0 for one per available processor ({@link
+   *     Runtime#availableProcessors()}, read at each render)
+   */
+  public int workers() {
+    return workers;
+  }
+
+  /** @return how segments give way to each other; never null */
+  public Transition transition() {
+    return transition;
+  }
+
+  /** @return the length of each transition; zero for hard cuts; never null */
+  public Duration transitionDuration() {
+    return transition == Transition.CUT ? Duration.ZERO : transitionDuration;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Holds every setting that changes the video: codec preference, preset, CRF or bit rate,
+   * GOP, transition kind and length, captions, Ken Burns zoom, audio bit rate and rate. Not the
+   * number of workers: the video is the same for any.
+   */
+  @Override
+  public String fingerprint() {
+    String rate = videoBitrateKbps != null ? "bitrate=" + videoBitrateKbps + "k" : "crf=" + crf();
+    return NAME + "[codec=" + videoCodec + ",preset=" + preset + "," + rate + ",gop="
+        + (gopFrames == 0 ? "2s" : Integer.toString(gopFrames)) + ",transition="
+        + transition.name().toLowerCase(Locale.ROOT) + ":" + transitionDuration().toMillis()
+        + "ms,captions=" + captions + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
+        + "k@" + audioSampleRateHz + ",pix=yuv420p-bt601-tv,v2]";
   }
 
   /** @return the AAC bit rate, kbit/s */
@@ -240,13 +332,75 @@ public final class FfmpegRenderer implements Renderer {
     }
   }
 
-  /** The state of one render call; confined to the calling thread. */
+  /**
+   * Makes a recorder with this renderer's video and audio settings, not started. Package-private:
+   * the benchmarks' encode-only leg uses it so that it encodes exactly as a render does.
+   *
+   * @param output the MP4 file
+   * @param width frame width, pixels
+   * @param height frame height, pixels
+   * @param fps frames per second
+   * @param channels audio channels of the narration
+   * @param encoder the resolved encoder name
+   * @return the recorder; frames go in as yuv420p
+   */
+  FFmpegFrameRecorder newRecorder(
+      Path output, int width, int height, int fps, int channels, String encoder) {
+    FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), width, height, channels);
+    r.setFormat("mp4");
+    r.setOption("movflags", "+faststart");
+    r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+    r.setVideoCodecName(encoder);
+    r.setFrameRate(fps);
+    r.setGopSize(gopFrames > 0 ? gopFrames : fps * 2);
+    r.setPixelFormat(FfmpegNatives.pixelFormatFor(encoder));
+    // Frames are converted with BT.601 coefficients into limited range: say so, so that
+    // players do not assume BT.709 for HD sizes.
+    r.setVideoOption("colorspace", "smpte170m");
+    r.setVideoOption("color_range", "tv");
+    long fallbackBps = Math.round((double) width * height * fps * FALLBACK_BITS_PER_PIXEL);
+    if ("libx264".equals(encoder)) {
+      r.setVideoProfile(avcodec.AV_PROFILE_H264_HIGH);
+      r.setVideoOption("preset", preset);
+      if (videoBitrateKbps != null) {
+        r.setVideoBitrate(videoBitrateKbps * 1000);
+      } else {
+        r.setVideoBitrate(0);
+        r.setVideoOption("crf", Integer.toString(crf()));
+      }
+    } else {
+      r.setVideoBitrate(
+          (int) Math.min(Integer.MAX_VALUE,
+              videoBitrateKbps != null ? videoBitrateKbps * 1000L : fallbackBps));
+    }
+    r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+    r.setAudioChannels(channels);
+    r.setAudioBitrate(audioBitrateKbps * 1000);
+    r.setSampleRate(audioSampleRateHz);
+    return r;
+  }
+
+  /**
+   * @param request a render request
+   * @return the compositing plan a render of it uses: same zoom, captions and transitions
+   */
+  FrameCompositor.Plan plan(RenderRequest request) {
+    int fps = request.format().fps();
+    int transitionFrames = (int) Math.round(transitionDuration().toNanos() * (double) fps / 1e9);
+    return new FrameCompositor.Plan(request, kenBurnsZoom, captions, transitionFrames);
+  }
+
+  /** @return the compositor workers a render uses now: {@link #workers()}, or the core count */
+  int effectiveWorkers() {
+    return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The state of one render call; the recorder is confined to the calling thread. */
   private final class Job {
     private final RenderRequest request;
     private final Path output;
     private final ProgressListener listener;
     private final String encoder;
-    private final VideoFormat format;
     private final int width;
     private final int height;
     private final int fps;
@@ -255,6 +409,7 @@ public final class FfmpegRenderer implements Renderer {
     private final int pcmRate;
     private final int channels;
     private final long pcmFrames;
+    private final FrameCompositor.Plan plan;
     private long pcmSent;
 
     Job(RenderRequest request, Path output, ProgressListener listener, String encoder) {
@@ -262,7 +417,7 @@ public final class FfmpegRenderer implements Renderer {
       this.output = output;
       this.listener = listener;
       this.encoder = encoder;
-      this.format = request.format();
+      VideoFormat format = request.format();
       this.width = format.widthPx();
       this.height = format.heightPx();
       this.fps = format.fps();
@@ -272,6 +427,7 @@ public final class FfmpegRenderer implements Renderer {
       this.pcmRate = audio.sampleRateHz();
       this.channels = audio.channels();
       this.pcmFrames = audio.frameCount();
+      this.plan = plan(request);
     }
 
     RenderResult run() {
@@ -279,7 +435,13 @@ public final class FfmpegRenderer implements Renderer {
       boolean stopped = false;
       try {
         recorder.start();
-        BufferedImage thumbnail = encodeAll(recorder);
+        BufferedImage thumbnail = thumbnail();
+        int n = effectiveWorkers();
+        if (n <= 1) {
+          encodeInline(recorder);
+        } else {
+          encodeParallel(recorder, n);
+        }
         sendAudioUpTo(recorder, pcmFrames);
         recorder.stop();
         stopped = true;
@@ -309,110 +471,84 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     private FFmpegFrameRecorder newRecorder() {
-      FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), width, height, channels);
-      r.setFormat("mp4");
-      r.setOption("movflags", "+faststart");
-      r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-      r.setVideoCodecName(encoder);
-      r.setFrameRate(fps);
-      r.setGopSize(fps * 2);
-      r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-      // libswscale converts RGB to YUV with BT.601 coefficients into limited range: say so, so
-      // that players do not assume BT.709 for HD sizes.
-      r.setVideoOption("colorspace", "smpte170m");
-      r.setVideoOption("color_range", "tv");
-      if ("libx264".equals(encoder)) {
-        r.setVideoBitrate(0);
-        r.setVideoProfile(avcodec.AV_PROFILE_H264_HIGH);
-        r.setVideoOption("preset", preset);
-        r.setVideoOption("crf", Integer.toString(crf));
-      } else {
-        r.setVideoBitrate(
-            (int) Math.min(Integer.MAX_VALUE,
-                Math.round((double) width * height * fps * FALLBACK_BITS_PER_PIXEL)));
-      }
-      r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-      r.setAudioChannels(channels);
-      r.setAudioBitrate(audioBitrateKbps * 1000);
-      r.setSampleRate(audioSampleRateHz);
-      return r;
+      return FfmpegRenderer.this.newRecorder(output, width, height, fps, channels, encoder);
     }
 
-    /** Encodes every frame, feeding the audio alongside; returns the thumbnail. */
-    private BufferedImage encodeAll(FFmpegFrameRecorder recorder)
-        throws FFmpegFrameRecorder.Exception {
-      BufferedImage frameImage = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-      int[] rgb = ((DataBufferInt) frameImage.getRaster().getDataBuffer()).getData();
-      try (Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 4)) {
-        KenBurns.Sampler sampler = new KenBurns.Sampler(width, height);
-        CaptionPainter painter = captions ? new CaptionPainter(width, height) : null;
-        List<CaptionCue> cues = request.cues();
-        List<RenderSegment> segments = request.segments();
-        long thumbFrame = (request.startFrame(0) + request.endFrame(0) - 1) / 2;
-        BufferedImage thumbnail = null;
+    /** The middle frame of segment 0, without captions, as an image. */
+    private BufferedImage thumbnail() {
+      long k = (request.startFrame(0) + request.endFrame(0) - 1) / 2;
+      int[] rgb = new FrameCompositor(plan).composeRgb(k, false);
+      BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+      int[] to = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+      System.arraycopy(rgb, 0, to, 0, to.length);
+      return img;
+    }
 
-        int segment = -1;
-        KenBurns.Canvas canvas = null;
-        KenBurns.Motion motion = null;
-        long segStart = 0;
-        long segEnd = 0;
-        int cue = 0;
+    /** One worker: frames composed on the calling thread, in order. */
+    private void encodeInline(FFmpegFrameRecorder recorder) throws FFmpegFrameRecorder.Exception {
+      FrameCompositor compositor = new FrameCompositor(plan);
+      byte[] yuv = new byte[yuvSize()];
+      try (YuvFrame frame = new YuvFrame(width, height)) {
         for (long k = 0; k < totalFrames; k++) {
           checkInterrupted();
-          int s = request.segmentAtFrame(k);
-          if (s != segment) {
-            segment = s;
-            canvas = null; // let the previous picture go before scaling the next
-            canvas = KenBurns.Canvas.cover(segments.get(s).image(), width, height, kenBurnsZoom);
-            motion = KenBurns.Motion.forSegment(s);
-            segStart = request.startFrame(s);
-            segEnd = request.endFrame(s);
-          }
-          long span = segEnd - segStart - 1;
-          double p = span <= 0 ? 0.0 : (double) (k - segStart) / span;
-          KenBurns.View view =
-              KenBurns.view(
-                  motion, p, canvas.width(), canvas.height(), width, height, kenBurnsZoom);
-          sampler.sample(canvas, view, rgb);
-          if (k == thumbFrame) {
-            thumbnail = copy(frameImage);
-          }
-          if (painter != null) {
-            Duration t = request.frameTime(k);
-            while (cue < cues.size() && cues.get(cue).end().compareTo(t) <= 0) {
-              cue++;
-            }
-            if (cue < cues.size() && cues.get(cue).start().compareTo(t) <= 0) {
-              CaptionCue c = cues.get(cue);
-              painter.bitmap(cue, c, c.activeWordAt(t)).blendInto(rgb, width, height);
-            }
-          }
-          copyInto(rgb, frame);
-          recorder.record(frame, avutil.AV_PIX_FMT_BGR0);
-          sendAudioUpTo(recorder, audioFramesBefore(k + 1));
-          if ((k + 1) % fps == 0 && k + 1 < totalFrames) {
-            emit(k + 1);
-          }
+          compositor.composeYuv(k, yuv);
+          encode(recorder, frame, yuv, k);
         }
-        return thumbnail;
       }
     }
 
-    /**
-     * Copies packed {@code 0xRRGGBB} ints into a 4-channel frame's native buffer in little-endian
-     * order, which lays each pixel out as the bytes B, G, R, 0: FFmpeg's {@code bgr0}.
-     */
-    private void copyInto(int[] rgb, Frame frame) {
-      ByteBuffer dst = ((ByteBuffer) frame.image[0]).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      int stride = frame.imageStride; // bytes per row; width * 4 for even widths
-      if (stride == width * 4) {
-        dst.position(0);
-        dst.asIntBuffer().put(rgb, 0, width * height);
-      } else {
-        for (int y = 0; y < height; y++) {
-          dst.position(y * stride);
-          dst.asIntBuffer().put(rgb, y * width, width);
+    /** Workers compose frames by index; the calling thread encodes them in order. */
+    private void encodeParallel(FFmpegFrameRecorder recorder, int n)
+        throws FFmpegFrameRecorder.Exception {
+      ReorderBuffer buffer = new ReorderBuffer(2 * n, yuvSize(), totalFrames);
+      ExecutorService pool = Executors.newFixedThreadPool(n, ReorderBuffer.threads());
+      try (YuvFrame frame = new YuvFrame(width, height)) {
+        for (int i = 0; i < n; i++) {
+          pool.execute(() -> buffer.work(new FrameCompositor(plan)));
         }
+        for (long k = 0; k < totalFrames; k++) {
+          checkInterrupted();
+          byte[] yuv = buffer.take(k);
+          encode(recorder, frame, yuv, k);
+          buffer.release(yuv);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("rendering was interrupted");
+      } finally {
+        buffer.stop();
+        pool.shutdownNow();
+        awaitWorkers(pool);
+      }
+    }
+
+    private void awaitWorkers(ExecutorService pool) {
+      boolean interrupted = Thread.interrupted();
+      try {
+        // A worker ends within one frame once stopped; the bound only guards against a bug.
+        while (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+          pool.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private int yuvSize() {
+      return width * height + 2 * (width / 2) * (height / 2);
+    }
+
+    private void encode(FFmpegFrameRecorder recorder, YuvFrame frame, byte[] yuv, long k)
+        throws FFmpegFrameRecorder.Exception {
+      frame.fill(yuv);
+      recorder.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
+      sendAudioUpTo(recorder, audioFramesBefore(k + 1));
+      if ((k + 1) % fps == 0 && k + 1 < totalFrames) {
+        emit(k + 1);
       }
     }
 
@@ -428,6 +564,7 @@ public final class FfmpegRenderer implements Renderer {
       }
       int from = Math.toIntExact(pcmSent * channels);
       int to = Math.toIntExact(upTo * channels);
+      // A copy of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
       ShortBuffer chunk = ShortBuffer.wrap(Arrays.copyOfRange(pcm, from, to));
       recorder.recordSamples(pcmRate, channels, chunk);
       pcmSent = upTo;
@@ -442,19 +579,10 @@ public final class FfmpegRenderer implements Renderer {
     }
   }
 
-  private static BufferedImage copy(BufferedImage src) {
-    BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), src.getType());
-    int[] from = ((DataBufferInt) src.getRaster().getDataBuffer()).getData();
-    int[] to = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-    System.arraycopy(from, 0, to, 0, from.length);
-    return out;
-  }
-
   @Override
   public String toString() {
-    return "FfmpegRenderer[codec=" + videoCodec + ", preset=" + preset + ", crf=" + crf
-        + ", audio=" + audioBitrateKbps + " kbit/s @ " + audioSampleRateHz + " Hz, captions="
-        + captions + ", zoom=" + kenBurnsZoom + "]";
+    return "FfmpegRenderer[" + fingerprint() + ", workers="
+        + (workers == 0 ? "auto" : Integer.toString(workers)) + "]";
   }
 
   /**
@@ -465,7 +593,12 @@ public final class FfmpegRenderer implements Renderer {
   public static final class Builder {
     private String videoCodec = AUTO;
     private String preset = DEFAULT_PRESET;
-    private int crf = DEFAULT_CRF;
+    private Integer crf;
+    private Integer videoBitrateKbps;
+    private int gopFrames;
+    private int workers;
+    private Transition transition = Transition.CROSSFADE;
+    private Duration transitionDuration = DEFAULT_TRANSITION_DURATION;
     private int audioBitrateKbps = DEFAULT_AUDIO_BITRATE_KBPS;
     private int audioSampleRateHz = DEFAULT_AUDIO_SAMPLE_RATE_HZ;
     private boolean captions = true;
@@ -520,6 +653,8 @@ public final class FfmpegRenderer implements Renderer {
      * Sets the constant rate factor for libx264: lower is better quality and larger files; 0 is
      * lossless, 51 the worst (the range of 8-bit x264, see {@code x264 --fullhelp}). Default
      * {@value FfmpegRenderer#DEFAULT_CRF}. Encoders without CRF ignore it and get a bit rate.
+     * CRF and {@link #videoBitrateKbps(int) bit rate} exclude each other: {@link #build()}
+     * rejects a builder with both.
      *
      * @param crf 0..51
      * @return this builder
@@ -530,6 +665,90 @@ public final class FfmpegRenderer implements Renderer {
         throw new IllegalArgumentException("crf must be 0..51 (x264, 8-bit), was " + crf);
       }
       this.crf = crf;
+      return this;
+    }
+
+    /**
+     * Asks for an average video bit rate instead of CRF (libx264) or instead of the default 0.1
+     * bit per pixel per frame (other encoders). Excludes {@link #crf(int)}; 0 clears it.
+     *
+     * @param kbps 0 (clear) or 100..200000 kbit/s
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder videoBitrateKbps(int kbps) {
+      if (kbps != 0 && (kbps < 100 || kbps > 200_000)) {
+        throw new IllegalArgumentException(
+            "video bitrate must be 100..200000 kbit/s (or 0 to clear), was " + kbps);
+      }
+      this.videoBitrateKbps = kbps == 0 ? null : kbps;
+      return this;
+    }
+
+    /**
+     * Sets the GOP length: frames from one key frame to the next. Default 0: two seconds ({@code
+     * 2 * fps} frames).
+     *
+     * @param frames 0 (default) or 1..1000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder gopFrames(int frames) {
+      if (frames < 0 || frames > 1000) {
+        throw new IllegalArgumentException(
+            "GOP must be 1..1000 frames (or 0 for two seconds), was " + frames);
+      }
+      this.gopFrames = frames;
+      return this;
+    }
+
+    /**
+     * Sets how many compositor threads each render uses. The video is identical for any value;
+     * with 1, frames are composed on the calling thread. Default 0: one per available processor.
+     *
+     * @param workers 0 (one per core) or 1..{@value FfmpegRenderer#MAX_WORKERS}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder workers(int workers) {
+      if (workers < 0 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException(
+            "workers must be 1.." + MAX_WORKERS + " (or 0 for one per core), was " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * Sets how segments give way to each other. Default {@link Transition#CROSSFADE}.
+     *
+     * @param transition the kind; never null
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder transition(Transition transition) {
+      if (transition == null) {
+        throw new IllegalArgumentException("transition must be crossfade or cut, was null");
+      }
+      this.transition = transition;
+      return this;
+    }
+
+    /**
+     * Sets the length of each crossfade, centred on the narration boundary (rounded to whole
+     * frames; shortened where a neighbouring segment is shorter than twice its half). Zero means
+     * hard cuts. Default 400 ms.
+     *
+     * @param length 0..2 s; never null
+     * @return this builder
+     * @throws IllegalArgumentException if null, negative or over 2 s
+     */
+    public Builder transitionDuration(Duration length) {
+      if (length == null || length.isNegative() || length.compareTo(MAX_TRANSITION_DURATION) > 0) {
+        throw new IllegalArgumentException(
+            "transition duration must be 0..2 s, was " + length);
+      }
+      this.transitionDuration = length;
       return this;
     }
 
@@ -598,8 +817,14 @@ public final class FfmpegRenderer implements Renderer {
 
     /**
      * @return a renderer with these settings; does not load the FFmpeg natives
+     * @throws IllegalArgumentException if both a CRF and a video bit rate were set
      */
     public FfmpegRenderer build() {
+      if (crf != null && videoBitrateKbps != null) {
+        throw new IllegalArgumentException(
+            "set either crf (" + crf + ") or video bitrate (" + videoBitrateKbps
+                + " kbit/s), not both: CRF asks for constant quality, a bit rate for a size");
+      }
       return new FfmpegRenderer(this);
     }
   }

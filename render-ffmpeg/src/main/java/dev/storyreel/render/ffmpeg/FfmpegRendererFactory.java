@@ -18,6 +18,11 @@ import java.util.Set;
  *       libopenh264}; checked against the loaded FFmpeg build when the renderer is created
  *   <li>{@code preset}: an x264 preset, for example {@code veryfast}
  *   <li>{@code crf}: x264 constant rate factor, an integer 0..51
+ *   <li>{@code bitrate}: video bit rate in kbit/s, instead of {@code crf}
+ *   <li>{@code gop}: frames between key frames; 0 for two seconds
+ *   <li>{@code workers}: compositor threads; 0 for one per core
+ *   <li>{@code transition}: {@code crossfade} or {@code cut}
+ *   <li>{@code transition-ms}: length of each crossfade in milliseconds, 0..2000
  *   <li>{@code captions}: {@code true} or {@code false}
  * </ul>
  *
@@ -28,7 +33,9 @@ import java.util.Set;
 public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
 
   /** The settings this factory understands. */
-  public static final Set<String> KEYS = Set.of("codec", "preset", "crf", "captions");
+  public static final Set<String> KEYS = Set.of(
+          "codec", "preset", "crf", "bitrate", "gop", "workers", "transition", "transition-ms",
+          "captions");
 
   private static volatile Boolean available;
 
@@ -77,7 +84,7 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
   }
 
   /**
-   * @param settings {@code codec}, {@code preset}, {@code crf}, {@code captions}; never null
+   * @param settings the keys in {@link #KEYS}; never null
    * @return a new renderer
    * @throws ConfigurationException if a value is invalid (the message names the
    *     key and the value), or the chosen encoder is not in the loaded FFmpeg build
@@ -91,9 +98,34 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
     settings.get("preset").ifPresent(v -> apply("preset", v, () -> b.preset(v)));
     settings.get("crf").ifPresent(v -> apply("crf", v, () -> b.crf(parseInt("crf", v))));
     settings
+        .get("bitrate")
+        .ifPresent(v -> apply("bitrate", v, () -> b.videoBitrateKbps(parseInt("bitrate", v))));
+    settings.get("gop").ifPresent(v -> apply("gop", v, () -> b.gopFrames(parseInt("gop", v))));
+    settings
+        .get("workers")
+        .ifPresent(v -> apply("workers", v, () -> b.workers(parseInt("workers", v))));
+    settings
+        .get("transition")
+        .ifPresent(v -> apply("transition", v, () -> b.transition(Transition.parse(v))));
+    settings
+        .get("transition-ms")
+        .ifPresent(
+            v ->
+                apply(
+                    "transition-ms",
+                    v,
+                    () ->
+                        b.transitionDuration(
+                            java.time.Duration.ofMillis(parseInt("transition-ms", v)))));
+    settings
         .get("captions")
         .ifPresent(v -> apply("captions", v, () -> b.captions(parseBoolean("captions", v))));
-    FfmpegRenderer renderer = b.build();
+    FfmpegRenderer renderer;
+    try {
+      renderer = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("ffmpeg renderer settings are invalid: " + e.getMessage(), e);
+    }
     renderer.resolveEncoder();
     return renderer;
   }

@@ -81,7 +81,8 @@ class FfmpegRendererTest {
   void cutsFallOnTheRequestsStartFrames() throws Exception {
     RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
     Path out = dir.resolve("cuts.mp4");
-    FfmpegRenderer.builder().captions(false).build().render(request, out, null);
+    FfmpegRenderer.builder().captions(false).transition(Transition.CUT).build()
+        .render(request, out, null);
 
     assertCuts(request, Fixtures.probe(out, true));
   }
@@ -90,7 +91,8 @@ class FfmpegRendererTest {
   void cutsAndLengthsHoldAt25FpsWithStereo22kHzNarration() throws Exception {
     RenderRequest request = Fixtures.request(new VideoFormat(320, 240, 25), 22_050, 2, true);
     Path out = dir.resolve("landscape.mp4");
-    RenderResult result = FfmpegRenderer.builder().build().render(request, out, null);
+    RenderResult result =
+        FfmpegRenderer.builder().transition(Transition.CUT).build().render(request, out, null);
 
     Fixtures.Probe p = Fixtures.probe(out, true);
     assertThat(request.frameCount()).isEqualTo(86); // ceil(3.42 s * 25)
@@ -118,7 +120,7 @@ class FfmpegRendererTest {
     RenderRequest request =
         new RenderRequest(new VideoFormat(96, 160, 24), audio, segments, List.of());
     Path out = dir.resolve("long.mp4");
-    FfmpegRenderer.builder().build().render(request, out, null);
+    FfmpegRenderer.builder().transition(Transition.CUT).build().render(request, out, null);
 
     Fixtures.Probe p = Fixtures.probe(out, true);
     assertThat(p.videoFrames()).isEqualTo(request.frameCount());

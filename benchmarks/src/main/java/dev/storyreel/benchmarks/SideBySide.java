@@ -1,0 +1,434 @@
+package dev.storyreel.benchmarks;
+
+import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.render.ffmpeg.BenchAccess;
+import dev.storyreel.render.ffmpeg.FfmpegRenderer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The side-by-side render benchmark: on the same inputs (a story through StoryReel's offline
+ * pipeline: at least 5 segments with images, narration and word timings) it measures, each in its
+ * own process, N times, interleaved:
+ *
+ * <ol type="a">
+ *   <li>the encode-only floor: the very frames of (b), pre-rendered to a raw yuv420p file (not
+ *       timed), read back and encoded with the same recorder settings and audio;
+ *   <li>StoryReel's render ({@link FfmpegRenderer}, default workers and transitions);
+ *   <li>the shell-script way: the {@code ffmpeg} CLI with {@code zoompan} per segment, {@code
+ *       concat} and {@code subtitles} burn-in (libass), same preset, CRF, size and fps;
+ * </ol>
+ *
+ * and prints wall seconds, frames per second and peak resident memory (VmHWM) of each, their
+ * medians, the ratios b/a and b/c, and PASS/FAIL against the targets. Wall time of (a) and (b) is
+ * measured inside the child around the encode or render alone (inputs decoded beforehand); of (c)
+ * around the whole {@code ffmpeg} process.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.storyreel.benchmarks.SideBySide \
+ *     [--runs 3] [--seconds 60] [--size 1080x1920] [--fps 30] [--preset veryfast] [--crf 23]
+ *     [--only a,b,c] [--long-factor 4] [--workers 0] [--work DIR] [--keep]
+ * </pre>
+ */
+public final class SideBySide {
+
+  private SideBySide() {}
+
+  /** Parsed options. */
+  private static final class Options {
+    int runs = 3;
+    double seconds = 60;
+    int width = 1080;
+    int height = 1920;
+    int fps = 30;
+    String preset = "veryfast";
+    int crf = 23;
+    String only = "a,b,c";
+    int longFactor = 4;
+    int workers = 0;
+    Path work;
+    boolean keep;
+  }
+
+  /** One measured run. */
+  private record Run(double wallS, long frames, long hwmKb) {}
+
+  /**
+   * @param args see the class documentation; {@code --leg a|b} is the child mode
+   * @throws Exception on any failure
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--leg")) {
+      child(args);
+      return;
+    }
+    Options o = parse(args);
+    Path work = o.work != null ? o.work : Files.createTempDirectory("storyreel-bench");
+    Files.createDirectories(work);
+    VideoFormat format = new VideoFormat(o.width, o.height, o.fps);
+    System.out.printf(Locale.ROOT, "StoryReel side-by-side: %dx%d, %d fps, %s, CRF %d, %d runs,"
+        + " %d cores, work dir %s%n", o.width, o.height, o.fps, o.preset, o.crf, o.runs,
+        Runtime.getRuntime().availableProcessors(), work);
+    try {
+      Path in = work.resolve("inputs");
+      long t0 = System.nanoTime();
+      RenderRequest request = Inputs.generate(format, o.seconds, in);
+      System.out.printf(Locale.ROOT, "inputs: %d segments, %d cues, %.1f s of narration,"
+              + " %d frames (made in %.1f s)%n", request.segments().size(),
+          request.cues().size(), request.duration().toNanos() / 1e9, request.frameCount(),
+          (System.nanoTime() - t0) / 1e9);
+      boolean doA = o.only.contains("a");
+      boolean doB = o.only.contains("b");
+      boolean doC = o.only.contains("c");
+      String ffmpeg = doC ? findFfmpeg() : null;
+      if (doC && ffmpeg == null) {
+        System.out.println("(c) skipped: no ffmpeg on PATH. Install Debian's with:"
+            + " sudo apt-get install -y ffmpeg");
+        doC = false;
+      }
+      Path yuv = in.resolve("frames.yuv");
+      if (doA) {
+        t0 = System.nanoTime();
+        BenchAccess.prerender(renderer(o), request, yuv);
+        System.out.printf(Locale.ROOT, "pre-rendered %d frames for (a) to %s (%.1f s, not timed)%n",
+            request.frameCount(), yuv, (System.nanoTime() - t0) / 1e9);
+      }
+      Map<String, List<Run>> runs = new LinkedHashMap<>();
+      for (int i = 0; i < o.runs; i++) {
+        if (doA) {
+          add(runs, "a", childJvm(o, "a", in, work.resolve("a.mp4")));
+        }
+        if (doB) {
+          add(runs, "b", childJvm(o, "b", in, work.resolve("b.mp4")));
+        }
+        if (doC) {
+          add(runs, "c", ffmpegCli(ffmpeg, o, request, in, work.resolve("c.mp4")));
+        }
+      }
+      Files.deleteIfExists(yuv);
+      report(o, runs, request);
+      if (doB && o.longFactor > 1) {
+        longCheck(o, format, work, runs.get("b"));
+      }
+    } finally {
+      if (!o.keep && o.work == null) {
+        deleteTree(work);
+      }
+    }
+  }
+
+  private static void add(Map<String, List<Run>> runs, String leg, Run r) {
+    runs.computeIfAbsent(leg, k -> new ArrayList<>()).add(r);
+    System.out.printf(Locale.ROOT, "  run %s: %.2f s, %d frames, peak RSS %d MB%n", leg, r.wallS(),
+        r.frames(), r.hwmKb() / 1024);
+  }
+
+  private static FfmpegRenderer renderer(Options o) {
+    return FfmpegRenderer.builder().preset(o.preset).crf(o.crf).workers(o.workers).build();
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private static final String[] NAMES = {
+    "a  encode-only floor (same frames, same encoder)",
+    "b  StoryReel render",
+    "c  ffmpeg CLI: zoompan + concat + subtitles"
+  };
+
+  private static void report(Options o, Map<String, List<Run>> runs, RenderRequest request) {
+    System.out.println();
+    System.out.printf(Locale.ROOT, "%-50s %10s %8s %12s   %s%n", "leg", "wall s", "fps",
+        "peak RSS MB", "runs (wall s)");
+    Map<String, Double> median = new LinkedHashMap<>();
+    for (String leg : List.of("a", "b", "c")) {
+      List<Run> rs = runs.get(leg);
+      if (rs == null) {
+        continue;
+      }
+      double wall = median(rs.stream().mapToDouble(Run::wallS).toArray());
+      double hwm = median(rs.stream().mapToDouble(r -> r.hwmKb() / 1024.0).toArray());
+      long frames = rs.get(0).frames();
+      median.put(leg, wall);
+      median.put(leg + "-rss", hwm);
+      StringBuilder each = new StringBuilder();
+      for (Run r : rs) {
+        each.append(String.format(Locale.ROOT, "%.2f ", r.wallS()));
+      }
+      System.out.printf(Locale.ROOT, "%-50s %10.2f %8.1f %12.0f   %s%n",
+          NAMES[leg.charAt(0) - 'a'], wall, frames / wall, hwm, each.toString().strip());
+    }
+    System.out.println("(medians of " + o.runs + " runs; " + request.frameCount() + " frames, "
+        + String.format(Locale.ROOT, "%.1f", request.duration().toNanos() / 1e9) + " s of video)");
+    if (median.containsKey("a") && median.containsKey("b")) {
+      verdict("b/a", median.get("b") / median.get("a"), 1.2);
+    }
+    if (median.containsKey("c") && median.containsKey("b")) {
+      verdict("b/c", median.get("b") / median.get("c"), 0.5);
+    }
+    if (median.containsKey("b-rss")) {
+      double rss = median.get("b-rss");
+      System.out.printf(Locale.ROOT, "peak RSS of b = %.0f MB  (target <= 600 MB)  %s%n", rss,
+          rss <= 600 ? "PASS" : "FAIL");
+    }
+  }
+
+  private static void verdict(String name, double ratio, double target) {
+    System.out.printf(Locale.ROOT, "%s = %.3f  (target <= %.2f)  %s%n", name, ratio, target,
+        ratio <= target ? "PASS" : "FAIL");
+  }
+
+  private static void longCheck(Options o, VideoFormat format, Path work, List<Run> base)
+      throws Exception {
+    Path in = work.resolve("inputs-long");
+    RenderRequest request = Inputs.generate(format, o.seconds * o.longFactor, in);
+    System.out.printf(Locale.ROOT, "%nmemory check: %.1f s of video (%dx), %d segments, %d frames%n",
+        request.duration().toNanos() / 1e9, o.longFactor, request.segments().size(),
+        request.frameCount());
+    Run r = childJvm(o, "b", in, work.resolve("b-long.mp4"));
+    add(new LinkedHashMap<>(), "b x" + o.longFactor, r);
+    double baseRss = median(base.stream().mapToDouble(x -> x.hwmKb() / 1024.0).toArray());
+    double ratio = r.hwmKb() / 1024.0 / baseRss;
+    System.out.printf(Locale.ROOT, "peak RSS %dx long / normal = %.0f / %.0f MB = %.3f"
+            + "  (target <= 1.10)  %s%n", o.longFactor, r.hwmKb() / 1024.0, baseRss, ratio,
+        ratio <= 1.10 ? "PASS" : "FAIL");
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  // ---------------------------------------------------------------- children
+
+  private static Run childJvm(Options o, String leg, Path in, Path out) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-cp",
+        System.getProperty("java.class.path"), SideBySide.class.getName(), "--leg", leg,
+        in.toString(), out.toString(), o.preset, Integer.toString(o.crf),
+        Integer.toString(o.workers)));
+    Measured m = measure(new ProcessBuilder(cmd));
+    String result = null;
+    for (String line : m.output()) {
+      if (line.startsWith("RESULT ")) {
+        result = line;
+      }
+    }
+    if (m.exit() != 0 || result == null) {
+      throw new IllegalStateException("leg " + leg + " failed (exit " + m.exit() + "):\n"
+          + String.join("\n", m.output()));
+    }
+    String[] p = result.split(" ");
+    long selfHwm = Long.parseLong(p[3]);
+    return new Run(Double.parseDouble(p[1]), Long.parseLong(p[2]), Math.max(selfHwm, m.hwmKb()));
+  }
+
+  /** Child mode: {@code --leg a|b INPUTS OUT PRESET CRF WORKERS}. */
+  private static void child(String[] a) throws Exception {
+    String leg = a[1];
+    Path in = Path.of(a[2]);
+    Path out = Path.of(a[3]);
+    FfmpegRenderer r = FfmpegRenderer.builder().preset(a[4]).crf(Integer.parseInt(a[5]))
+        .workers(Integer.parseInt(a[6])).build();
+    RenderRequest request = Inputs.load(in);
+    r.resolveEncoder(); // load the natives before timing
+    long t0 = System.nanoTime();
+    long frames;
+    if (leg.equals("a")) {
+      frames = BenchAccess.encodeRaw(r, request, in.resolve("frames.yuv"), out);
+    } else {
+      frames = r.render(request, out, null).frameCount();
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "RESULT %.3f %d %d%n", wall, frames, hwmKb(ProcessHandle.current().pid()));
+  }
+
+  /** What a child did: its output lines, exit code and last VmHWM seen. */
+  private record Measured(List<String> output, int exit, long hwmKb, double wallS) {}
+
+  private static Measured measure(ProcessBuilder pb) throws Exception {
+    pb.redirectErrorStream(true);
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    long pid = p.pid();
+    long[] hwm = {0};
+    Thread poll = new Thread(() -> {
+      while (p.isAlive()) {
+        long v = hwmKb(pid);
+        if (v > hwm[0]) {
+          hwm[0] = v;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    poll.setDaemon(true);
+    poll.start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines.add(line);
+      }
+    }
+    int exit = p.waitFor();
+    double wall = (System.nanoTime() - t0) / 1e9;
+    poll.join();
+    return new Measured(lines, exit, hwm[0], wall);
+  }
+
+  /** @return VmHWM of a process in kB, or 0 if it cannot be read (gone, or not Linux) */
+  static long hwmKb(long pid) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The process ended between two polls.
+    }
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- (c) ffmpeg CLI
+
+  private static String findFfmpeg() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      Path p = Path.of(dir, "ffmpeg");
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static Run ffmpegCli(String ffmpeg, Options o, RenderRequest request, Path in, Path out)
+      throws Exception {
+    int w = request.format().widthPx();
+    int h = request.format().heightPx();
+    int fps = request.format().fps();
+    double zoom = FfmpegRenderer.DEFAULT_KEN_BURNS_ZOOM;
+    int n = request.segments().size();
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-y", "-hide_banner", "-nostats",
+        "-loglevel", "error"));
+    StringBuilder graph = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      cmd.addAll(List.of("-i", Inputs.png(i)));
+      long frames = request.endFrame(i) - request.startFrame(i);
+      // The usual script: cover-crop to the frame, then zoompan from 1 to the same maximum zoom
+      // as StoryReel over exactly the segment's frames, centred.
+      graph.append(String.format(Locale.ROOT,
+          "[%d:v]scale=%d:%d:force_original_aspect_ratio=increase,crop=%d:%d,"
+              + "zoompan=z='1+%.4f*on/%d':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
+              + ":d=%d:s=%dx%d:fps=%d,setsar=1[v%d];",
+          i, w, h, w, h, zoom - 1, Math.max(1, frames - 1), frames, w, h, fps, i));
+    }
+    for (int i = 0; i < n; i++) {
+      graph.append("[v").append(i).append(']');
+    }
+    graph.append("concat=n=").append(n).append(":v=1:a=0,subtitles=captions.srt[vout]");
+    cmd.addAll(List.of("-i", "narration.wav", "-filter_complex", graph.toString(),
+        "-map", "[vout]", "-map", n + ":a", "-c:v", "libx264", "-preset", o.preset,
+        "-crf", Integer.toString(o.crf), "-pix_fmt", "yuv420p", "-r", Integer.toString(fps),
+        "-g", Integer.toString(2 * fps), "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
+        "-movflags", "+faststart", out.toAbsolutePath().toString()));
+    Measured m = measure(new ProcessBuilder(cmd).directory(in.toFile()));
+    if (m.exit() != 0) {
+      throw new IllegalStateException("ffmpeg failed (exit " + m.exit() + "): "
+          + String.join("\n", m.output()) + "\ncommand: " + String.join(" ", cmd));
+    }
+    return new Run(m.wallS(), countFrames(ffmpeg, out), m.hwmKb());
+  }
+
+  /** @return the video frames in a file, counted by ffprobe from packets (cheap), or -1 */
+  private static long countFrames(String ffmpeg, Path file) {
+    Path ffprobe = Path.of(ffmpeg).resolveSibling("ffprobe");
+    try {
+      Process p = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-select_streams", "v:0",
+          "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0",
+          file.toString()).redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      p.waitFor();
+      return Long.parseLong(s);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  // ---------------------------------------------------------------- options
+
+  private static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--keep" -> o.keep = true;
+        case "-h", "--help" -> {
+          System.out.println("java -cp benchmarks.jar dev.storyreel.benchmarks.SideBySide"
+              + " [--runs 3] [--seconds 60] [--size 1080x1920] [--fps 30] [--preset veryfast]"
+              + " [--crf 23] [--only a,b,c] [--long-factor 4] [--workers 0] [--work DIR]"
+              + " [--keep]");
+          System.exit(0);
+        }
+        default -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException(a + " needs a value");
+          }
+          String v = args[++i];
+          switch (a) {
+            case "--runs" -> o.runs = Integer.parseInt(v);
+            case "--seconds" -> o.seconds = Double.parseDouble(v);
+            case "--size" -> {
+              String[] wh = v.split("x");
+              o.width = Integer.parseInt(wh[0]);
+              o.height = Integer.parseInt(wh[1]);
+            }
+            case "--fps" -> o.fps = Integer.parseInt(v);
+            case "--preset" -> o.preset = v;
+            case "--crf" -> o.crf = Integer.parseInt(v);
+            case "--only" -> o.only = v;
+            case "--long-factor" -> o.longFactor = Integer.parseInt(v);
+            case "--workers" -> o.workers = Integer.parseInt(v);
+            case "--work" -> o.work = Path.of(v);
+            default -> throw new IllegalArgumentException("unknown option " + a);
+          }
+        }
+      }
+    }
+    if (o.runs < 1) {
+      throw new IllegalArgumentException("--runs must be at least 1");
+    }
+    return o;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

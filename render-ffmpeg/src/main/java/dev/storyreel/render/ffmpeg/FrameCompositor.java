@@ -1,0 +1,271 @@
+package dev.storyreel.render.ffmpeg;
+
+import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.spi.RenderRequest;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Composes one frame of a render by index: the segment's Ken Burns view, a crossfade with the
+ * neighbouring segment near a boundary, the caption of the moment; and converts it to yuv420p.
+ *
+ * <p>The per-frame path allocates nothing and uses no Java2D: bilinear sampling of a pre-scaled
+ * canvas ({@link KenBurns.Sampler}), an integer blend for the crossfade, an alpha blit of a cached
+ * caption bitmap ({@link CaptionPainter}), and a fixed-point RGB to YUV conversion.
+ *
+ * <p>A frame depends only on its index and the request, never on which frames were composed
+ * before, so any number of compositors can share a {@link Plan} and compose frames in any order:
+ * the video is the same whichever worker made which frame.
+ *
+ * <p>Not thread-safe: one compositor per thread (it owns its scratch arrays, sampler and caption
+ * painter). The {@link Plan} and its {@link CanvasCache} are shared.
+ */
+final class FrameCompositor {
+
+  /**
+   * What all the compositors of one render share: the request, the settings, the frame ranges and
+   * transition windows, and the canvas cache. Immutable apart from the thread-safe cache.
+   */
+  static final class Plan {
+    final RenderRequest request;
+    final int width;
+    final int height;
+    final double zoom;
+    final boolean captions;
+    final CanvasCache canvases;
+    final List<CaptionCue> cues;
+    private final long[] start;
+    private final long[] end;
+    /** Frames of the crossfade before boundary {@code i} (between segments i and i+1). */
+    private final long[] before;
+    /** Frames of the crossfade from boundary {@code i} on. */
+    private final long[] after;
+    private final Duration[] cueEnds;
+
+    /**
+     * @param request the render request
+     * @param zoom the maximum Ken Burns zoom, 1.0..2.0
+     * @param captions whether to draw captions
+     * @param transitionFrames frames of each crossfade, 0 for hard cuts; each window is centred
+     *     on the boundary frame and shrunk where a segment is shorter than twice its half
+     */
+    Plan(RenderRequest request, double zoom, boolean captions, int transitionFrames) {
+      this.request = request;
+      this.width = request.format().widthPx();
+      this.height = request.format().heightPx();
+      this.zoom = zoom;
+      this.captions = captions && !request.cues().isEmpty();
+      this.canvases = new CanvasCache(request, zoom);
+      this.cues = request.cues();
+      int n = request.segments().size();
+      start = new long[n];
+      end = new long[n];
+      for (int i = 0; i < n; i++) {
+        start[i] = request.startFrame(i);
+        end[i] = request.endFrame(i);
+      }
+      before = new long[Math.max(0, n - 1)];
+      after = new long[Math.max(0, n - 1)];
+      for (int i = 0; i + 1 < n; i++) {
+        long h1 = transitionFrames / 2;
+        long h2 = transitionFrames - h1;
+        before[i] = Math.max(0, Math.min(h1, (end[i] - start[i]) / 2));
+        after[i] = Math.max(0, Math.min(h2, (end[i + 1] - start[i + 1]) / 2));
+      }
+      cueEnds = new Duration[cues.size()];
+      for (int i = 0; i < cueEnds.length; i++) {
+        cueEnds[i] = cues.get(i).end();
+      }
+    }
+
+    /** @return the frame count of the video */
+    long frameCount() {
+      return end[end.length - 1];
+    }
+
+    /**
+     * @param frame a frame index
+     * @return the segment the frame belongs to (as {@link RenderRequest#segmentAtFrame(long)})
+     */
+    int segmentAt(long frame) {
+      int lo = 0;
+      int hi = start.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (start[mid] <= frame) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo;
+    }
+
+    /**
+     * @param k a frame index
+     * @return the index of the cue shown at frame {@code k}, or -1
+     */
+    int cueAt(long k) {
+      Duration t = request.frameTime(k);
+      int lo = 0;
+      int hi = cueEnds.length; // first cue whose end is after t
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cueEnds[mid].compareTo(t) <= 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo < cues.size() && cues.get(lo).start().compareTo(t) <= 0 ? lo : -1;
+    }
+  }
+
+  private final Plan plan;
+  private final KenBurns.Sampler sampler;
+  private final CaptionPainter painter;
+  private final int[] rgb;
+  private final int[] other;
+
+  /**
+   * @param plan the render's shared plan
+   */
+  FrameCompositor(Plan plan) {
+    this.plan = plan;
+    this.sampler = new KenBurns.Sampler(plan.width, plan.height);
+    this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height) : null;
+    this.rgb = new int[plan.width * plan.height];
+    this.other = new int[plan.width * plan.height];
+  }
+
+  /**
+   * Composes frame {@code k} into this compositor's RGB buffer.
+   *
+   * @param k the frame index, {@code 0 <= k < frameCount}
+   * @param withCaptions whether to draw the caption (false for the thumbnail)
+   * @return the frame: {@code W * H} packed {@code 0xRRGGBB} ints, row by row; owned by this
+   *     compositor and overwritten by the next call
+   */
+  int[] composeRgb(long k, boolean withCaptions) {
+    int s = plan.segmentAt(k);
+    kenBurns(s, k, rgb);
+    if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
+      // Second half of the crossfade from segment s-1.
+      kenBurns(s - 1, k, other);
+      blend(other, rgb, weight(k, s - 1), rgb);
+    } else if (s + 1 < plan.start.length && k >= plan.end[s] - plan.before[s]) {
+      // First half of the crossfade into segment s+1.
+      kenBurns(s + 1, k, other);
+      blend(rgb, other, weight(k, s), rgb);
+    }
+    if (withCaptions && painter != null) {
+      int c = plan.cueAt(k);
+      if (c >= 0) {
+        CaptionCue cue = plan.cues.get(c);
+        painter
+            .bitmap(c, cue, cue.activeWordAt(plan.request.frameTime(k)))
+            .blendInto(rgb, plan.width, plan.height);
+      }
+    }
+    return rgb;
+  }
+
+  /**
+   * Composes frame {@code k} with its caption and writes it as yuv420p.
+   *
+   * @param k the frame index
+   * @param yuv the output, {@code W*H + 2 * (W/2)*(H/2)} bytes: the Y plane then U then V, rows
+   *     without padding
+   */
+  void composeYuv(long k, byte[] yuv) {
+    toYuv420p(composeRgb(k, true), plan.width, plan.height, yuv);
+  }
+
+  /** Weight of the incoming picture at frame k in the crossfade over boundary i, 0..256. */
+  private int weight(long k, int i) {
+    long b = plan.start[i + 1];
+    long from = b - plan.before[i];
+    long len = plan.before[i] + plan.after[i];
+    return (int) (((k - from) * 2 + 1) * 256 / (2 * len));
+  }
+
+  private void kenBurns(int segment, long k, int[] out) {
+    KenBurns.Canvas canvas = plan.canvases.get(segment);
+    long span = plan.end[segment] - plan.start[segment] - 1;
+    // Outside its own frames (during a crossfade) a segment holds its first or last view: the
+    // ease curve is at rest there, so the motion does not jump.
+    double p = span <= 0 ? 0.0 : (double) (k - plan.start[segment]) / span;
+    KenBurns.View view =
+        KenBurns.view(
+            KenBurns.Motion.forSegment(segment),
+            Math.max(0.0, Math.min(1.0, p)),
+            canvas.width(),
+            canvas.height(),
+            plan.width,
+            plan.height,
+            plan.zoom);
+    sampler.sample(canvas, view, out);
+  }
+
+  /**
+   * {@code out = a * (256 - w) / 256 + b * w / 256} per channel, rounded; {@code out} may be
+   * {@code a} or {@code b}.
+   */
+  static void blend(int[] a, int[] b, int w, int[] out) {
+    int gw = 256 - w;
+    for (int i = 0; i < out.length; i++) {
+      int p = a[i];
+      int q = b[i];
+      int rb = ((p & 0xff00ff) * gw + (q & 0xff00ff) * w + 0x800080) >>> 8;
+      int g = ((p & 0x00ff00) * gw + (q & 0x00ff00) * w + 0x008000) >>> 8;
+      out[i] = (rb & 0xff00ff) | (g & 0x00ff00);
+    }
+  }
+
+  /**
+   * Converts packed RGB to yuv420p with BT.601 coefficients into limited range (Y 16..235, chroma
+   * 16..240), 8-bit fixed point; each chroma sample is computed from the average of its 2x2 RGB
+   * pixels. The stream is tagged {@code smpte170m}, {@code tv} accordingly.
+   *
+   * @param rgb {@code w * h} packed {@code 0xRRGGBB} ints
+   * @param w width, pixels, even
+   * @param h height, pixels, even
+   * @param out {@code w*h*3/2} bytes: Y plane, then U, then V
+   */
+  static void toYuv420p(int[] rgb, int w, int h, byte[] out) {
+    int cw = w >> 1;
+    int uBase = w * h;
+    int vBase = uBase + cw * (h >> 1);
+    for (int y = 0; y < h; y += 2) {
+      int r0 = y * w;
+      int r1 = r0 + w;
+      int c = uBase + (y >> 1) * cw;
+      int cv = vBase + (y >> 1) * cw;
+      for (int x = 0; x < w; x += 2) {
+        int p00 = rgb[r0 + x];
+        int p01 = rgb[r0 + x + 1];
+        int p10 = rgb[r1 + x];
+        int p11 = rgb[r1 + x + 1];
+        out[r0 + x] = luma(p00);
+        out[r0 + x + 1] = luma(p01);
+        out[r1 + x] = luma(p10);
+        out[r1 + x + 1] = luma(p11);
+        // Sum the four pixels' red+blue and green lanes at once; each lane sum fits in 10 bits.
+        int rb = (p00 & 0xff00ff) + (p01 & 0xff00ff) + (p10 & 0xff00ff) + (p11 & 0xff00ff);
+        int g = ((p00 & 0xff00) + (p01 & 0xff00) + (p10 & 0xff00) + (p11 & 0xff00)) >>> 8;
+        int r = rb >>> 16;
+        int b = rb & 0x3ff;
+        // Coefficients scaled by 4 for the sum of four: (x * coeff + 512) >> 10.
+        out[c++] = (byte) (((-38 * r - 74 * g + 112 * b + 512) >> 10) + 128);
+        out[cv++] = (byte) (((112 * r - 94 * g - 18 * b + 512) >> 10) + 128);
+      }
+    }
+  }
+
+  private static byte luma(int p) {
+    int r = (p >>> 16) & 0xff;
+    int g = (p >>> 8) & 0xff;
+    int b = p & 0xff;
+    return (byte) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
+  }
+}
