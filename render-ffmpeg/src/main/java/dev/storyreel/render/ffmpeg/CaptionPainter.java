@@ -82,6 +82,7 @@ final class CaptionPainter {
       new FontRenderContext(new AffineTransform(), true, true);
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
+  private final Map<Long, YuvBitmap> yuvBitmaps = lru();
 
   /**
    * @param frameW frame width, pixels
@@ -177,6 +178,117 @@ final class CaptionPainter {
     private static int div255(int v) {
       return (v + 1 + (v >> 8)) >> 8;
     }
+
+    /**
+     * This bitmap in the output's colour space (BT.601 limited-range yuv420p, as {@link
+     * FrameCompositor#toYuv420p}), premultiplied, on an even grid so that each chroma sample
+     * covers exactly 2x2 bitmap pixels.
+     *
+     * @return the planes
+     */
+    YuvBitmap toYuv() {
+      int ex = x & ~1;
+      int ey = y & ~1;
+      int ew = (x + width - ex + 1) & ~1;
+      int eh = (y + height - ey + 1) & ~1;
+      byte[] yp = new byte[ew * eh];
+      byte[] ya = new byte[ew * eh];
+      int cw = ew / 2;
+      int ch = eh / 2;
+      byte[] up = new byte[cw * ch];
+      byte[] vp = new byte[cw * ch];
+      byte[] ca = new byte[cw * ch];
+      int[] sumR = new int[cw * ch];
+      int[] sumG = new int[cw * ch];
+      int[] sumB = new int[cw * ch];
+      int[] sumA = new int[cw * ch];
+      for (int j = 0; j < eh; j++) {
+        int sy = ey + j - y;
+        for (int i = 0; i < ew; i++) {
+          int sx = ex + i - x;
+          int p = sx < 0 || sy < 0 || sx >= width || sy >= height ? 0 : argb[sy * width + sx];
+          int a = p >>> 24;
+          int r = (p >>> 16) & 0xff;
+          int g = (p >>> 8) & 0xff;
+          int b = p & 0xff;
+          // Premultiplied: Y(c) = 16 + M c is affine, so a * Y(c) = 16 a + M (a c).
+          yp[j * ew + i] = (byte) ((66 * r + 129 * g + 25 * b + 128 + 16 * 256 * a / 255) >> 8);
+          ya[j * ew + i] = (byte) a;
+          int c = (j / 2) * cw + i / 2;
+          sumR[c] += r;
+          sumG[c] += g;
+          sumB[c] += b;
+          sumA[c] += a;
+        }
+      }
+      for (int c = 0; c < cw * ch; c++) {
+        int a4 = sumA[c];
+        int r4 = sumR[c];
+        int g4 = sumG[c];
+        int b4 = sumB[c];
+        // Chroma offset 128 weighted by coverage, as luma's 16 above.
+        up[c] = (byte) (((-38 * r4 - 74 * g4 + 112 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
+        vp[c] = (byte) (((112 * r4 - 94 * g4 - 18 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
+        ca[c] = (byte) ((a4 + 2) >> 2);
+      }
+      return new YuvBitmap(ex, ey, ew, eh, yp, ya, up, vp, ca);
+    }
+  }
+
+  /**
+   * A caption state as premultiplied yuv420p planes with their coverage, ready to blend into a
+   * frame: {@code out = pm + out * (255 - alpha) / 255} per plane.
+   *
+   * @param x left edge in the frame, pixels, even
+   * @param y top edge, pixels, even
+   * @param width width, pixels, even
+   * @param height height, pixels, even
+   * @param luma premultiplied Y, {@code width * height}
+   * @param lumaAlpha coverage of each luma sample, 0..255
+   * @param cb premultiplied Cb, {@code (width/2) * (height/2)}
+   * @param cr premultiplied Cr, likewise
+   * @param chromaAlpha coverage of each chroma sample (mean of its 2x2 pixels)
+   */
+  record YuvBitmap(int x, int y, int width, int height, byte[] luma, byte[] lumaAlpha, byte[] cb,
+      byte[] cr, byte[] chromaAlpha) {
+
+    /**
+     * Blends this caption into a yuv420p frame.
+     *
+     * @param yuv the frame: {@code W*H} Y, then {@code (W/2)*(H/2)} Cb, then Cr
+     * @param frameW frame width, pixels, even
+     * @param frameH frame height, pixels, even
+     */
+    void blendInto(byte[] yuv, int frameW, int frameH) {
+      blendPlane(yuv, 0, frameW, frameH, x, y, width, height, luma, lumaAlpha);
+      int cw = frameW / 2;
+      int ch = frameH / 2;
+      int uBase = frameW * frameH;
+      blendPlane(yuv, uBase, cw, ch, x / 2, y / 2, width / 2, height / 2, cb, chromaAlpha);
+      blendPlane(yuv, uBase + cw * ch, cw, ch, x / 2, y / 2, width / 2, height / 2, cr,
+          chromaAlpha);
+    }
+
+    private static void blendPlane(byte[] dst, int base, int dw, int dh, int bx, int by, int bw,
+        int bh, byte[] pm, byte[] alpha) {
+      int x0 = Math.max(0, bx);
+      int y0 = Math.max(0, by);
+      int x1 = Math.min(dw, bx + bw);
+      int y1 = Math.min(dh, by + bh);
+      for (int fy = y0; fy < y1; fy++) {
+        int s = (fy - by) * bw + (x0 - bx);
+        int o = base + fy * dw + x0;
+        for (int fx = x0; fx < x1; fx++, s++, o++) {
+          int a = alpha[s] & 0xff;
+          if (a == 255) {
+            dst[o] = pm[s];
+          } else if (a != 0) {
+            int v = (pm[s] & 0xff) + Bitmap.div255((dst[o] & 0xff) * (255 - a));
+            dst[o] = (byte) Math.min(255, v);
+          }
+        }
+      }
+    }
   }
 
   /** A cue's font and line breaks, shared by all its highlight states. */
@@ -189,6 +301,24 @@ final class CaptionPainter {
    * @param cue the cue
    * @param activeWord index into {@code cue.words()} of the word to highlight, or -1 for none
    * @return the bitmap
+   */
+  YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord) {
+    long key = ((long) cuePosition << 32) | (activeWord & 0xffffffffL);
+    YuvBitmap b = yuvBitmaps.get(key);
+    if (b == null) {
+      b = bitmap(cuePosition, cue, activeWord).toYuv();
+      yuvBitmaps.put(key, b);
+    }
+    return b;
+  }
+
+  /**
+   * The caption of one state, drawn once and cached.
+   *
+   * @param cuePosition the cue's position in the request's list
+   * @param cue the cue
+   * @param activeWord the highlighted word's index in the cue, or -1
+   * @return the ARGB bitmap
    */
   Bitmap bitmap(int cuePosition, CaptionCue cue, int activeWord) {
     long key = ((long) cuePosition << 32) | (activeWord & 0xffffffffL);

@@ -126,6 +126,7 @@ final class FrameCompositor {
   private final CaptionPainter painter;
   private final int[] rgb;
   private final int[] other;
+  private final byte[] otherYuv;
 
   /**
    * @param plan the render's shared plan
@@ -136,6 +137,7 @@ final class FrameCompositor {
     this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height) : null;
     this.rgb = new int[plan.width * plan.height];
     this.other = new int[plan.width * plan.height];
+    this.otherYuv = new byte[plan.width * plan.height + 2 * (plan.width / 2) * (plan.height / 2)];
   }
 
   /**
@@ -178,7 +180,51 @@ final class FrameCompositor {
    *     without padding
    */
   void composeYuv(long k, byte[] yuv) {
+    int s = plan.segmentAt(k);
+    kenBurnsYuv(s, k, yuv);
+    if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
+      kenBurnsYuv(s - 1, k, otherYuv);
+      blend(otherYuv, yuv, weight(k, s - 1), yuv);
+    } else if (s + 1 < plan.start.length && k >= plan.end[s] - plan.before[s]) {
+      kenBurnsYuv(s + 1, k, otherYuv);
+      blend(yuv, otherYuv, weight(k, s), yuv);
+    }
+    if (painter != null) {
+      int c = plan.cueAt(k);
+      if (c >= 0) {
+        CaptionCue cue = plan.cues.get(c);
+        painter
+            .yuvBitmap(c, cue, cue.activeWordAt(plan.request.frameTime(k)))
+            .blendInto(yuv, plan.width, plan.height);
+      }
+    }
+  }
+
+  /**
+   * The same frame through the RGB path ({@link #composeRgb} then {@link #toYuv420p}): the
+   * reference {@link #composeYuv} is checked against.
+   *
+   * @param k the frame index
+   * @param yuv the output, as in {@link #composeYuv}
+   */
+  void composeYuvViaRgb(long k, byte[] yuv) {
     toYuv420p(composeRgb(k, true), plan.width, plan.height, yuv);
+  }
+
+  /**
+   * {@code out = a * (256 - w) / 256 + b * w / 256} per byte, rounded; {@code out} may be
+   * {@code a} or {@code b}. Valid on YUV samples because the colour conversion is affine.
+   */
+  static void blend(byte[] a, byte[] b, int w, byte[] out) {
+    int gw = 256 - w;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) (((a[i] & 0xff) * gw + (b[i] & 0xff) * w + 128) >>> 8);
+    }
+  }
+
+  private void kenBurnsYuv(int segment, long k, byte[] out) {
+    KenBurns.Canvas canvas = plan.canvases.get(segment);
+    sampler.sampleYuv(canvas, view(segment, k, canvas), out);
   }
 
   /** Weight of the incoming picture at frame k in the crossfade over boundary i, 0..256. */
@@ -191,12 +237,15 @@ final class FrameCompositor {
 
   private void kenBurns(int segment, long k, int[] out) {
     KenBurns.Canvas canvas = plan.canvases.get(segment);
+    sampler.sample(canvas, view(segment, k, canvas), out);
+  }
+
+  private KenBurns.View view(int segment, long k, KenBurns.Canvas canvas) {
     long span = plan.end[segment] - plan.start[segment] - 1;
     // Outside its own frames (during a crossfade) a segment holds its first or last view: the
     // ease curve is at rest there, so the motion does not jump.
     double p = span <= 0 ? 0.0 : (double) (k - plan.start[segment]) / span;
-    KenBurns.View view =
-        KenBurns.view(
+    return KenBurns.view(
             KenBurns.Motion.forSegment(segment),
             Math.max(0.0, Math.min(1.0, p)),
             canvas.width(),
@@ -204,7 +253,6 @@ final class FrameCompositor {
             plan.width,
             plan.height,
             plan.zoom);
-    sampler.sample(canvas, view, out);
   }
 
   /**
@@ -256,16 +304,27 @@ final class FrameCompositor {
         int r = rb >>> 16;
         int b = rb & 0x3ff;
         // Coefficients scaled by 4 for the sum of four: (x * coeff + 512) >> 10.
-        out[c++] = (byte) (((-38 * r - 74 * g + 112 * b + 512) >> 10) + 128);
-        out[cv++] = (byte) (((112 * r - 94 * g - 18 * b + 512) >> 10) + 128);
+        out[c++] = cb(r, g, b);
+        out[cv++] = cr(r, g, b);
       }
     }
   }
 
-  private static byte luma(int p) {
+  /** @return BT.601 limited-range luma of a packed {@code 0xRRGGBB} pixel */
+  static byte luma(int p) {
     int r = (p >>> 16) & 0xff;
     int g = (p >>> 8) & 0xff;
     int b = p & 0xff;
     return (byte) (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
+  }
+
+  /** @return BT.601 limited-range Cb of the sum of four pixels' channels (each 0..1020) */
+  static byte cb(int r4, int g4, int b4) {
+    return (byte) (((-38 * r4 - 74 * g4 + 112 * b4 + 512) >> 10) + 128);
+  }
+
+  /** @return BT.601 limited-range Cr of the sum of four pixels' channels (each 0..1020) */
+  static byte cr(int r4, int g4, int b4) {
+    return (byte) (((112 * r4 - 94 * g4 - 18 * b4 + 512) >> 10) + 128);
   }
 }

@@ -149,7 +149,19 @@ final class KenBurns {
    * @param height canvas height, pixels
    * @param rgb the pixels, {@code width * height} of them
    */
-  record Canvas(int width, int height, int[] rgb) {
+  record Canvas(int width, int height, int[] rgb, Yuv yuv) {
+
+    /**
+     * A canvas and its yuv420p planes, converted once here so that no frame pays for a colour
+     * conversion.
+     *
+     * @param width canvas width, pixels
+     * @param height canvas height, pixels
+     * @param rgb the pixels, {@code width * height} packed {@code 0xRRGGBB} ints
+     */
+    Canvas(int width, int height, int[] rgb) {
+      this(width, height, rgb, Yuv.of(rgb, width, height));
+    }
 
     /**
      * Scales {@code image} to cover the canvas (preserving its aspect ratio) and crops the centre.
@@ -207,6 +219,57 @@ final class KenBurns {
       } finally {
         g.dispose();
       }
+    }
+  }
+
+  /**
+   * A canvas as planar YUV with BT.601 coefficients in limited range (Y 16..235, chroma 16..240),
+   * the output's colour space: a full-resolution luma plane and two chroma planes of
+   * {@code ceil(W/2) x ceil(H/2)} samples, each the average of its 2x2 pixels (an odd last row or
+   * column averages the pixels it has). Chroma sample {@code (i, j)} sits at the centre of luma
+   * pixels {@code 2i..2i+1, 2j..2j+1}, as in MPEG-2/H.264 "center" (JPEG) siting, so a chroma
+   * coordinate is exactly half the luma one.
+   *
+   * @param y luma, {@code width * height} bytes
+   * @param chromaWidth chroma plane width, {@code ceil(width / 2)}
+   * @param chromaHeight chroma plane height, {@code ceil(height / 2)}
+   * @param u Cb, {@code chromaWidth * chromaHeight} bytes
+   * @param v Cr, likewise
+   */
+  record Yuv(byte[] y, int chromaWidth, int chromaHeight, byte[] u, byte[] v) {
+
+    /**
+     * @param rgb packed {@code 0xRRGGBB} pixels, row by row
+     * @param w width, pixels
+     * @param h height, pixels
+     * @return the planes
+     */
+    static Yuv of(int[] rgb, int w, int h) {
+      byte[] y = new byte[w * h];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = FrameCompositor.luma(rgb[i]);
+      }
+      int cw = (w + 1) / 2;
+      int ch = (h + 1) / 2;
+      byte[] u = new byte[cw * ch];
+      byte[] v = new byte[cw * ch];
+      for (int j = 0; j < ch; j++) {
+        int r0 = 2 * j * w;
+        int r1 = Math.min(2 * j + 1, h - 1) * w;
+        for (int i = 0; i < cw; i++) {
+          int x0 = 2 * i;
+          int x1 = Math.min(2 * i + 1, w - 1);
+          int p00 = rgb[r0 + x0];
+          int p01 = rgb[r0 + x1];
+          int p10 = rgb[r1 + x0];
+          int p11 = rgb[r1 + x1];
+          int rb = (p00 & 0xff00ff) + (p01 & 0xff00ff) + (p10 & 0xff00ff) + (p11 & 0xff00ff);
+          int g = ((p00 & 0xff00) + (p01 & 0xff00) + (p10 & 0xff00) + (p11 & 0xff00)) >>> 8;
+          u[j * cw + i] = FrameCompositor.cb(rb >>> 16, g, rb & 0x3ff);
+          v[j * cw + i] = FrameCompositor.cr(rb >>> 16, g, rb & 0x3ff);
+        }
+      }
+      return new Yuv(y, cw, ch, u, v);
     }
   }
 
@@ -271,6 +334,56 @@ final class KenBurns {
     }
 
     /**
+     * Samples a canvas' yuv420p planes into a yuv420p frame: the luma plane at full size, then
+     * each chroma plane at half size with the view halved (chroma coordinates are half the luma
+     * ones, see {@link Yuv}).
+     *
+     * @param canvas the source
+     * @param view the window to show, in canvas (luma) pixels
+     * @param out the frame: {@code W*H} luma bytes, then {@code (W/2)*(H/2)} Cb, then as many Cr,
+     *     rows without padding
+     */
+    void sampleYuv(Canvas canvas, View view, byte[] out) {
+      Yuv p = canvas.yuv();
+      plane(p.y(), canvas.width(), canvas.height(), view.left(), view.top(),
+          view.width() / frameW, view.height() / frameH, frameW, frameH, out, 0);
+      int cw = frameW / 2;
+      int ch = frameH / 2;
+      double left = view.left() / 2;
+      double top = view.top() / 2;
+      double sx = view.width() / 2 / cw;
+      double sy = view.height() / 2 / ch;
+      plane(p.u(), p.chromaWidth(), p.chromaHeight(), left, top, sx, sy, cw, ch, out,
+          frameW * frameH);
+      plane(p.v(), p.chromaWidth(), p.chromaHeight(), left, top, sx, sy, cw, ch, out,
+          frameW * frameH + cw * ch);
+    }
+
+    /** Bilinear resampling of one 8-bit plane; the output rows start at {@code off}. */
+    private void plane(byte[] src, int sw, int sh, double left, double top, double stepX,
+        double stepY, int ow, int oh, byte[] out, int off) {
+      axis(left, stepX, sw, x0, x1, wx, ow);
+      axis(top, stepY, sh, y0, y1, wy, oh);
+      int o = off;
+      for (int y = 0; y < oh; y++) {
+        int r0 = y0[y] * sw;
+        int r1 = y1[y] * sw;
+        int fy = wy[y];
+        int gy = ONE - fy;
+        for (int x = 0; x < ow; x++) {
+          int i0 = x0[x];
+          int i1 = x1[x];
+          int fx = wx[x];
+          int gx = ONE - fx;
+          int top0 = (src[r0 + i0] & 0xff) * gx + (src[r0 + i1] & 0xff) * fx;
+          int bot0 = (src[r1 + i0] & 0xff) * gx + (src[r1 + i1] & 0xff) * fx;
+          out[o++] = (byte) ((top0 * gy + bot0 * fy + (1 << (2 * WEIGHT_BITS - 1)))
+              >>> (2 * WEIGHT_BITS));
+        }
+      }
+    }
+
+    /**
      * Blends two {@code 0xRRGGBB} pixels, {@code (p * gw + q * w) / 256} per channel, rounded. Red
      * and blue are weighed together in one multiply (each product fits in 16 bits), green in
      * another.
@@ -287,7 +400,12 @@ final class KenBurns {
      */
     private static void axis(
         double start, double step, int size, int[] lo, int[] hi, int[] weight) {
-      for (int i = 0; i < lo.length; i++) {
+      axis(start, step, size, lo, hi, weight, lo.length);
+    }
+
+    private static void axis(
+        double start, double step, int size, int[] lo, int[] hi, int[] weight, int count) {
+      for (int i = 0; i < count; i++) {
         double s = start + (i + 0.5) * step - 0.5;
         if (s <= 0) {
           lo[i] = 0;

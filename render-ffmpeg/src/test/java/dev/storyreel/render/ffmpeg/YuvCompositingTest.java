@@ -1,0 +1,127 @@
+package dev.storyreel.render.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.spi.RenderSegment;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compositor draws frames straight in yuv420p (Ken Burns on pre-converted planes, crossfades
+ * and captions blended in YUV). These tests hold that path to the RGB reference path (compose in
+ * RGB, then convert): luma is a linear function of RGB, so the two may differ only by rounding;
+ * chroma is sampled from half-resolution planes, so it may differ at sharp edges but not on
+ * average.
+ */
+class YuvCompositingTest {
+
+  private static final int W = 180;
+  private static final int H = 320;
+
+  /**
+   * A picture with detail in every channel, or (when {@code smooth}) only slow diagonal colour
+   * gradients, on which a misplaced chroma sample would show as a bias.
+   */
+  private static BufferedImage pattern(int w, int h, int seed, boolean smooth) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (smooth) {
+          img.setRGB(x, y, ((x * 255 / w) << 16) | ((y * 255 / h) << 8) | ((x + y + seed) & 0xff));
+          continue;
+        }
+        // Periods of 20 px and more: detail the 2x2 chroma subsampling of both paths keeps.
+        int r = (int) (127 + 120 * Math.sin((x + seed * 13) / 4.0) * Math.cos(y / 23.0));
+        int g = Math.min(255, x * 200 / w + (int) (50 * Math.sin(y / 5.0)));
+        int b = (int) (127 + 120 * Math.sin((x * x + y * y + seed) / 900.0));
+        img.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    return img;
+  }
+
+  private static RenderRequest request(boolean smooth) {
+    long[] ms = {1300, 950, 1170};
+    List<RenderSegment> segs = new ArrayList<>();
+    PcmAudio audio = null;
+    Duration start = Duration.ZERO;
+    for (int i = 0; i < ms.length; i++) {
+      PcmAudio part = Fixtures.sine(ms[i], 16_000, 1);
+      audio = audio == null ? part : audio.concat(part);
+      Duration end = start.plus(part.duration());
+      segs.add(new RenderSegment(i, pattern(250 + 40 * i, 400 - 30 * i, i, smooth), start, end));
+      start = end;
+    }
+    return new RenderRequest(new VideoFormat(W, H, 10), audio, segs, Fixtures.cues());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void yuvPathMatchesTheRgbReferenceOnEveryFrame(boolean smooth) {
+    RenderRequest request = request(smooth);
+    FfmpegRenderer renderer = FfmpegRenderer.builder()
+        .transitionDuration(Duration.ofMillis(400)).build();
+    FrameCompositor.Plan plan = renderer.plan(request);
+    FrameCompositor direct = new FrameCompositor(plan);
+    FrameCompositor reference = new FrameCompositor(plan);
+    int size = W * H + 2 * (W / 2) * (H / 2);
+    byte[] a = new byte[size];
+    byte[] b = new byte[size];
+    byte[] first = null;
+    int maxLuma = 0;
+    double chromaSum = 0;
+    double chromaSigned = 0;
+    long chromaCount = 0;
+    for (long k = 0; k < plan.frameCount(); k++) {
+      direct.composeYuv(k, a);
+      reference.composeYuvViaRgb(k, b);
+      for (int i = 0; i < W * H; i++) {
+        maxLuma = Math.max(maxLuma, Math.abs((a[i] & 0xff) - (b[i] & 0xff)));
+      }
+      for (int i = W * H; i < size; i++) {
+        chromaSum += Math.abs((a[i] & 0xff) - (b[i] & 0xff));
+        chromaSigned += (a[i] & 0xff) - (b[i] & 0xff);
+        chromaCount++;
+      }
+      if (first == null) {
+        first = a.clone();
+      }
+    }
+    assertThat(maxLuma).as("largest luma difference").isLessThanOrEqualTo(3);
+    // The two paths filter chroma in a different order (2x2 box then bilinear, or the reverse):
+    // fine detail may differ by a few levels, but never with a bias, and gradients hardly at all.
+    assertThat(chromaSum / chromaCount).as("mean chroma difference")
+        .isLessThan(smooth ? 0.75 : 4.0);
+    assertThat(Math.abs(chromaSigned / chromaCount)).as("chroma bias").isLessThan(0.25);
+    // The frames move: the last frame is not the first.
+    int moved = 0;
+    for (int i = 0; i < W * H; i++) {
+      moved += Math.abs((a[i] & 0xff) - (first[i] & 0xff)) > 8 ? 1 : 0;
+    }
+    assertThat(moved).isGreaterThan(W * H / 4);
+  }
+
+  @Test
+  void captionIsBlendedInYuv() {
+    RenderRequest request = request(false);
+    FfmpegRenderer with = FfmpegRenderer.builder().build();
+    FfmpegRenderer without = FfmpegRenderer.builder().captions(false).build();
+    int size = W * H + 2 * (W / 2) * (H / 2);
+    byte[] a = new byte[size];
+    byte[] b = new byte[size];
+    long k = 5; // 0.5 s: the first cue is on screen
+    new FrameCompositor(with.plan(request)).composeYuv(k, a);
+    new FrameCompositor(without.plan(request)).composeYuv(k, b);
+    int changed = 0;
+    for (int i = 0; i < W * H; i++) {
+      changed += a[i] != b[i] ? 1 : 0;
+    }
+    assertThat(changed).as("luma samples the caption changed").isGreaterThan(200);
+  }
+}
