@@ -82,7 +82,6 @@ final class CaptionPainter {
       new FontRenderContext(new AffineTransform(), true, true);
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
-  private final Map<Long, YuvBitmap> yuvBitmaps = lru();
 
   /**
    * @param frameW frame width, pixels
@@ -293,24 +292,6 @@ final class CaptionPainter {
 
   /** A cue's font and line breaks, shared by all its highlight states. */
   private record Layout(Font font, float fontPx, List<List<Integer>> lines) {}
-
-  /**
-   * Returns the caption for a cue with a given word highlighted, drawing it on first use.
-   *
-   * @param cuePosition the cue's position in the request's list, used as the cache key
-   * @param cue the cue
-   * @param activeWord index into {@code cue.words()} of the word to highlight, or -1 for none
-   * @return the bitmap
-   */
-  YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord) {
-    long key = ((long) cuePosition << 32) | (activeWord & 0xffffffffL);
-    YuvBitmap b = yuvBitmaps.get(key);
-    if (b == null) {
-      b = bitmap(cuePosition, cue, activeWord).toYuv();
-      yuvBitmaps.put(key, b);
-    }
-    return b;
-  }
 
   /**
    * The caption of one state, drawn once and cached.

@@ -4,6 +4,7 @@ import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.spi.RenderRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Composes one frame of a render by index: the segment's Ken Burns view, a crossfade with the
@@ -41,6 +42,14 @@ final class FrameCompositor {
     /** Frames of the crossfade from boundary {@code i} on. */
     private final long[] after;
     private final Duration[] cueEnds;
+    /**
+     * Caption states (cue, highlighted word) in YUV, drawn once for all workers. Frames are
+     * composed nearly in order (the reorder buffer bounds how far workers run apart), so the
+     * states of cues two or more behind the newest one drawn are dropped: memory stays that of a
+     * few cues however long the video.
+     */
+    private final ConcurrentHashMap<Long, CaptionPainter.YuvBitmap> captionStates =
+        new ConcurrentHashMap<>();
 
     /**
      * @param request the render request
@@ -76,6 +85,24 @@ final class FrameCompositor {
       for (int i = 0; i < cueEnds.length; i++) {
         cueEnds[i] = cues.get(i).end();
       }
+    }
+
+    /**
+     * The caption of cue {@code c} with word {@code active} highlighted, drawn with {@code painter}
+     * the first time any worker needs it.
+     */
+    CaptionPainter.YuvBitmap caption(int c, int active, CaptionPainter painter) {
+      long key = ((long) c << 32) | (active & 0xffffffffL);
+      CaptionPainter.YuvBitmap b = captionStates.get(key);
+      if (b == null) {
+        b = painter.bitmap(c, cues.get(c), active).toYuv();
+        CaptionPainter.YuvBitmap raced = captionStates.putIfAbsent(key, b);
+        if (raced != null) {
+          b = raced;
+        }
+        captionStates.keySet().removeIf(k -> (int) (k >>> 32) < c - 1);
+      }
+      return b;
     }
 
     /** @return the frame count of the video */
@@ -193,8 +220,7 @@ final class FrameCompositor {
       int c = plan.cueAt(k);
       if (c >= 0) {
         CaptionCue cue = plan.cues.get(c);
-        painter
-            .yuvBitmap(c, cue, cue.activeWordAt(plan.request.frameTime(k)))
+        plan.caption(c, cue.activeWordAt(plan.request.frameTime(k)), painter)
             .blendInto(yuv, plan.width, plan.height);
       }
     }
