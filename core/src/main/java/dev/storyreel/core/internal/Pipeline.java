@@ -514,7 +514,7 @@ public final class Pipeline implements Job {
       if (decoded == null) {
         throw new NonRetriableException(
             "Segment " + segment + ": the stored image " + key + " (" + bytes.length
-                + " bytes) is in no format ImageIO can decode.");
+                + " bytes) cannot be decoded: no ImageIO reader knows its format.");
       }
       return decoded;
     };
