@@ -8,13 +8,16 @@ import dev.storyreel.core.Story;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.RenderSegment;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +32,12 @@ import javax.imageio.ImageIO;
  * planner, procedural images, FreeTTS narration with the synthesizer's word timings) up to the
  * render request, which is saved to a folder: {@code seg-NN.png}, {@code narration.wav}, {@code
  * captions.srt} and {@code request.tsv} (segment and cue timings). Deterministic for a given size,
- * fps and length.
+ * fps, length and image kind.
+ *
+ * <p>With {@link Images#DETAILED} each segment's procedural picture is replaced by a {@link
+ * DetailedPictures photo-like one} before it is saved. Requests returned by {@link #generate} and
+ * {@link #load} read their pictures from the saved PNGs on demand, so that the process holds only
+ * the pictures the renderer is working on.
  */
 final class Inputs {
 
@@ -48,6 +56,29 @@ final class Inputs {
 
   private Inputs() {}
 
+  /** Which pictures the inputs have. */
+  enum Images {
+    /** Photo-like pictures with detail at every scale ({@link DetailedPictures}). */
+    DETAILED,
+    /** The offline procedural provider's pictures as they are: smooth and flat. */
+    PROCEDURAL;
+
+    /** @return the kind named by {@code --images} ({@code detailed} or {@code procedural}) */
+    static Images parse(String name) {
+      return switch (name) {
+        case "detailed" -> DETAILED;
+        case "procedural" -> PROCEDURAL;
+        default -> throw new IllegalArgumentException(
+            "--images must be detailed or procedural, was " + name);
+      };
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Thrown by the capturing renderer once it has the request: the job need not go on. */
   private static final class Captured extends RuntimeException {
     Captured() {
@@ -58,8 +89,12 @@ final class Inputs {
   /**
    * Runs the pipeline on a generated story of at least {@code seconds} of narration and saves
    * the request into {@code dir}.
+   *
+   * @param images which pictures to save
+   * @return the saved request, as {@link #load} reads it back (pictures loaded on demand)
    */
-  static RenderRequest generate(VideoFormat format, double seconds, Path dir) throws IOException {
+  static RenderRequest generate(VideoFormat format, double seconds, Path dir, Images images)
+      throws IOException {
     Files.createDirectories(dir);
     double wordsPerSecond = 3.0;
     RenderRequest request = null;
@@ -72,8 +107,8 @@ final class Inputs {
       }
       wordsPerSecond *= seconds / got;
     }
-    save(request, dir);
-    return request;
+    save(request, dir, images);
+    return load(dir);
   }
 
   private static String story(int words) {
@@ -113,13 +148,18 @@ final class Inputs {
     return got.get();
   }
 
-  private static void save(RenderRequest r, Path dir) throws IOException {
+  private static void save(RenderRequest r, Path dir, Images images) throws IOException {
     StringBuilder tsv = new StringBuilder();
     VideoFormat f = r.format();
     tsv.append("format\t").append(f.widthPx()).append('\t').append(f.heightPx()).append('\t')
         .append(f.fps()).append('\n');
     for (RenderSegment s : r.segments()) {
-      ImageIO.write(s.image(), "png", dir.resolve(png(s.index())).toFile());
+      BufferedImage picture = s.loadImage();
+      if (images == Images.DETAILED) {
+        picture = DetailedPictures.make(picture, f.widthPx(), f.heightPx(),
+            FfmpegRenderer.DEFAULT_KEN_BURNS_ZOOM, s.index());
+      }
+      ImageIO.write(picture, "png", dir.resolve(png(s.index())).toFile());
       tsv.append("segment\t").append(s.index()).append('\t').append(s.start().toNanos())
           .append('\t').append(s.end().toNanos()).append('\n');
     }
@@ -141,7 +181,11 @@ final class Inputs {
     return String.format("seg-%02d.png", segment);
   }
 
-  /** Loads a request saved by {@link #generate}. */
+  /**
+   * Loads a request saved by {@link #generate}. Its pictures are not decoded here: each segment's
+   * source reads its PNG when the renderer asks for it, so a long video costs no more memory
+   * than a short one.
+   */
   static RenderRequest load(Path dir) throws IOException {
     VideoFormat format = null;
     List<RenderSegment> segments = new ArrayList<>();
@@ -153,8 +197,8 @@ final class Inputs {
             Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
         case "segment" -> {
           int i = Integer.parseInt(p[1]);
-          BufferedImage img = ImageIO.read(dir.resolve(png(i)).toFile());
-          segments.add(new RenderSegment(i, img, nanos(p[2]), nanos(p[3])));
+          segments.add(new RenderSegment(i, pngSource(dir.resolve(png(i))), nanos(p[2]),
+              nanos(p[3])));
         }
         case "cue" -> {
           List<WordTiming> words = new ArrayList<>();
@@ -171,6 +215,24 @@ final class Inputs {
       audio = PcmAudio.fromWav(in);
     }
     return new RenderRequest(format, audio, segments, cues);
+  }
+
+  /** A picture read from a PNG file on every call: nothing kept in between. */
+  static ImageSource pngSource(Path file) {
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException("no picture " + file);
+    }
+    return () -> {
+      try {
+        BufferedImage img = ImageIO.read(file.toFile());
+        if (img == null) {
+          throw new IllegalStateException("not a picture ImageIO can decode: " + file);
+        }
+        return img;
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + file, e);
+      }
+    };
   }
 
   private static Duration nanos(String s) {

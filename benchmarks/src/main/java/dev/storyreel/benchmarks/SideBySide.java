@@ -33,7 +33,12 @@ import java.util.stream.Stream;
  *       concat} and {@code subtitles} burn-in (libass), same preset, CRF, size and fps;
  * </ol>
  *
- * and prints wall seconds, frames per second and peak resident memory (VmHWM) of each, their
+ * <p>The pictures are {@code --images detailed} (default): the procedural provider's scenes with
+ * photo-like texture at every scale ({@link DetailedPictures}), because the procedural pictures
+ * alone are smooth and flat and cost x264 far less than real AI pictures or photos do; {@code
+ * --images procedural} uses them as they are.
+ *
+ * <p>It prints wall seconds, frames per second and peak resident memory (VmHWM) of each, their
  * medians, the ratios b/a and b/c, and PASS/FAIL against the targets. Wall time of (a) and (b) is
  * measured inside the child around the encode or render alone (inputs decoded beforehand); of (c)
  * around the whole {@code ffmpeg} process.
@@ -41,7 +46,8 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.storyreel.benchmarks.SideBySide \
  *     [--runs 3] [--seconds 60] [--size 1080x1920] [--fps 30] [--preset veryfast] [--crf 23]
- *     [--only a,b,c] [--long-factor 4] [--workers 0] [--work DIR] [--keep]
+ *     [--only a,b,c] [--long-factor 4] [--workers 0] [--images detailed|procedural]
+ *     [--work DIR] [--keep]
  * </pre>
  */
 public final class SideBySide {
@@ -60,6 +66,7 @@ public final class SideBySide {
     String only = "a,b,c";
     int longFactor = 4;
     int workers = 0;
+    Inputs.Images images = Inputs.Images.DETAILED;
     Path work;
     boolean keep;
   }
@@ -80,13 +87,13 @@ public final class SideBySide {
     Path work = o.work != null ? o.work : Files.createTempDirectory("storyreel-bench");
     Files.createDirectories(work);
     VideoFormat format = new VideoFormat(o.width, o.height, o.fps);
-    System.out.printf(Locale.ROOT, "StoryReel side-by-side: %dx%d, %d fps, %s, CRF %d, %d runs,"
-        + " %d cores, work dir %s%n", o.width, o.height, o.fps, o.preset, o.crf, o.runs,
-        Runtime.getRuntime().availableProcessors(), work);
+    System.out.printf(Locale.ROOT, "StoryReel side-by-side: %dx%d, %d fps, %s, CRF %d, %s images,"
+        + " %d runs, %d cores, work dir %s%n", o.width, o.height, o.fps, o.preset, o.crf,
+        o.images, o.runs, Runtime.getRuntime().availableProcessors(), work);
     try {
       Path in = work.resolve("inputs");
       long t0 = System.nanoTime();
-      RenderRequest request = Inputs.generate(format, o.seconds, in);
+      RenderRequest request = Inputs.generate(format, o.seconds, in, o.images);
       System.out.printf(Locale.ROOT, "inputs: %d segments, %d cues, %.1f s of narration,"
               + " %d frames (made in %.1f s)%n", request.segments().size(),
           request.cues().size(), request.duration().toNanos() / 1e9, request.frameCount(),
@@ -194,7 +201,7 @@ public final class SideBySide {
   private static void longCheck(Options o, VideoFormat format, Path work, List<Run> base)
       throws Exception {
     Path in = work.resolve("inputs-long");
-    RenderRequest request = Inputs.generate(format, o.seconds * o.longFactor, in);
+    RenderRequest request = Inputs.generate(format, o.seconds * o.longFactor, in, o.images);
     System.out.printf(Locale.ROOT, "%nmemory check: %.1f s of video (%dx), %d segments, %d frames%n",
         request.duration().toNanos() / 1e9, o.longFactor, request.segments().size(),
         request.frameCount());
@@ -386,8 +393,8 @@ public final class SideBySide {
         case "-h", "--help" -> {
           System.out.println("java -cp benchmarks.jar dev.storyreel.benchmarks.SideBySide"
               + " [--runs 3] [--seconds 60] [--size 1080x1920] [--fps 30] [--preset veryfast]"
-              + " [--crf 23] [--only a,b,c] [--long-factor 4] [--workers 0] [--work DIR]"
-              + " [--keep]");
+              + " [--crf 23] [--only a,b,c] [--long-factor 4] [--workers 0]"
+              + " [--images detailed|procedural] [--work DIR] [--keep]");
           System.exit(0);
         }
         default -> {
@@ -409,6 +416,7 @@ public final class SideBySide {
             case "--only" -> o.only = v;
             case "--long-factor" -> o.longFactor = Integer.parseInt(v);
             case "--workers" -> o.workers = Integer.parseInt(v);
+            case "--images" -> o.images = Inputs.Images.parse(v);
             case "--work" -> o.work = Path.of(v);
             default -> throw new IllegalArgumentException("unknown option " + a);
           }

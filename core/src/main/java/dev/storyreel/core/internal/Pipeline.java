@@ -15,6 +15,7 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
@@ -26,6 +27,7 @@ import dev.storyreel.core.spi.AssetProvider;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
+import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.RenderSegment;
@@ -326,8 +328,12 @@ public final class Pipeline implements Job {
   /** The stored assets of every segment. */
   private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
 
-  private record ImageAsset(AssetRef ref, BufferedImage image, long seed, Manifest.CacheUse use,
-      Usage usage) {}
+  /**
+   * A stored picture. Not the decoded image: holding every segment's decoded picture (about 8 MB
+   * each at 1080x1920) would make a job's memory grow with the video's length; the renderer
+   * loads each one back from storage when it needs it ({@link #storedImage}).
+   */
+  private record ImageAsset(AssetRef ref, long seed, Manifest.CacheUse use, Usage usage) {}
 
   private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned,
       Manifest.CacheUse use, Manifest.CacheUse timingsUse, Usage usage, Usage alignerUsage) {}
@@ -364,6 +370,8 @@ public final class Pipeline implements Job {
         cfg.images(), "segment " + seg.index(), Usage.images(1),
         () -> cfg.images().generate(req), GeneratedImage::usage);
     GeneratedImage img = made.value();
+    // Decoded here only to fail early, with the provider's name, on a picture that cannot be
+    // decoded; the pixels are dropped and read back from storage at render time.
     BufferedImage decoded;
     try {
       decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
@@ -382,7 +390,7 @@ public final class Pipeline implements Job {
     };
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
-    return new ImageAsset(ref, decoded, seed, made.use(), made.usage());
+    return new ImageAsset(ref, seed, made.use(), made.usage());
   }
 
   private SpeechAsset makeSpeech(Segment seg) {
@@ -461,7 +469,7 @@ public final class Pipeline implements Job {
       starts.add(start);
       ends.add(end);
       words.add(shifted);
-      segs.add(new RenderSegment(i, assets.images().get(i).image(), start, end));
+      segs.add(new RenderSegment(i, storedImage(i, assets.images().get(i).ref()), start, end));
       boolean[] lineEnds = Words.lineEnds(board.segments().get(i).narration());
       java.util.Set<Integer> breaks = new java.util.HashSet<>();
       for (int w = 0; w < lineEnds.length; w++) {
@@ -474,6 +482,42 @@ public final class Pipeline implements Job {
     List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(cfg.format()));
     PcmAudio all = new PcmAudio(pcm.toByteArray(), rate, channels);
     return new Timeline(new RenderRequest(cfg.format(), all, segs, cues), starts, ends, words, cues);
+  }
+
+  /**
+   * A segment's picture read back from the job's storage and decoded on each call: nothing is
+   * held between calls, so a render keeps only the pictures its renderer is working on.
+   * Thread-safe (storages are).
+   */
+  private ImageSource storedImage(int segment, AssetRef ref) {
+    String key = ref.key();
+    return () -> {
+      byte[] bytes;
+      try {
+        bytes = storage.read(key);
+      } catch (UncheckedIOException e) {
+        throw new UncheckedIOException(
+            "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
+      } catch (StoryReelException e) {
+        throw new NonRetriableException(
+            "Segment " + segment + ": cannot read its stored image " + key + ": "
+                + e.getMessage(), e);
+      }
+      BufferedImage decoded;
+      try {
+        decoded = ImageIO.read(new ByteArrayInputStream(bytes));
+      } catch (IOException e) {
+        throw new NonRetriableException(
+            "Segment " + segment + ": the stored image " + key + " (" + bytes.length
+                + " bytes) cannot be decoded: " + e.getMessage(), e);
+      }
+      if (decoded == null) {
+        throw new NonRetriableException(
+            "Segment " + segment + ": the stored image " + key + " (" + bytes.length
+                + " bytes) cannot be decoded: no ImageIO reader knows its format.");
+      }
+      return decoded;
+    };
   }
 
   private Storyboard plan() {

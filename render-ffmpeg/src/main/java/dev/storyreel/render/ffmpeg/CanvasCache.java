@@ -61,7 +61,7 @@ final class CanvasCache {
       try {
         f.complete(
             KenBurns.Canvas.cover(
-                request.segments().get(segment).image(),
+                request.segments().get(segment).loadImage(),
                 request.format().widthPx(),
                 request.format().heightPx(),
                 zoom));
