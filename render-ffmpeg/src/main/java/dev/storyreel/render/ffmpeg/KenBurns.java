@@ -230,10 +230,15 @@ final class KenBurns {
    * pixels {@code 2i..2i+1, 2j..2j+1}, as in MPEG-2/H.264 "center" (JPEG) siting, so a chroma
    * coordinate is exactly half the luma one.
    *
-   * @param y luma, {@code width * height} bytes
+   * <p>Each plane carries one more column and one more row than its size, copies of the last
+   * ones, so that a bilinear tap's second sample always exists: the sampler needs no clamping
+   * branch (a clamped tap has weight 0 on that sample).
+   *
+   * @param y luma, {@code (width + 1) * (height + 1)} bytes, rows of {@code width + 1}
    * @param chromaWidth chroma plane width, {@code ceil(width / 2)}
    * @param chromaHeight chroma plane height, {@code ceil(height / 2)}
-   * @param u Cb, {@code chromaWidth * chromaHeight} bytes
+   * @param u Cb, {@code (chromaWidth + 1) * (chromaHeight + 1)} bytes, rows of {@code
+   *     chromaWidth + 1}
    * @param v Cr, likewise
    */
   record Yuv(byte[] y, int chromaWidth, int chromaHeight, byte[] u, byte[] v) {
@@ -245,14 +250,16 @@ final class KenBurns {
      * @return the planes
      */
     static Yuv of(int[] rgb, int w, int h) {
-      byte[] y = new byte[w * h];
-      for (int i = 0; i < y.length; i++) {
-        y[i] = FrameCompositor.luma(rgb[i]);
+      byte[] y = new byte[(w + 1) * (h + 1)];
+      for (int j = 0; j < h; j++) {
+        for (int i = 0; i < w; i++) {
+          y[j * (w + 1) + i] = FrameCompositor.luma(rgb[j * w + i]);
+        }
       }
       int cw = (w + 1) / 2;
       int ch = (h + 1) / 2;
-      byte[] u = new byte[cw * ch];
-      byte[] v = new byte[cw * ch];
+      byte[] u = new byte[(cw + 1) * (ch + 1)];
+      byte[] v = new byte[(cw + 1) * (ch + 1)];
       for (int j = 0; j < ch; j++) {
         int r0 = 2 * j * w;
         int r1 = Math.min(2 * j + 1, h - 1) * w;
@@ -265,11 +272,23 @@ final class KenBurns {
           int p11 = rgb[r1 + x1];
           int rb = (p00 & 0xff00ff) + (p01 & 0xff00ff) + (p10 & 0xff00ff) + (p11 & 0xff00ff);
           int g = ((p00 & 0xff00) + (p01 & 0xff00) + (p10 & 0xff00) + (p11 & 0xff00)) >>> 8;
-          u[j * cw + i] = FrameCompositor.cb(rb >>> 16, g, rb & 0x3ff);
-          v[j * cw + i] = FrameCompositor.cr(rb >>> 16, g, rb & 0x3ff);
+          u[j * (cw + 1) + i] = FrameCompositor.cb(rb >>> 16, g, rb & 0x3ff);
+          v[j * (cw + 1) + i] = FrameCompositor.cr(rb >>> 16, g, rb & 0x3ff);
         }
       }
+      pad(y, w, h);
+      pad(u, cw, ch);
+      pad(v, cw, ch);
       return new Yuv(y, cw, ch, u, v);
+    }
+
+    /** Copies the last column and row of a {@code w x h} plane stored with rows of w + 1. */
+    private static void pad(byte[] p, int w, int h) {
+      int stride = w + 1;
+      for (int j = 0; j < h; j++) {
+        p[j * stride + w] = p[j * stride + w - 1];
+      }
+      System.arraycopy(p, (h - 1) * stride, p, h * stride, stride);
     }
   }
 
@@ -284,6 +303,9 @@ final class KenBurns {
     private final int frameW;
     private final int frameH;
     private final int[] x0;
+    private int[] rowA;
+    private final int[] tap;
+    private int[] rowB;
     private final int[] x1;
     private final int[] wx;
     private final int[] y0;
@@ -297,6 +319,9 @@ final class KenBurns {
     Sampler(int frameW, int frameH) {
       this.frameW = frameW;
       this.frameH = frameH;
+      rowA = new int[frameW];
+      tap = new int[frameW];
+      rowB = new int[frameW];
       x0 = new int[frameW];
       x1 = new int[frameW];
       wx = new int[frameW];
@@ -359,27 +384,74 @@ final class KenBurns {
           frameW * frameH + cw * ch);
     }
 
-    /** Bilinear resampling of one 8-bit plane; the output rows start at {@code off}. */
+    /**
+     * Bilinear resampling of one 8-bit plane; the output rows start at {@code off}. Separable:
+     * each source row the output needs is filtered horizontally once (the motion's scale is
+     * 1..1.2, so nearly every source row feeds two output rows), then each output row is a
+     * vertical blend of two filtered rows, a loop the JIT can vectorize.
+     */
     private void plane(byte[] src, int sw, int sh, double left, double top, double stepX,
         double stepY, int ow, int oh, byte[] out, int off) {
       axis(left, stepX, sw, x0, x1, wx, ow);
       axis(top, stepY, sh, y0, y1, wy, oh);
+      int stride = sw + 1;
+      // One int per output column: the left tap's index and its neighbour's weight (0..256).
+      for (int x = 0; x < ow; x++) {
+        tap[x] = (x0[x] << 9) | wx[x];
+      }
+      int[] a = rowA;
+      int[] b = rowB;
+      int rowOfA = -1;
+      int rowOfB = -1;
       int o = off;
       for (int y = 0; y < oh; y++) {
-        int r0 = y0[y] * sw;
-        int r1 = y1[y] * sw;
-        int fy = wy[y];
-        int gy = ONE - fy;
-        for (int x = 0; x < ow; x++) {
-          int i0 = x0[x];
-          int i1 = x1[x];
-          int fx = wx[x];
-          int gx = ONE - fx;
-          int top0 = (src[r0 + i0] & 0xff) * gx + (src[r0 + i1] & 0xff) * fx;
-          int bot0 = (src[r1 + i0] & 0xff) * gx + (src[r1 + i1] & 0xff) * fx;
-          out[o++] = (byte) ((top0 * gy + bot0 * fy + (1 << (2 * WEIGHT_BITS - 1)))
-              >>> (2 * WEIGHT_BITS));
+        int ry0 = y0[y];
+        // A clamped tap (ry1 == ry0) has weight 0, so the padded next row serves as well.
+        int ry1 = ry0 + 1;
+        // Keep the filtered row of ry0 in a and that of ry1 in b, reusing what the last output
+        // row filtered (rows only move down).
+        if (rowOfA != ry0) {
+          if (rowOfB == ry0) {
+            int[] t = a;
+            a = b;
+            b = t;
+            rowOfA = ry0;
+            rowOfB = -1;
+          } else {
+            filterRow(src, ry0 * stride, ow, a);
+            rowOfA = ry0;
+          }
         }
+        int fy = wy[y];
+        if (fy == 0) {
+          for (int x = 0; x < ow; x++) {
+            out[o + x] = (byte) ((a[x] + (ONE >> 1)) >>> WEIGHT_BITS);
+          }
+        } else {
+          if (rowOfB != ry1) {
+            filterRow(src, ry1 * stride, ow, b);
+            rowOfB = ry1;
+          }
+          int gy = ONE - fy;
+          for (int x = 0; x < ow; x++) {
+            out[o + x] = (byte) ((a[x] * gy + b[x] * fy + (1 << (2 * WEIGHT_BITS - 1)))
+                >>> (2 * WEIGHT_BITS));
+          }
+        }
+        o += ow;
+      }
+      rowA = a;
+      rowB = b;
+    }
+
+    /** One source row filtered horizontally: {@code ow} samples scaled by {@code ONE}. */
+    private void filterRow(byte[] src, int base, int ow, int[] row) {
+      int[] t = tap;
+      for (int x = 0; x < ow; x++) {
+        int p = t[x];
+        int i = base + (p >>> 9);
+        int f = p & 0x1ff;
+        row[x] = (src[i] & 0xff) * (ONE - f) + (src[i + 1] & 0xff) * f;
       }
     }
 
