@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Each segment's picture scaled once to its Ken Burns {@link KenBurns.Canvas}, shared by the
@@ -23,6 +25,7 @@ final class CanvasCache {
 
   private final RenderRequest request;
   private final double zoom;
+  private volatile Executor prefetcher;
   private final Map<Integer, CompletableFuture<KenBurns.Canvas>> canvases =
       new LinkedHashMap<>(16, 0.75f, true);
 
@@ -36,6 +39,58 @@ final class CanvasCache {
   }
 
   /**
+   * Where the next segment's canvas is made ahead of need; {@code null} (the default) makes every
+   * canvas on the thread that first asks for it.
+   *
+   * @param executor a background executor, or {@code null} to stop prefetching
+   */
+  void prefetchWith(Executor executor) {
+    this.prefetcher = executor;
+  }
+
+  /**
+   * Forgets canvases still being made ahead (after the prefetch executor was shut down, some may
+   * never be): a later {@link #get} makes them itself instead of waiting forever.
+   */
+  void dropPending() {
+    synchronized (canvases) {
+      canvases.values().removeIf(f -> {
+        boolean pending = !f.isDone();
+        if (pending) {
+          f.cancel(false);
+        }
+        return pending;
+      });
+    }
+  }
+
+  /** Registers a pending canvas and evicts the least recently used beyond the capacity. */
+  private CompletableFuture<KenBurns.Canvas> claim(int segment) {
+    CompletableFuture<KenBurns.Canvas> f = new CompletableFuture<>();
+    canvases.put(segment, f);
+    Iterator<Integer> it = canvases.keySet().iterator();
+    while (canvases.size() > CAPACITY && it.hasNext()) {
+      if (it.next() != segment) {
+        it.remove();
+      }
+    }
+    return f;
+  }
+
+  /** Makes a prefetched canvas; a failure is kept for the worker that asks for it. */
+  private void make(int segment, CompletableFuture<KenBurns.Canvas> f) {
+    try {
+      f.complete(KenBurns.Canvas.cover(request.segments().get(segment).loadImage(),
+          request.format().widthPx(), request.format().heightPx(), zoom));
+    } catch (RuntimeException | Error e) {
+      f.completeExceptionally(e);
+      synchronized (canvases) {
+        canvases.remove(segment, f);
+      }
+    }
+  }
+
+  /**
    * @param segment a segment index
    * @return its canvas, scaling the picture if it is not cached
    * @throws RuntimeException whatever scaling the picture threw
@@ -43,18 +98,28 @@ final class CanvasCache {
   KenBurns.Canvas get(int segment) {
     CompletableFuture<KenBurns.Canvas> f;
     boolean mine = false;
+    CompletableFuture<KenBurns.Canvas> next = null;
+    Executor ahead = prefetcher;
     synchronized (canvases) {
       f = canvases.get(segment);
       if (f == null) {
-        f = new CompletableFuture<>();
-        canvases.put(segment, f);
+        f = claim(segment);
         mine = true;
-        Iterator<Integer> it = canvases.keySet().iterator();
-        while (canvases.size() > CAPACITY && it.hasNext()) {
-          if (it.next() != segment) {
-            it.remove();
-          }
-        }
+      }
+      // Start on the next segment's picture in the background, so that the workers do not all
+      // wait for its decoding and scaling at the cut (the encoder would starve meanwhile).
+      if (ahead != null && segment + 1 < request.segments().size()
+          && !canvases.containsKey(segment + 1)) {
+        next = claim(segment + 1);
+      }
+    }
+    if (next != null) {
+      CompletableFuture<KenBurns.Canvas> target = next;
+      try {
+        ahead.execute(() -> make(segment + 1, target));
+      } catch (RejectedExecutionException e) {
+        // The render is ending: whoever asks for the segment will make it.
+        make(segment + 1, target);
       }
     }
     if (mine) {

@@ -502,6 +502,8 @@ public final class FfmpegRenderer implements Renderer {
         throws FFmpegFrameRecorder.Exception {
       ReorderBuffer buffer = new ReorderBuffer(2 * n, yuvSize(), totalFrames);
       ExecutorService pool = Executors.newFixedThreadPool(n, ReorderBuffer.threads());
+      ExecutorService ahead = Executors.newSingleThreadExecutor(ReorderBuffer.threads());
+      plan.canvases.prefetchWith(ahead);
       try (YuvFrame frame = new YuvFrame(width, height)) {
         for (int i = 0; i < n; i++) {
           pool.execute(() -> buffer.work(new FrameCompositor(plan)));
@@ -517,8 +519,12 @@ public final class FfmpegRenderer implements Renderer {
         throw new CancellationException("rendering was interrupted");
       } finally {
         buffer.stop();
+        plan.canvases.prefetchWith(null);
         pool.shutdownNow();
+        ahead.shutdownNow();
         awaitWorkers(pool);
+        awaitWorkers(ahead);
+        plan.canvases.dropPending();
       }
     }
 
