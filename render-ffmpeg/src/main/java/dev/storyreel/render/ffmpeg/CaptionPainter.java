@@ -174,6 +174,13 @@ final class CaptionPainter {
       }
     }
 
+    /** @return the premultiplied pixel at frame position (fx, fy), transparent outside */
+    private int at(int fx, int fy) {
+      int sx = fx - x;
+      int sy = fy - y;
+      return sx < 0 || sy < 0 || sx >= width || sy >= height ? 0 : argb[sy * width + sx];
+    }
+
     private static int div255(int v) {
       return (v + 1 + (v >> 8)) >> 8;
     }
@@ -197,38 +204,35 @@ final class CaptionPainter {
       byte[] up = new byte[cw * ch];
       byte[] vp = new byte[cw * ch];
       byte[] ca = new byte[cw * ch];
-      int[] sumR = new int[cw * ch];
-      int[] sumG = new int[cw * ch];
-      int[] sumB = new int[cw * ch];
-      int[] sumA = new int[cw * ch];
       for (int j = 0; j < eh; j++) {
-        int sy = ey + j - y;
         for (int i = 0; i < ew; i++) {
-          int sx = ex + i - x;
-          int p = sx < 0 || sy < 0 || sx >= width || sy >= height ? 0 : argb[sy * width + sx];
+          int p = at(ex + i, ey + j);
           int a = p >>> 24;
-          int r = (p >>> 16) & 0xff;
-          int g = (p >>> 8) & 0xff;
-          int b = p & 0xff;
           // Premultiplied: Y(c) = 16 + M c is affine, so a * Y(c) = 16 a + M (a c).
-          yp[j * ew + i] = (byte) ((66 * r + 129 * g + 25 * b + 128 + 16 * 256 * a / 255) >> 8);
+          yp[j * ew + i] = (byte) ((66 * ((p >>> 16) & 0xff) + 129 * ((p >>> 8) & 0xff)
+              + 25 * (p & 0xff) + 128 + 16 * 256 * a / 255) >> 8);
           ya[j * ew + i] = (byte) a;
-          int c = (j / 2) * cw + i / 2;
-          sumR[c] += r;
-          sumG[c] += g;
-          sumB[c] += b;
-          sumA[c] += a;
         }
       }
-      for (int c = 0; c < cw * ch; c++) {
-        int a4 = sumA[c];
-        int r4 = sumR[c];
-        int g4 = sumG[c];
-        int b4 = sumB[c];
-        // Chroma offset 128 weighted by coverage, as luma's 16 above.
-        up[c] = (byte) (((-38 * r4 - 74 * g4 + 112 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
-        vp[c] = (byte) (((112 * r4 - 94 * g4 - 18 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
-        ca[c] = (byte) ((a4 + 2) >> 2);
+      for (int j = 0; j < ch; j++) {
+        for (int i = 0; i < cw; i++) {
+          int r4 = 0;
+          int g4 = 0;
+          int b4 = 0;
+          int a4 = 0;
+          for (int d = 0; d < 4; d++) {
+            int p = at(ex + 2 * i + (d & 1), ey + 2 * j + (d >> 1));
+            a4 += p >>> 24;
+            r4 += (p >>> 16) & 0xff;
+            g4 += (p >>> 8) & 0xff;
+            b4 += p & 0xff;
+          }
+          int c = j * cw + i;
+          // Chroma offset 128 weighted by coverage, as luma's 16 above.
+          up[c] = (byte) (((-38 * r4 - 74 * g4 + 112 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
+          vp[c] = (byte) (((112 * r4 - 94 * g4 - 18 * b4 + 512) >> 10) + (128 * a4 + 510) / 1020);
+          ca[c] = (byte) ((a4 + 2) >> 2);
+        }
       }
       return new YuvBitmap(ex, ey, ew, eh, yp, ya, up, vp, ca);
     }

@@ -151,8 +151,9 @@ final class FrameCompositor {
   private final Plan plan;
   private final KenBurns.Sampler sampler;
   private final CaptionPainter painter;
-  private final int[] rgb;
-  private final int[] other;
+  /** The RGB path's buffers, made on its first use (a render only uses it for the thumbnail). */
+  private int[] rgb;
+  private int[] other;
   private final byte[] otherYuv;
 
   /**
@@ -162,8 +163,6 @@ final class FrameCompositor {
     this.plan = plan;
     this.sampler = new KenBurns.Sampler(plan.width, plan.height);
     this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height) : null;
-    this.rgb = new int[plan.width * plan.height];
-    this.other = new int[plan.width * plan.height];
     this.otherYuv = new byte[plan.width * plan.height + 2 * (plan.width / 2) * (plan.height / 2)];
   }
 
@@ -177,6 +176,10 @@ final class FrameCompositor {
    */
   int[] composeRgb(long k, boolean withCaptions) {
     int s = plan.segmentAt(k);
+    if (rgb == null) {
+      rgb = new int[plan.width * plan.height];
+      other = new int[plan.width * plan.height];
+    }
     kenBurns(s, k, rgb);
     if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
       // Second half of the crossfade from segment s-1.
