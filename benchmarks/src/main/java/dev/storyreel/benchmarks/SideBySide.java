@@ -74,6 +74,8 @@ public final class SideBySide {
      * closest to StoryReel's sub-pixel bilinear motion.
      */
     int cliPrescale = 4;
+    /** Options for the child JVMs of (a) and (b), for example {@code -Xmx256m}; none by default. */
+    List<String> jvmOptions = new ArrayList<>();
     Inputs.Images images = Inputs.Images.DETAILED;
     Path work;
     boolean keep;
@@ -96,8 +98,9 @@ public final class SideBySide {
     Files.createDirectories(work);
     VideoFormat format = new VideoFormat(o.width, o.height, o.fps);
     System.out.printf(Locale.ROOT, "StoryReel side-by-side: %dx%d, %d fps, %s, CRF %d, %s images,"
-        + " ffmpeg CLI pictures pre-scaled %dx, %d runs, %d cores, work dir %s%n", o.width,
-        o.height, o.fps, o.preset, o.crf, o.images, o.cliPrescale, o.runs, Runtime.getRuntime().availableProcessors(), work);
+        + " ffmpeg CLI pictures pre-scaled %dx, JVM options %s, %d runs, %d cores, work dir %s%n",
+        o.width, o.height, o.fps, o.preset, o.crf, o.images, o.cliPrescale,
+        o.jvmOptions.isEmpty() ? "none" : String.join(" ", o.jvmOptions), o.runs, Runtime.getRuntime().availableProcessors(), work);
     try {
       Path in = work.resolve("inputs");
       long t0 = System.nanoTime();
@@ -233,7 +236,9 @@ public final class SideBySide {
 
   private static Run childJvm(Options o, String leg, Path in, Path out) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-cp",
+    List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true"));
+    cmd.addAll(o.jvmOptions);
+    cmd.addAll(List.of("-cp",
         System.getProperty("java.class.path"), SideBySide.class.getName(), "--leg", leg,
         in.toString(), out.toString(), o.preset, Integer.toString(o.crf),
         Integer.toString(o.workers)));
@@ -404,7 +409,7 @@ public final class SideBySide {
           System.out.println("java -cp benchmarks.jar dev.storyreel.benchmarks.SideBySide"
               + " [--runs 3] [--seconds 60] [--size 1080x1920] [--fps 30] [--preset veryfast]"
               + " [--crf 23] [--only a,b,c] [--long-factor 4] [--workers 0]"
-              + " [--images detailed|procedural] [--cli-prescale 4] [--work DIR] [--keep]");
+              + " [--images detailed|procedural] [--cli-prescale 4] [--jvm-opt OPTION]... [--work DIR] [--keep]");
           System.exit(0);
         }
         default -> {
@@ -427,6 +432,7 @@ public final class SideBySide {
             case "--long-factor" -> o.longFactor = Integer.parseInt(v);
             case "--workers" -> o.workers = Integer.parseInt(v);
             case "--cli-prescale" -> o.cliPrescale = Integer.parseInt(v);
+            case "--jvm-opt" -> o.jvmOptions.add(v);
             case "--images" -> o.images = Inputs.Images.parse(v);
             case "--work" -> o.work = Path.of(v);
             default -> throw new IllegalArgumentException("unknown option " + a);
