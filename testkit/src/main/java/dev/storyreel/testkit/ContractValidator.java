@@ -9,6 +9,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +21,11 @@ import java.util.stream.Collectors;
  * networknt's json-schema-validator (JSON Schema 2020-12, {@code $ref}s resolved inside the
  * document). Each document is parsed once per JVM and each schema compiled once. Thread-safe.
  *
- * <p>The folder is found from the system property {@code storyreel.contracts}, else by walking
- * up from the working directory to a {@code shared/contracts} folder. A missing contract fails
- * the test: contract validation is part of the normal build.
+ * <p>The folder is found from the system property {@code storyreel.contracts}; else by walking
+ * up from the working directory to a {@code shared/contracts} folder (the vendors' documents as
+ * published to the project, freshest); else to the repository's own copies in {@code contracts/}
+ * (so that a clean clone needs nothing outside it). A missing contract fails the test: contract
+ * validation is part of the normal build.
  */
 public final class ContractValidator {
   /** The OpenAI document's file name. */
@@ -50,16 +53,18 @@ public final class ContractValidator {
     if (prop != null) {
       return Path.of(prop);
     }
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null) {
-      Path c = p.resolve("shared").resolve("contracts");
-      if (Files.isRegularFile(c.resolve(OPENAI))) {
-        return c;
+    for (Path folder : List.of(Path.of("shared", "contracts"), Path.of("contracts"))) {
+      Path p = Path.of("").toAbsolutePath();
+      while (p != null) {
+        Path c = p.resolve(folder);
+        if (Files.isRegularFile(c.resolve(OPENAI)) && Files.isRegularFile(c.resolve(REPLICATE))) {
+          return c;
+        }
+        p = p.getParent();
       }
-      p = p.getParent();
     }
-    throw new AssertionError("vendor contracts not found: put them in ../shared/contracts or set"
-        + " -Dstoryreel.contracts=DIR");
+    throw new AssertionError("vendor contracts not found: the repository's contracts/ folder is"
+        + " missing; restore it, or set -Dstoryreel.contracts=DIR");
   }
 
   /**
