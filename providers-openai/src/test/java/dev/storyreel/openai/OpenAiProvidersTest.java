@@ -55,7 +55,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * openai-openapi.yaml} after each test.
  */
 class OpenAiProvidersTest {
-  static final String KEY = "sk-test-SECRET-0123456789abcdef";
+  static final String KEY = "test-SECRET-credential-not-a-real-key";
   static final String STORY = "The Door\n\nMara found a red door in the hedge. She knocked twice."
       + "\nNobody answered, so she went in.";
   static final ObjectMapper JSON = new ObjectMapper();

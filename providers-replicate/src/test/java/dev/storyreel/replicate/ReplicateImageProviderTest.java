@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Replicate image provider against WireMock; request bodies checked against the contract. */
 class ReplicateImageProviderTest {
-  static final String TOKEN = "r8_SECRETTOKEN0123456789";
+  static final String TOKEN = "test-credential-not-a-real-token";
   static final String CREATE = "/v1/models/black-forest-labs/flux-schnell/predictions";
   static WireMockServer wm;
   ReplicateImageProvider provider;

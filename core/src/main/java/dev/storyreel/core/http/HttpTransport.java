@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -140,9 +141,25 @@ public final class HttpTransport {
           + MAX_RESPONSE_BYTES + " bytes; refused.");
     }
     if (r.statusCode() / 100 != 2) {
-      throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), bytes, paid);
+      throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), withoutCredential(bytes),
+          paid);
     }
     return new Response(call, r.statusCode(), r.headers(), bytes);
+  }
+
+  /**
+   * An error body with this transport's own credential masked wherever the vendor echoed it
+   * ("Incorrect API key provided: ..."): {@link HttpFailures#redact} only knows the shapes of
+   * OpenAI and Replicate keys, and a compatible server's key may have any shape.
+   */
+  private byte[] withoutCredential(byte[] body) {
+    if (credential == null || credential.isEmpty()) {
+      return body;
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    return text.contains(credential)
+        ? text.replace(credential, "***").getBytes(StandardCharsets.UTF_8)
+        : body;
   }
 
   /**
