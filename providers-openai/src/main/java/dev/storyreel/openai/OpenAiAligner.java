@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Times the author's words with a transcription: {@code POST /v1/audio/transcriptions}
@@ -24,35 +23,17 @@ import java.util.Objects;
  *
  * <p>Transcription is not a billed asset, so every transient failure is retried. Thread-safe.
  */
-public final class OpenAiAligner implements Aligner {
+public final class OpenAiAligner extends OpenAiCapability implements Aligner {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "whisper-1";
 
-  private final OpenAiConfig config;
-  private final String model;
 
   /**
    * @param config how to reach the API
    * @param model {@code whisper-1} or a compatible server's model that gives word timestamps
    */
   public OpenAiAligner(OpenAiConfig config, String model) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.model = Objects.requireNonNull(model, "model");
-  }
-
-  @Override
-  public String name() {
-    return "openai";
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return config.maxConcurrency();
+    super(config, model);
   }
 
   /** @return model and base URL; never the key */

@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Draws images with {@code POST /v1/images/generations}
@@ -25,12 +24,10 @@ import java.util.Objects;
  *
  * <p>OpenAI has no seed for images: the request's seed is ignored. Thread-safe.
  */
-public final class OpenAiImageProvider implements ImageProvider {
+public final class OpenAiImageProvider extends OpenAiCapability implements ImageProvider {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "gpt-image-1";
 
-  private final OpenAiConfig config;
-  private final String model;
   private final String quality;
   private final SafeDownload download = SafeDownload.defaults();
 
@@ -41,28 +38,12 @@ public final class OpenAiImageProvider implements ImageProvider {
    *     {@code null} for {@code medium} / {@code standard}
    */
   public OpenAiImageProvider(OpenAiConfig config, String model, String quality) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.model = Objects.requireNonNull(model, "model");
+    super(config, model);
     this.quality = quality != null ? quality : isDalle() ? "standard" : "medium";
   }
 
   private boolean isDalle() {
     return model.startsWith("dall-e");
-  }
-
-  @Override
-  public String name() {
-    return "openai";
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return config.maxConcurrency();
   }
 
   /** @return model, quality, output format and base URL; never the key */

@@ -6,7 +6,6 @@ import dev.storyreel.openai.internal.Dto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -16,31 +15,18 @@ import java.util.TreeSet;
  * verdict is the sorted list of categories that are {@code true}; when {@code flagged} is true
  * but no category is, the verdict is {@code ["flagged"]}. Thread-safe.
  */
-public final class OpenAiModerator implements Moderator {
+public final class OpenAiModerator extends OpenAiCapability implements Moderator {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "omni-moderation-latest";
   private static final int BATCH = 32;
 
-  private final OpenAiConfig config;
-  private final String model;
 
   /**
    * @param config how to reach the API
    * @param model the moderation model
    */
   public OpenAiModerator(OpenAiConfig config, String model) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.model = Objects.requireNonNull(model, "model");
-  }
-
-  @Override
-  public String name() {
-    return "openai";
-  }
-
-  @Override
-  public String model() {
-    return model;
+    super(config, model);
   }
 
   /** @return model and base URL; never the key */

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Plans a storyboard with a chat-completions model ({@code POST /v1/chat/completions}) and
@@ -34,7 +33,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe.
  */
-public final class OpenAiPlanner implements StoryPlanner {
+public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanner {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
 
@@ -51,31 +50,13 @@ public final class OpenAiPlanner implements StoryPlanner {
       "characterSheet: for each recurring character, a fixed visual description (age, build,"
           + " hair, clothing) to reuse in every image; empty if there are none.");
 
-  private final OpenAiConfig config;
-  private final String model;
 
   /**
    * @param config how to reach the API
    * @param model the chat model, for example {@code gpt-4o-mini}
    */
   public OpenAiPlanner(OpenAiConfig config, String model) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.model = Objects.requireNonNull(model, "model");
-  }
-
-  @Override
-  public String name() {
-    return "openai";
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return config.maxConcurrency();
+    super(config, model);
   }
 
   /** @return {@code openai/<model>@<base URL>}; the prompt version is part of it */

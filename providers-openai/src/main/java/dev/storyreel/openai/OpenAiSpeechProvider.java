@@ -30,7 +30,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe.
  */
-public final class OpenAiSpeechProvider implements SpeechProvider {
+public final class OpenAiSpeechProvider extends OpenAiCapability implements SpeechProvider {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "tts-1";
   /** The default voice: {@value}. */
@@ -43,8 +43,6 @@ public final class OpenAiSpeechProvider implements SpeechProvider {
   /** The longest input of one call, in characters. */
   public static final int MAX_INPUT_CHARS = 4096;
 
-  private final OpenAiConfig config;
-  private final String model;
   private final String defaultVoice;
   private final String format;
   private final String instructions;
@@ -60,29 +58,13 @@ public final class OpenAiSpeechProvider implements SpeechProvider {
    */
   public OpenAiSpeechProvider(OpenAiConfig config, String model, String defaultVoice,
       String format, String instructions) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.model = Objects.requireNonNull(model, "model");
+    super(config, model);
     this.defaultVoice = Objects.requireNonNull(defaultVoice, "defaultVoice");
     this.format = Objects.requireNonNull(format, "format").toLowerCase(Locale.ROOT);
     if (!this.format.equals("wav") && !this.format.equals("pcm")) {
       throw new IllegalArgumentException("openai speech format must be wav or pcm, was " + format);
     }
     this.instructions = instructions == null || instructions.isBlank() ? null : instructions;
-  }
-
-  @Override
-  public String name() {
-    return "openai";
-  }
-
-  @Override
-  public String model() {
-    return model;
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return config.maxConcurrency();
   }
 
   /** @return the built-in voices when talking to OpenAI; empty (any) for compatible servers */
