@@ -2,6 +2,7 @@ package dev.storyreel.storage.s3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * Throttling and server errors, which s3proxy cannot produce: a WireMock server stands in for the
  * S3 endpoint. They are retried (by the SDK's standard retry mode) and, when they persist, end in
  * a {@link RetriableException} naming the bucket, so the job's task graph may try again later.
+ * Also the server-side encryption headers, which s3proxy ignores.
  */
 class S3RetryTest {
   private static final String BUCKET = "throttled";
@@ -81,5 +84,18 @@ class S3RetryTest {
 
     assertThat(ref.sizeBytes()).isEqualTo(bytes.length);
     wm.verify(2, putRequestedFor(urlPathEqualTo(OBJECT)));
+  }
+
+  @Test
+  void serverSideEncryptionIsAskedForOnUpload() {
+    wm.stubFor(put(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("ETag", "\"e\"")));
+    try (S3Storage kms = s3.toBuilder()
+        .serverSideEncryption(ServerSideEncryption.AWS_KMS).kmsKeyId("alias/storyreel").build()) {
+      kms.put("assets/a.png", new byte[] {1}, "image/png");
+    }
+    wm.verify(putRequestedFor(urlPathEqualTo(OBJECT))
+        .withHeader("x-amz-server-side-encryption", equalTo("aws:kms"))
+        .withHeader("x-amz-server-side-encryption-aws-kms-key-id", equalTo("alias/storyreel"))
+        .withHeader("Content-Type", equalTo("image/png")));
   }
 }
