@@ -8,17 +8,18 @@ package dev.storyreel.core;
  * #isRetriable()}. The two concrete branches are {@link RetriableException} (rate limit, provider
  * 5xx, timeout, connection reset) and {@link NonRetriableException} (bad input, configuration,
  * authentication, content rejected). Messages say what went wrong and what to do; they never
- * contain an API key.
+ * contain an API key: see {@link Redactor}.
  */
 public abstract class StoryReelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * @param message what went wrong and what to do; never {@code null}
+   * @param message what went wrong and what to do; never {@code null}. Passed through {@link
+   *     Redactor#redact}, so a credential echoed by a vendor never survives into it
    * @param cause the underlying failure, or {@code null}
    */
   protected StoryReelException(String message, Throwable cause) {
-    super(message, cause);
+    super(Redactor.redact(message), cause);
   }
 
   /**

@@ -15,7 +15,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The one mapping of HTTP failures onto {@link RetriableException} and {@link
@@ -37,8 +36,6 @@ import java.util.regex.Pattern;
  * is masked ({@link #redact(String)}). Stateless and thread-safe.
  */
 public final class HttpFailures {
-  private static final Pattern KEYLIKE =
-      Pattern.compile("(sk-[A-Za-z0-9_*\\-]{3,}|r8_[A-Za-z0-9_*\\-]{3,}|Bearer\\s+\\S+)");
   /** The longest Retry-After honoured; a longer one is cut to this. */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
@@ -65,13 +62,15 @@ public final class HttpFailures {
         return new NonRetriableException(head + ". The account is out of credit or over its"
             + " quota; add credit or raise the limit in the vendor's dashboard.");
       }
-      return new RetriableException(head + ". Rate limited; retrying after "
-          + (retryAfter != null ? retryAfter.toMillis() + " ms as the server asked" : "a backoff")
-          + ". Lower the provider's concurrency if this persists.", null, retryAfter);
+      return new RetriableException(head + ". Rate limited"
+          + (retryAfter != null ? " (the server asked to wait " + retryAfter.toMillis() + " ms)"
+              : "")
+          + "; a transient failure, tried again with backoff while attempts remain."
+          + " Lower the provider's concurrency if this persists.", null, retryAfter);
     }
     if (status == 503) {
-      return new RetriableException(head + ". The service is overloaded or down; retrying.", null,
-          retryAfter);
+      return new RetriableException(
+          head + ". The service is overloaded or down; a transient failure.", null, retryAfter);
     }
     if (status == 408 || status >= 500) {
       if (paid) {
@@ -79,7 +78,8 @@ public final class HttpFailures {
             + " billed the result before failing, and StoryReel never pays twice for one asset."
             + " Run the job again to retry.");
       }
-      return new RetriableException(head + ". A server error; retrying.", null, retryAfter);
+      return new RetriableException(head + ". A server error; a transient failure.", null,
+          retryAfter);
     }
     String todo = switch (status) {
       case 401 -> "The API key was rejected: check that it is set and valid (it is never shown).";
@@ -113,8 +113,8 @@ public final class HttpFailures {
           + " server may have made and billed the result, and StoryReel never pays twice for one"
           + " asset. Run the job again to retry.", e);
     }
-    return new RetriableException(head + "; retrying. Check the network and the base URL if"
-        + " this persists.", e, null);
+    return new RetriableException(head + ". A transient failure: check the network and the base"
+        + " URL if this persists.", e, null);
   }
 
   /**
@@ -185,7 +185,7 @@ public final class HttpFailures {
    * @return the text with keys replaced by {@code ***}
    */
   public static String redact(String text) {
-    return text == null ? "" : KEYLIKE.matcher(text).replaceAll("***");
+    return text == null ? "" : dev.storyreel.core.Redactor.redact(text);
   }
 
   private static String vendorMessage(byte[] body, HttpHeaders headers) {

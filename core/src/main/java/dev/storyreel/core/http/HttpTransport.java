@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
 import java.io.IOException;
@@ -335,6 +336,7 @@ public final class HttpTransport {
      */
     public Builder bearer(String key) {
       this.credential = key == null || key.isBlank() ? null : key.strip();
+      Redactor.register(credential);
       return this;
     }
 
@@ -345,6 +347,9 @@ public final class HttpTransport {
      */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      if (Redactor.isSecretName(name)) {
+        Redactor.register(value); // xi-api-key, x-api-key, api-key: credentials in a header
+      }
       return this;
     }
 

@@ -21,6 +21,11 @@ public record ProviderSettings(Map<String, String> values) {
   /** @throws NullPointerException if the map or an entry is {@code null} */
   public ProviderSettings {
     values = Map.copyOf(Objects.requireNonNull(values, "values"));
+    values.forEach((k, v) -> {
+      if (dev.storyreel.core.Redactor.isSecretName(k)) {
+        dev.storyreel.core.Redactor.register(v);
+      }
+    });
   }
 
   /**
