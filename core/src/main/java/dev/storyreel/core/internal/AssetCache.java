@@ -9,6 +9,7 @@ import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.GeneratedImage;
+import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Storage;
 import java.awt.image.BufferedImage;
@@ -30,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 
@@ -62,6 +65,11 @@ public final class AssetCache {
 
   private final Storage storage;
   private final boolean read;
+  /**
+   * Entries this instance (this run) has written: readable even with reading off, because
+   * {@code cache(false)} means "ignore old entries", never "pay again within this run".
+   */
+  private final Set<String> writtenThisRun = ConcurrentHashMap.newKeySet();
 
   /**
    * A value and how it was obtained.
@@ -101,8 +109,33 @@ public final class AssetCache {
   }
 
   /**
+   * Checks an asset: applied to a freshly made one before it is stored (its exception then
+   * propagates, as the provider's failure) and to one read from the cache (its exception then
+   * makes the entry unusable, and the asset is made again).
+   *
+   * @param <T> the asset's type
+   */
+  @FunctionalInterface
+  public interface Check<T> {
+    /**
+     * @param value the asset
+     * @throws RuntimeException if the asset is not usable
+     */
+    void check(T value);
+
+    /**
+     * @param <T> the asset's type
+     * @return a check that accepts everything
+     */
+    static <T> Check<T> none() {
+      return v -> {};
+    }
+  }
+
+  /**
    * @param storage where the entries live; never {@code null}
-   * @param read whether lookups may hit; {@code false} forces every asset to be made again
+   * @param read whether entries written before this instance existed may hit; {@code false}
+   *     forces every asset to be made again once (entries this instance wrote still hit)
    */
   public AssetCache(Storage storage, boolean read) {
     this.storage = Objects.requireNonNull(storage, "storage");
@@ -124,7 +157,7 @@ public final class AssetCache {
    * @return the storyboard
    */
   public Cached<Storyboard> storyboard(String key, Supplier<Storyboard> make) {
-    return getOrCreate("storyboard", key, make,
+    return getOrCreate("storyboard", key, make, Check.none(),
         e -> Json.MAPPER.treeToValue(e.meta(), Storyboard.class),
         v -> List.of(), v -> Json.MAPPER.valueToTree(v));
   }
@@ -135,7 +168,18 @@ public final class AssetCache {
    * @return the image
    */
   public Cached<GeneratedImage> image(String key, Supplier<GeneratedImage> make) {
-    return getOrCreate("image", key, make,
+    return image(key, make, Check.none());
+  }
+
+  /**
+   * @param key the image's key
+   * @param make calls the image provider on a miss
+   * @param check applied to the made image before it is stored, and to a cached one
+   * @return the image
+   */
+  public Cached<GeneratedImage> image(String key, Supplier<GeneratedImage> make,
+      Check<GeneratedImage> check) {
+    return getOrCreate("image", key, make, check,
         e -> new GeneratedImage(blob(e, "image"), e.blobs().get("image").mediaType(),
             e.meta().path("widthPx").asInt(), e.meta().path("heightPx").asInt()),
         v -> List.of(new BlobOut("image", extension(v.mediaType()), v.mediaType(), v.bytes(), null)),
@@ -148,7 +192,18 @@ public final class AssetCache {
    * @return the narration, with the provider's word timings (possibly none)
    */
   public Cached<Narration> narration(String key, Supplier<Narration> make) {
-    return getOrCreate("narration", key, make,
+    return narration(key, make, Check.none());
+  }
+
+  /**
+   * @param key the narration's key
+   * @param make calls the speech provider on a miss
+   * @param check applied to the made narration before it is stored, and to a cached one
+   * @return the narration, with the provider's word timings (possibly none)
+   */
+  public Cached<Narration> narration(String key, Supplier<Narration> make,
+      Check<Narration> check) {
+    return getOrCreate("narration", key, make, check,
         e -> {
           PcmAudio audio = PcmAudio.fromWav(new ByteArrayInputStream(blob(e, "audio")));
           return new Narration(audio, words(e.meta().path("words")));
@@ -163,7 +218,7 @@ public final class AssetCache {
    * @return the word timings
    */
   public Cached<List<WordTiming>> timings(String key, Supplier<List<WordTiming>> make) {
-    return getOrCreate("timings", key, make,
+    return getOrCreate("timings", key, make, Check.none(),
         e -> words(e.meta().path("words")),
         v -> List.of(),
         v -> Json.MAPPER.createObjectNode().set("words", words(v)));
@@ -184,6 +239,7 @@ public final class AssetCache {
           RenderResult r = make.get();
           return new Video(r, Pipeline.jpeg(r.thumbnail()));
         },
+        Check.none(),
         e -> {
           copyBlob(e, "video", out);
           byte[] jpeg = blob(e, "thumbnail");
@@ -206,16 +262,76 @@ public final class AssetCache {
             .put("audioCodec", v.result().audioCodec()));
   }
 
+  /**
+   * The note of paid work in progress for one asset (see {@link PendingWork}), kept at {@code
+   * cache/pending/<kind>/<hh>/<key>.json}. It is read whether or not cache reading is on: a
+   * recorded prediction is work already paid for, and resuming it is never a stale answer.
+   *
+   * @param kind the asset kind, for example {@code image}
+   * @param key the asset's cache key
+   * @return the note; thread-safe
+   */
+  public PendingWork pending(String kind, String key) {
+    String noteKey = "cache/pending/" + kind + "/" + key.substring(0, 2) + "/" + key + ".json";
+    return new PendingWork() {
+      @Override
+      public Optional<String> recorded() {
+        if (storage.head(noteKey).isEmpty()) {
+          return Optional.empty();
+        }
+        try {
+          JsonNode n = Json.MAPPER.readTree(storage.read(noteKey));
+          String id = n.path("id").asText("");
+          return id.isBlank() ? Optional.empty() : Optional.of(id);
+        } catch (IOException | RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "pending note " + noteKey + " is unreadable; ignored");
+          return Optional.empty();
+        }
+      }
+
+      @Override
+      public void record(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank()) {
+          throw new IllegalArgumentException("id is blank");
+        }
+        ObjectNode n = Json.MAPPER.createObjectNode().put("version", CacheKeys.VERSION)
+            .put("kind", kind).put("key", key).put("id", id);
+        try {
+          storage.put(noteKey, Json.MAPPER.writeValueAsBytes(n), "application/json");
+        } catch (IOException e) {
+          throw new UncheckedIOException("encoding pending note " + noteKey, e);
+        }
+      }
+
+      @Override
+      public void clear() {
+        storage.delete(noteKey);
+      }
+
+      @Override
+      public String toString() {
+        return "PendingWork[" + noteKey + "]";
+      }
+    };
+  }
+
   private <T> Cached<T> getOrCreate(
-      String kind, String key, Supplier<T> make, Decoder<T> decode,
+      String kind, String key, Supplier<T> make, Check<T> check, Decoder<T> decode,
       java.util.function.Function<T, List<BlobOut>> blobs,
       java.util.function.Function<T, JsonNode> meta) {
     String entryKey = entryKey(kind, key);
-    if (read) {
+    if (read || writtenThisRun.contains(entryKey)) {
       Optional<Entry> found = lookup(entryKey);
       if (found.isPresent()) {
         try {
-          return new Cached<>(decode.decode(found.get()), new Manifest.CacheUse(key, true));
+          T cached = decode.decode(found.get());
+          try {
+            check.check(cached);
+          } catch (RuntimeException bad) {
+            throw new CorruptEntry("it fails its check: " + bad.getMessage());
+          }
+          return new Cached<>(cached, new Manifest.CacheUse(key, true));
         } catch (CorruptEntry | IOException | RuntimeException e) {
           if (e instanceof RuntimeException r && !(r instanceof IllegalArgumentException)
               && !(r instanceof UncheckedIOException)) {
@@ -227,6 +343,7 @@ public final class AssetCache {
       }
     }
     T value = make.get();
+    check.check(value);
     Map<String, AssetRef> refs = new LinkedHashMap<>();
     for (BlobOut b : blobs.apply(value)) {
       String sha = b.bytes() != null ? sha256(b.bytes()) : sha256(b.file());
@@ -243,6 +360,7 @@ public final class AssetCache {
     } catch (IOException ex) {
       throw new UncheckedIOException("encoding cache entry " + entryKey, ex);
     }
+    writtenThisRun.add(entryKey);
     return new Cached<>(value, new Manifest.CacheUse(key, false));
   }
 

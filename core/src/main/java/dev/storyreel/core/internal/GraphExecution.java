@@ -47,6 +47,7 @@ final class GraphExecution implements TaskGraph.Execution {
   private final Map<String, Integer> limits;
   private final RetryPolicy retry;
   private final ProgressListener listener;
+  private final Duration grace;
   private final CompletableFuture<Results> completion = new CompletableFuture<>();
 
   // Cached pool: dispatch only happens once a permit is free, so the number of threads is bounded
@@ -76,13 +77,17 @@ final class GraphExecution implements TaskGraph.Execution {
   private final Map<String, ArrayDeque<Node>> ready = new LinkedHashMap<>();
   private final Map<String, Integer> inUse = new HashMap<>();
   private int succeeded;
+  // A failure that ends the run once the running tasks have returned (or the grace is over).
+  private Throwable pendingFailure;
+  private ScheduledFuture<?> graceTimer;
 
-  GraphExecution(
-      List<Node> nodes, Map<String, Integer> limits, RetryPolicy retry, ProgressListener listener) {
+  GraphExecution(List<Node> nodes, Map<String, Integer> limits, RetryPolicy retry,
+      ProgressListener listener, Duration grace) {
     this.nodes = nodes;
     this.limits = limits;
     this.retry = retry;
     this.listener = listener;
+    this.grace = grace;
     int n = nodes.size();
     this.waitingOn = new int[n];
     this.nextAttempt = new int[n];
@@ -125,13 +130,19 @@ final class GraphExecution implements TaskGraph.Execution {
   @Override
   public void cancel() {
     List<Future<?>> toCancel;
+    Throwable cause = new CancellationException("Task graph execution was cancelled");
     synchronized (lock) {
       if (stopped) {
-        return;
+        if (pendingFailure == null) {
+          return;
+        }
+        // In a failure's grace: stop waiting for the running tasks, keep the failure as the cause.
+        cause = pendingFailure;
+        pendingFailure = null;
       }
       toCancel = stopLocked();
     }
-    finishStopped(toCancel, new CancellationException("Task graph execution was cancelled"));
+    finishStopped(toCancel, cause);
   }
 
   @Override
@@ -223,6 +234,7 @@ final class GraphExecution implements TaskGraph.Execution {
     try {
       if (stopped) {
         // Stopped between dispatch and now: the task never started, so it gets no event.
+        returnedAfterStop(node);
         return;
       }
       emit(new ProgressEvent.TaskStarted(node.id, node.resource, attempt));
@@ -255,20 +267,26 @@ final class GraphExecution implements TaskGraph.Execution {
     // Before the bookkeeping, so that dependents' TaskStarted always comes after this event.
     emit(new ProgressEvent.TaskSucceeded(node.id, attempt, elapsed));
     Results done = null;
+    Finish finish = null;
     synchronized (lock) {
       running[node.index] = null;
       release(node);
       if (stopped) {
-        return;
-      }
-      results[node.index] = value;
-      succeeded++;
-      for (int d : node.dependents) {
-        if (--waitingOn[d] == 0) {
-          enqueue(nodes.get(d), false);
+        finish = graceOverLocked();
+      } else {
+        results[node.index] = value;
+        succeeded++;
+        for (int d : node.dependents) {
+          if (--waitingOn[d] == 0) {
+            enqueue(nodes.get(d), false);
+          }
         }
+        done = allSucceededOrDispatch();
       }
-      done = allSucceededOrDispatch();
+    }
+    if (finish != null) {
+      finishStopped(finish.toCancel(), finish.cause());
+      return;
     }
     completeIfDone(done);
   }
@@ -304,16 +322,21 @@ final class GraphExecution implements TaskGraph.Execution {
       // Emitted before the timer is armed so that this event precedes the next TaskStarted. If
       // the run stops in between, the retry is abandoned, as it is for a stop during the wait.
       emit(new ProgressEvent.TaskRetrying(node.id, attempt, delay, failure));
+      Finish finish = null;
       synchronized (lock) {
         running[node.index] = null;
         // The permit goes back during the wait, so other tasks of this resource can use it.
         release(node);
         if (stopped) {
-          return;
+          finish = graceOverLocked();
+        } else {
+          backoff[node.index] = timer.schedule(
+              () -> backoffOver(node), saturatedNanos(delay), TimeUnit.NANOSECONDS);
+          dispatch();
         }
-        backoff[node.index] =
-            timer.schedule(() -> backoffOver(node), saturatedNanos(delay), TimeUnit.NANOSECONDS);
-        dispatch();
+      }
+      if (finish != null) {
+        finishStopped(finish.toCancel(), finish.cause());
       }
       return;
     }
@@ -321,9 +344,14 @@ final class GraphExecution implements TaskGraph.Execution {
     failRun(node, failure);
   }
 
-  /** Ends the run with {@code cause}, unless it has already ended. */
+  /**
+   * Ends the run with {@code cause}, unless it has already ended. With a grace period and tasks
+   * still running, the run first stops starting tasks and waits for the running ones (see {@link
+   * TaskGraph#start(RetryPolicy, ProgressListener, Duration)}).
+   */
   private void failRun(Node node, Throwable cause) {
-    List<Future<?>> toCancel;
+    Finish finish;
+    List<Future<?>> dropped = new ArrayList<>();
     synchronized (lock) {
       if (running[node.index] != null) {
         // Our own future: cancelling it would interrupt this very thread.
@@ -331,11 +359,98 @@ final class GraphExecution implements TaskGraph.Execution {
         release(node);
       }
       if (stopped) {
+        // Already stopping: this task's return may be the last one a grace waits for.
+        finish = graceOverLocked();
+      } else if (grace.isZero() || runningCountLocked() == 0) {
+        finish = new Finish(stopLocked(), cause);
+      } else {
+        // Stop starting work, but let running tasks finish and store what they were paid for.
+        stopped = true;
+        ready.clear();
+        for (int i = 0; i < backoff.length; i++) {
+          if (backoff[i] != null) {
+            dropped.add(backoff[i]);
+            backoff[i] = null;
+          }
+        }
+        pendingFailure = cause;
+        graceTimer = timer.schedule(this::graceExpired, saturatedNanos(grace),
+            TimeUnit.NANOSECONDS);
+        int n = runningCountLocked();
+        LOG.log(System.Logger.Level.DEBUG, () -> "task '" + node.id + "' failed; letting " + n
+            + " running task(s) finish within " + grace);
+        finish = null;
+      }
+    }
+    for (Future<?> f : dropped) {
+      f.cancel(true);
+    }
+    if (finish != null) {
+      finishStopped(finish.toCancel(), finish.cause());
+    }
+  }
+
+  /** What ends a stopped run: the futures to interrupt and the failure to report. */
+  private record Finish(List<Future<?>> toCancel, Throwable cause) {}
+
+  /** Called when a task returns, or is dropped before it started, after the run stopped. */
+  private void returnedAfterStop(Node node) {
+    Finish finish;
+    synchronized (lock) {
+      if (running[node.index] != null) {
+        running[node.index] = null;
+        release(node);
+      }
+      finish = graceOverLocked();
+    }
+    if (finish != null) {
+      finishStopped(finish.toCancel(), finish.cause());
+    }
+  }
+
+  /**
+   * With lock held: if the run is in a failure's grace and no task is running any more, ends the
+   * grace.
+   *
+   * @return how to finish the run now, or {@code null} if it is not waiting or must wait on
+   */
+  private Finish graceOverLocked() {
+    if (pendingFailure == null || runningCountLocked() > 0) {
+      return null;
+    }
+    Throwable cause = pendingFailure;
+    pendingFailure = null;
+    if (graceTimer != null) {
+      graceTimer.cancel(false);
+      graceTimer = null;
+    }
+    return new Finish(stopLocked(), cause);
+  }
+
+  private void graceExpired() {
+    Finish finish;
+    synchronized (lock) {
+      if (pendingFailure == null) {
         return;
       }
-      toCancel = stopLocked();
+      int n = runningCountLocked();
+      LOG.log(System.Logger.Level.WARNING, () -> n + " task(s) still running " + grace
+          + " after a failure; interrupting them");
+      finish = new Finish(stopLocked(), pendingFailure);
+      pendingFailure = null;
+      graceTimer = null;
     }
-    finishStopped(toCancel, cause);
+    finishStopped(finish.toCancel(), finish.cause());
+  }
+
+  private int runningCountLocked() {
+    int n = 0;
+    for (Future<?> f : running) {
+      if (f != null) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void backoffOver(Node node) {

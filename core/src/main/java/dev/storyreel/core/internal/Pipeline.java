@@ -12,6 +12,7 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
@@ -28,6 +29,7 @@ import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.RenderSegment;
@@ -67,6 +69,12 @@ public final class Pipeline implements Job {
   private static final String VERSION = "storyreel 0.1.0";
   /** How long a failed or cancelled job waits for interrupted tasks to return. */
   private static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long the asset tasks already running may go on after one asset failed for good: long
+   * enough for a paid call in flight (an image, a narration, a Replicate prediction being
+   * polled) to receive its answer and store it, so that nothing paid for is thrown away.
+   */
+  static final Duration FAILURE_GRACE = Duration.ofMinutes(3);
 
   /**
    * What a job needs from its {@code StoryReel}.
@@ -177,10 +185,38 @@ public final class Pipeline implements Job {
     listener.onEvent(new ProgressEvent.JobStateChanged(s));
   }
 
+  /**
+   * The job's own temporary folder below the configured work folder: named after the output's
+   * location, so that a run killed with {@code kill -9} leaves its partial files where the next
+   * run for the same output finds them and deletes them at its start.
+   */
+  private Path jobTempDir() {
+    String where = storage.locate("manifest.json").toString();
+    return cfg.workDir().resolve("storyreel-job-" + AssetCache.sha256(
+        where.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete the job's temporary folder " + dir
+          + ": " + e.getMessage());
+    }
+  }
+
   private void run() {
     long t0 = System.nanoTime();
     Path tmpVideo = null;
+    Path tempDir = null;
     try {
+      tempDir = jobTempDir();
+      deleteTree(tempDir); // what a killed run left behind
       setState(JobState.PLANNING);
       // From here on the output is unfinished: a run killed at any point resumes (StoryReel.submit).
       storage.delete("manifest.json");
@@ -197,8 +233,8 @@ public final class Pipeline implements Job {
 
       setState(JobState.RENDERING);
       Timeline tl = timeline(board, assets);
-      Files.createDirectories(cfg.workDir());
-      Path tmp = Files.createTempFile(cfg.workDir(), "storyreel-", ".mp4");
+      Files.createDirectories(tempDir);
+      Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
       tmpVideo = tmp;
       RenderRequest request = tl.request;
       String videoKey = videoKey(assets, tl);
@@ -231,8 +267,11 @@ public final class Pipeline implements Job {
         try {
           Files.deleteIfExists(tmpVideo);
         } catch (IOException ignored) {
-          // a temp file left in java.io.tmpdir harms nothing
+          // deleteTree below tries again; the next run's start too
         }
+      }
+      if (tempDir != null) {
+        deleteTree(tempDir);
       }
     }
   }
@@ -264,10 +303,15 @@ public final class Pipeline implements Job {
   }
 
   private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry) throws Exception {
+    return runGraph(graph, retry, Duration.ZERO);
+  }
+
+  private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry, Duration grace)
+      throws Exception {
     if (cancelled) {
       throw new CancellationException("the job was cancelled");
     }
-    TaskGraph.Execution exec = graph.start(retry, listener);
+    TaskGraph.Execution exec = graph.start(retry, listener, grace);
     current.set(exec);
     if (cancelled) {
       exec.cancel();
@@ -352,7 +396,7 @@ public final class Pipeline implements Job {
       speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(), List.of(),
           ctx -> makeSpeech(seg)));
     }
-    TaskGraph.Results r = runGraph(g.build());
+    TaskGraph.Results r = runGraph(g.build(), cfg.retry(), FAILURE_GRACE);
     List<ImageAsset> imgs = new ArrayList<>();
     List<SpeechAsset> sp = new ArrayList<>();
     for (int i = 0; i < imageKeys.size(); i++) {
@@ -365,24 +409,15 @@ public final class Pipeline implements Job {
   private ImageAsset makeImage(Segment seg, long seed) {
     VideoFormat f = cfg.format();
     ImageRequest req = new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
-    Made<GeneratedImage> made = make(s -> cache.image(
-            CacheKeys.image(cfg.images().fingerprint(), req), s),
+    String key = CacheKeys.image(cfg.images().fingerprint(), req);
+    PendingWork pending = cache.pending("image", key);
+    Made<GeneratedImage> made = make(s -> cache.image(key, s, img -> checkImage(seg, img)),
         cfg.images(), "segment " + seg.index(), Usage.images(1),
-        () -> cfg.images().generate(req), GeneratedImage::usage);
+        () -> cfg.images().generate(req, pending), GeneratedImage::usage);
+    if (!made.use().hit()) {
+      pending.clear(); // the asset is stored: nothing is left to resume
+    }
     GeneratedImage img = made.value();
-    // Decoded here only to fail early, with the provider's name, on a picture that cannot be
-    // decoded; the pixels are dropped and read back from storage at render time.
-    BufferedImage decoded;
-    try {
-      decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
-    } catch (IOException e) {
-      decoded = null;
-    }
-    if (decoded == null) {
-      throw new NonRetriableException(
-          "Segment " + seg.index() + ": the image from " + cfg.images().name() + " ("
-              + img.mediaType() + ", " + img.bytes().length + " bytes) cannot be decoded.");
-    }
     String ext = switch (img.mediaType()) {
       case "image/jpeg" -> "jpg";
       case "image/webp" -> "webp";
@@ -393,10 +428,51 @@ public final class Pipeline implements Job {
     return new ImageAsset(ref, seed, made.use(), made.usage());
   }
 
+  /**
+   * Decodes a picture fully, only to refuse one that cannot be used (the pixels are dropped and
+   * read back from storage at render time). Applied before a new picture is stored, and to a
+   * cached one, which is then made again.
+   */
+  private void checkImage(Segment seg, GeneratedImage img) {
+    BufferedImage decoded;
+    try {
+      decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
+    } catch (IOException e) {
+      decoded = null;
+    }
+    if (decoded == null) {
+      // Retriable: a provider that sent a broken file may send a good one when asked again.
+      throw new RetriableException(
+          "Segment " + seg.index() + ": the image from " + cfg.images().name() + " ("
+              + img.mediaType() + ", " + img.bytes().length + " bytes) cannot be decoded.",
+          null, null);
+    }
+  }
+
+  /**
+   * Checks a narration before it is stored, and a cached one (which is then made again): it has
+   * audio, and one timing per word when the provider gave timings.
+   */
+  private void checkNarration(Segment seg, Narration n) {
+    if (n.audio().frameCount() == 0) {
+      throw new RetriableException(
+          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned no audio.", null,
+          null);
+    }
+    int expected = Words.split(seg.narration()).size();
+    if (!n.words().isEmpty() && n.words().size() != expected) {
+      throw new NonRetriableException(
+          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned "
+              + n.words().size() + " word timings for " + expected
+              + " words; a provider must return one timing per whitespace-separated word"
+              + " (see dev.storyreel.core.Words).");
+    }
+  }
+
   private SpeechAsset makeSpeech(Segment seg) {
     SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
     Made<Narration> spoken = make(s -> cache.narration(
-            CacheKeys.narration(cfg.speech().fingerprint(), req), s),
+            CacheKeys.narration(cfg.speech().fingerprint(), req), s, n -> checkNarration(seg, n)),
         cfg.speech(), "segment " + seg.index(), Usage.characters(seg.narration().length()),
         () -> cfg.speech().synthesize(req), Narration::usage);
     Narration n = spoken.value();
@@ -422,10 +498,6 @@ public final class Pipeline implements Job {
               + " returned " + n.words().size() + " word timings for " + expected
               + " words; a provider must return one timing per whitespace-separated word"
               + " (see dev.storyreel.core.Words).");
-    }
-    if (n.audio().frameCount() == 0) {
-      throw new NonRetriableException(
-          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned no audio.");
     }
     AssetRef ref = storage.put(
         String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
@@ -565,10 +637,28 @@ public final class Pipeline implements Job {
     return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, tl.cues());
   }
 
+  /**
+   * Deletes the per-segment files under {@code assets/} that this job did not make: those of
+   * segments a replaced story (written over with {@code overwrite(true)}) had and this one has
+   * not. The cache keeps its entries, so nothing paid for is lost.
+   */
+  private void removeStaleAssets(Assets assets) {
+    java.util.Set<String> keep = new java.util.HashSet<>();
+    assets.images().forEach(a -> keep.add(a.ref().key()));
+    assets.speech().forEach(a -> keep.add(a.ref().key()));
+    for (String key : storage.list("assets/")) {
+      if (!keep.contains(key) && key.matches("assets/segment-\\d{3,}\\.[a-z0-9]+")) {
+        LOG.log(System.Logger.Level.INFO, "removing " + key + ", left by an earlier story");
+        storage.delete(key);
+      }
+    }
+  }
+
   private JobResult publish(
       Storyboard board, Assets assets, Timeline tl, RenderResult rendered, Path video, long[] t,
       AssetCache.Cached<AssetCache.Video> cachedVideo)
       throws IOException {
+    removeStaleAssets(assets);
     AssetRef videoRef = storage.put("video.mp4", video, "video/mp4");
     AssetRef srt = storage.put("captions.srt",
         Captions.toSrt(tl.cues()).getBytes(StandardCharsets.UTF_8), "application/x-subrip");

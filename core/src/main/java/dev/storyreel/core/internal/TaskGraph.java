@@ -5,6 +5,7 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.StoryReelException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,9 +100,33 @@ public final class TaskGraph {
    * @throws NullPointerException if an argument is {@code null}
    */
   public Execution start(RetryPolicy retry, ProgressListener listener) {
+    return start(retry, listener, Duration.ZERO);
+  }
+
+  /**
+   * Starts a run in which a failure stops <em>starting</em> tasks at once but lets the tasks
+   * already running finish, for at most {@code grace}, before they are interrupted and {@link
+   * Execution#completion()} fails. A task that is in the middle of a paid call can thus receive
+   * and store its answer before the run ends: work that was paid for is never thrown away because
+   * a sibling failed. Tasks waiting for a retry's backoff, and tasks not yet started, are dropped
+   * at once. {@link Execution#cancel()} still interrupts everything at once, ending the grace
+   * early. With a zero grace this is {@link #start(RetryPolicy, ProgressListener)}.
+   *
+   * @param retry how retriable failures are retried; not {@code null}
+   * @param listener receives task events; not {@code null}
+   * @param grace how long running tasks may go on after a failure; zero or positive
+   * @return the handle of the running execution; never {@code null}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code grace} is negative
+   */
+  public Execution start(RetryPolicy retry, ProgressListener listener, Duration grace) {
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(listener, "listener");
-    GraphExecution e = new GraphExecution(nodes, limits, retry, listener);
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be zero or positive, was " + grace);
+    }
+    GraphExecution e = new GraphExecution(nodes, limits, retry, listener, grace);
     e.begin();
     return e;
   }
