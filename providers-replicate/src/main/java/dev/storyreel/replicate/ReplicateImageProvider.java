@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -514,13 +515,18 @@ public final class ReplicateImageProvider implements ImageProvider {
     private Builder() {}
 
     /**
-     * @param url the API base URL; default {@value #DEFAULT_BASE_URL}
+     * @param url the API base URL, {@code http(s)://host/...} without user info; default
+     *     {@value #DEFAULT_BASE_URL}
      * @return this builder
+     * @throws IllegalArgumentException if it is not such a URL
      */
     public Builder baseUrl(String url) {
       URI u = URI.create(url.strip());
-      if (u.getHost() == null) {
-        throw new IllegalArgumentException("replicate base URL must be http(s)://host/...");
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (u.getHost() == null || u.getRawUserInfo() != null
+          || !(scheme.equals("https") || scheme.equals("http"))) {
+        throw new IllegalArgumentException(
+            "replicate base URL must be http(s)://host/... without user info");
       }
       this.baseUrl = u;
       return this;
