@@ -382,7 +382,9 @@ public final class ReplicateImageProvider implements ImageProvider {
     byte[] lastUndecodable = null;
     for (int attempt = 1; attempt <= downloadAttempts; attempt++) {
       if (attempt > 1) {
-        HttpTransport.sleep(readRetry.delayAfter(attempt - 1, retryAfter(last)));
+        // A file host's long Retry-After is left to the task graph, which honours it.
+        Duration wait = readRetry.delayAfter(attempt - 1, retryAfter(last));
+        HttpTransport.sleep(wait.compareTo(readRetry.maxDelay()) > 0 ? readRetry.maxDelay() : wait);
       }
       SafeDownload.Download d;
       try {
