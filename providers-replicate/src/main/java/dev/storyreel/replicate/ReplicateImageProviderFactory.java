@@ -8,9 +8,22 @@ import java.time.Duration;
 
 /**
  * Makes {@link ReplicateImageProvider}s, registered as {@code replicate}. Available when {@code
- * REPLICATE_API_TOKEN} is set. Settings (others ignored): {@code replicate.apiToken}, {@code
- * replicate.baseUrl}, {@code replicate.model}, {@code replicate.outputFormat}, {@code
- * replicate.deadlineSeconds}, {@code replicate.maxConcurrency}.
+ * REPLICATE_API_TOKEN} is set. Settings (others ignored):
+ *
+ * <ul>
+ *   <li>{@code replicate.apiToken}: the API token (never shown in any message);
+ *   <li>{@code replicate.baseUrl}: an {@code http(s)://host/...} URL without user info;
+ *   <li>{@code replicate.model}: {@code owner/name} or {@code owner/name:version};
+ *   <li>{@code replicate.outputFormat}: {@code png} or {@code jpg};
+ *   <li>{@code replicate.deadlineSeconds}: 1..86400, how long a call waits for its prediction;
+ *   <li>{@code replicate.pollIntervalMillis}: 1..60000, the wait between polls;
+ *   <li>{@code replicate.requestTimeoutSeconds}: 1..3600, how long one HTTP call may take;
+ *   <li>{@code replicate.downloadAttempts}: 1..20, downloads of an output before giving up;
+ *   <li>{@code replicate.maxConcurrency}: 1..64, predictions running at once.
+ * </ul>
+ *
+ * <p>Every value is checked in {@link #create} before the provider exists, so a bad one never
+ * reaches Replicate (nothing is created, nothing is billed).
  *
  * <p>Stateless and thread-safe; loading it never touches the network.
  */
@@ -42,23 +55,67 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
   }
 
   /**
-   * @throws ConfigurationException if no token is set for a remote server, or a setting is bad
+   * @param s the settings; never {@code null}
+   * @return a new provider; sends no request
+   * @throws ConfigurationException if no token is set for a remote server, or a setting is not
+   *     a valid value: the message names the setting, the value (never the token's) and what is
+   *     accepted
    */
   @Override
   public ImageProvider create(ProviderSettings s) {
     ReplicateImageProvider.Builder b = ReplicateImageProvider.builder();
-    try {
-      s.get("replicate.apiToken").ifPresent(b::apiToken);
-      s.get("replicate.baseUrl").ifPresent(b::baseUrl);
-      s.get("replicate.model").ifPresent(b::model);
-      s.get("replicate.outputFormat").ifPresent(b::outputFormat);
-      s.get("replicate.deadlineSeconds").ifPresent(
-          v -> b.deadline(Duration.ofSeconds(Long.parseLong(v.strip()))));
-      s.get("replicate.maxConcurrency").ifPresent(
-          v -> b.maxConcurrency(Integer.parseInt(v.strip())));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("replicate settings: " + e.getMessage(), e);
-    }
+    s.get("replicate.apiToken").ifPresent(b::apiToken);
+    s.get("replicate.baseUrl").ifPresent(v -> {
+      try {
+        b.baseUrl(v);
+      } catch (IllegalArgumentException e) {
+        // user:password@ in a URL is a credential: the value is shown only without one
+        throw bad("replicate.baseUrl", v.contains("@") ? "(a URL with user info, not shown)"
+            : v, "an http(s)://host/... URL, for example " + ReplicateImageProvider
+            .DEFAULT_BASE_URL);
+      }
+    });
+    s.get("replicate.model").ifPresent(v -> apply("replicate.model", v, () -> b.model(v.strip()),
+        "owner/name or owner/name:version, for example " + ReplicateImageProvider.DEFAULT_MODEL));
+    s.get("replicate.outputFormat").ifPresent(v -> apply("replicate.outputFormat", v,
+        () -> b.outputFormat(v.strip()), "png or jpg"));
+    s.get("replicate.deadlineSeconds").ifPresent(v -> b.deadline(
+        Duration.ofSeconds(whole("replicate.deadlineSeconds", v, 1, 86_400, "seconds"))));
+    s.get("replicate.pollIntervalMillis").ifPresent(v -> b.pollInterval(
+        Duration.ofMillis(whole("replicate.pollIntervalMillis", v, 1, 60_000, "milliseconds"))));
+    s.get("replicate.requestTimeoutSeconds").ifPresent(v -> b.requestTimeout(
+        Duration.ofSeconds(whole("replicate.requestTimeoutSeconds", v, 1, 3_600, "seconds"))));
+    s.get("replicate.downloadAttempts").ifPresent(v -> b.downloadAttempts(
+        (int) whole("replicate.downloadAttempts", v, 1, 20, "attempts")));
+    s.get("replicate.maxConcurrency").ifPresent(v -> b.maxConcurrency(
+        (int) whole("replicate.maxConcurrency", v, 1, 64, "predictions at once")));
     return b.build();
+  }
+
+  private static long whole(String key, String value, long min, long max, String unit) {
+    String accepted = "a whole number of " + unit + " in " + min + ".." + max;
+    long n;
+    try {
+      n = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw bad(key, value, accepted);
+    }
+    if (n < min || n > max) {
+      throw bad(key, value, accepted);
+    }
+    return n;
+  }
+
+  private static void apply(String key, String value, Runnable set, String accepted) {
+    try {
+      set.run();
+    } catch (IllegalArgumentException e) {
+      throw bad(key, value, accepted);
+    }
+  }
+
+  private static ConfigurationException bad(String key, String value, String accepted) {
+    return new ConfigurationException("The setting " + key + " is '" + value.strip()
+        + "', which is not valid: it must be " + accepted + ". Change or remove it.");
   }
 }

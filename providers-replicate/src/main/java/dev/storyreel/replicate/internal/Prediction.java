@@ -1,5 +1,6 @@
 package dev.storyreel.replicate.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
@@ -27,14 +28,26 @@ public final class Prediction {
    * @param output the model's output: for image models a URL or a list of URLs
    * @param error why it failed, or {@code null}
    * @param urls links: {@code get}, {@code cancel}
+   * @param dataRemoved whether Replicate has deleted the output (it deletes the files of API
+   *     predictions after an hour); {@code null} when the answer did not say
    */
   public record Response(String id, String status, JsonNode output, String error,
-      Map<String, String> urls) {
+      Map<String, String> urls, @JsonProperty("data_removed") Boolean dataRemoved) {
 
     /** @return whether the prediction will not change any more */
     public boolean isTerminal() {
       return "succeeded".equals(status) || "failed".equals(status) || "canceled".equals(status)
           || "aborted".equals(status);
+    }
+
+    /** @return whether the prediction finished with an output */
+    public boolean succeeded() {
+      return "succeeded".equals(status);
+    }
+
+    /** @return whether Replicate said it has deleted the output */
+    public boolean outputRemoved() {
+      return Boolean.TRUE.equals(dataRemoved);
     }
   }
 }
