@@ -28,6 +28,7 @@ import dev.storyreel.core.spi.SettingSpec;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.StoryPlanner;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -168,9 +169,9 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Where outputs go: a folder, or s3://bucket/prefix. Instead of -o.")
     String storage;
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
+    @Option(names = "--s3-endpoint", paramLabel = "URL", converter = UriConverter.class,
         description = "Endpoint of an S3-compatible store (MinIO, R2, ...).")
-    java.net.URI s3Endpoint;
+    URI s3Endpoint;
 
     @Option(names = "--s3-path-style",
         description = "Path-style S3 URLs (http://host/bucket/key), as MinIO needs.")
@@ -248,10 +249,10 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Replicate's API base URL (for tests and proxies). Key: REPLICATE_API_TOKEN.")
     String replicateBaseUrl;
 
-    @Option(names = "--budget-usd", paramLabel = "N",
+    @Option(names = "--budget-usd", paramLabel = "N", converter = DecimalConverter.class,
         description = "Stop before any call that would take the job's estimated spend over N US"
             + " dollars.")
-    java.math.BigDecimal budgetUsd;
+    BigDecimal budgetUsd;
 
     @Option(names = "--price-table", paramLabel = "FILE",
         description = "Price overrides (properties: openai/tts-1.usdPerMillionCharacters=15).")
@@ -751,6 +752,40 @@ public final class StoryReelCli implements Callable<Integer> {
 
     private static String seconds(Duration d) {
       return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+  }
+
+  /**
+   * Reads a decimal number; picocli's own converter would show the Java exception's class name.
+   */
+  static final class DecimalConverter implements CommandLine.ITypeConverter<BigDecimal> {
+    @Override
+    public BigDecimal convert(String value) {
+      try {
+        return new BigDecimal(value.strip());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a number (write it like 2.50)");
+      }
+    }
+  }
+
+  /** Reads an http(s) URL; picocli's own converter would show the Java exception's class name. */
+  static final class UriConverter implements CommandLine.ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
+      try {
+        URI u = new URI(value.strip());
+        if (u.getHost() == null
+            || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is not an http(s)://host[:port] URL");
+        }
+        return u;
+      } catch (URISyntaxException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a URL (" + e.getReason() + ")");
+      }
     }
   }
 
