@@ -77,8 +77,15 @@ import picocli.CommandLine.Parameters;
  * paid providers are used only when named, so a key in the environment never starts spending by
  * itself.
  *
- * <p>Exit codes: 0 done, 1 a stage failed, 2 bad input or configuration (nothing was written),
- * 130 cancelled.
+ * <p>Exit codes: 0 done, 1 a stage failed after work was done (the message says how many assets
+ * are kept in the output's cache and that the same command resumes from them), 2 bad input or
+ * configuration (nothing was written), 130 cancelled. Everything that can be checked is checked
+ * before the first write: the story (a regular file, read bounded by {@code --max-chars}), the
+ * output (a local folder or {@code s3://}; names the job writes must not exist as the wrong
+ * type), every {@code --set} key against the settings the provider factories declare ({@link
+ * dev.storyreel.core.spi.ProviderFactory#settings()}) and its value against the declared range,
+ * whether or not that provider is used in this run, the encoder, and the named providers (created
+ * by {@code StoryReel.Builder#build()}). No message shows a Java class name.
  */
 @Command(
     name = "storyreel",
