@@ -2,9 +2,11 @@ package dev.storyreel.core;
 
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,6 +78,34 @@ public final class Providers {
       }
     }
     out.sort(Comparator.comparingInt((ProviderFactory<T> f) -> safePriority(f)).reversed());
+    return out;
+  }
+
+  /**
+   * The settings that the factories of a kind declare ({@link ProviderFactory#settings()}), by
+   * factory name. A factory whose {@code settings()} throws is logged and listed with none.
+   *
+   * @param type the kind, for example {@code ImageProvider.class}
+   * @param <T> the kind
+   * @return factory name to the settings it declares (empty for a factory that declares none),
+   *     in priority order; never {@code null}
+   */
+  public static <T> Map<String, List<SettingSpec>> settings(Class<T> type) {
+    Map<String, List<SettingSpec>> out = new LinkedHashMap<>();
+    for (ProviderFactory<T> f : factories(type)) {
+      List<SettingSpec> specs;
+      try {
+        specs = List.copyOf(f.settings());
+      } catch (RuntimeException | LinkageError e) {
+        LOG.log(System.Logger.Level.WARNING, "settings() threw in " + f.getClass(), e);
+        specs = List.of();
+      }
+      out.merge(f.name(), specs, (a, b) -> {
+        List<SettingSpec> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
+      });
+    }
     return out;
   }
 

@@ -2,6 +2,8 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Makes {@link OpenAiAligner}s, registered as {@code openai}. Settings: {@code openai.model.aligner} (default {@value OpenAiAligner#DEFAULT_MODEL}) and those of {@link OpenAiConfig}.
@@ -17,6 +19,12 @@ public final class OpenAiAlignerFactory extends OpenAiFactoryBase<Aligner> {
   @Override
   public Class<Aligner> type() {
     return Aligner.class;
+  }
+
+  @Override
+  List<SettingSpec> own() {
+    return List.of(
+        SettingSpec.text("openai.model.aligner", "transcription model for word timings, default " + OpenAiAligner.DEFAULT_MODEL));
   }
 
   /**

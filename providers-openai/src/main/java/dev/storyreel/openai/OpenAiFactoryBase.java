@@ -2,6 +2,9 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the OpenAI factories share: the name {@code openai}, priority 5, and availability when
@@ -30,11 +33,36 @@ abstract class OpenAiFactoryBase<T> implements ProviderFactory<T> {
     }
   }
 
+  /** The {@link OpenAiConfig} settings every OpenAI provider reads. */
+  static final List<SettingSpec> SHARED = List.of(
+      SettingSpec.text("openai.baseUrl", "OpenAI or a compatible server, http(s)://host[:port]/v1"),
+      SettingSpec.secret("openai.apiKey", "API key; default: the environment variable "
+          + OpenAiConfig.KEY_ENV),
+      SettingSpec.text("openai.organization", "sent as the OpenAI-Organization header"),
+      SettingSpec.text("openai.project", "sent as the OpenAI-Project header"),
+      SettingSpec.integer("openai.timeoutSeconds", "how long one call may take, in seconds", 1,
+          3600),
+      SettingSpec.integer("openai.maxConcurrency", "calls of one provider at once", 1, 64));
+
+  /** @return the settings of this kind's provider: its own ({@link #own()}) and the shared ones */
+  @Override
+  public final List<SettingSpec> settings() {
+    List<SettingSpec> all = new ArrayList<>(own());
+    all.addAll(SHARED);
+    return List.copyOf(all);
+  }
+
+  /** @return the settings only this kind's provider reads, for example its model */
+  abstract List<SettingSpec> own();
+
   /**
    * @param settings the shared settings
    * @return the configuration from {@code openai.*} settings and the environment
+   * @throws dev.storyreel.core.ConfigurationException if a value of {@link #settings()} is not
+   *     allowed (naming the key and the range), or no key is set for a remote server
    */
-  static OpenAiConfig config(ProviderSettings settings) {
+  OpenAiConfig config(ProviderSettings settings) {
+    SettingSpec.checkAll(settings(), settings);
     return OpenAiConfig.fromSettings(settings, System.getenv());
   }
 

@@ -2,6 +2,8 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Makes {@link OpenAiImageProvider}s, registered as {@code openai}. Settings: {@code openai.model.image} (default {@value OpenAiImageProvider#DEFAULT_MODEL}), {@code openai.image.quality} and those of {@link OpenAiConfig}.
@@ -17,6 +19,13 @@ public final class OpenAiImageProviderFactory extends OpenAiFactoryBase<ImagePro
   @Override
   public Class<ImageProvider> type() {
     return ImageProvider.class;
+  }
+
+  @Override
+  List<SettingSpec> own() {
+    return List.of(
+        SettingSpec.text("openai.model.image", "image model, default " + OpenAiImageProvider.DEFAULT_MODEL),
+        SettingSpec.text("openai.image.quality", "image quality the model accepts, for example hd or high"));
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Makes {@link OpenAiModerator}s, registered as {@code openai}. Settings: {@code openai.model.moderation} (default {@value OpenAiModerator#DEFAULT_MODEL}) and those of {@link OpenAiConfig}.
@@ -17,6 +19,12 @@ public final class OpenAiModeratorFactory extends OpenAiFactoryBase<Moderator> {
   @Override
   public Class<Moderator> type() {
     return Moderator.class;
+  }
+
+  @Override
+  List<SettingSpec> own() {
+    return List.of(
+        SettingSpec.text("openai.model.moderation", "moderation model, default " + OpenAiModerator.DEFAULT_MODEL));
   }
 
   /**

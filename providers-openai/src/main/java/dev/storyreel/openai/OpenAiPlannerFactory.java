@@ -2,6 +2,8 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.StoryPlanner;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Makes {@link OpenAiPlanner}s, registered as {@code openai}. Settings: {@code openai.model.planner} (default {@value OpenAiPlanner#DEFAULT_MODEL}) and those of {@link OpenAiConfig}.
@@ -17,6 +19,12 @@ public final class OpenAiPlannerFactory extends OpenAiFactoryBase<StoryPlanner> 
   @Override
   public Class<StoryPlanner> type() {
     return StoryPlanner.class;
+  }
+
+  @Override
+  List<SettingSpec> own() {
+    return List.of(
+        SettingSpec.text("openai.model.planner", "chat model that plans the storyboard, default " + OpenAiPlanner.DEFAULT_MODEL));
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Makes {@link OpenAiSpeechProvider}s, registered as {@code openai}. Settings: {@code openai.model.speech} (default {@value OpenAiSpeechProvider#DEFAULT_MODEL}), {@code openai.speech.voice} (default {@value OpenAiSpeechProvider#DEFAULT_VOICE}), {@code openai.speech.format} ({@code wav} or {@code pcm}), {@code openai.speech.instructions} and those of {@link OpenAiConfig}.
@@ -17,6 +19,15 @@ public final class OpenAiSpeechProviderFactory extends OpenAiFactoryBase<SpeechP
   @Override
   public Class<SpeechProvider> type() {
     return SpeechProvider.class;
+  }
+
+  @Override
+  List<SettingSpec> own() {
+    return List.of(
+        SettingSpec.text("openai.model.speech", "speech model, default " + OpenAiSpeechProvider.DEFAULT_MODEL),
+        SettingSpec.text("openai.speech.voice", "voice, default " + OpenAiSpeechProvider.DEFAULT_VOICE),
+        SettingSpec.oneOf("openai.speech.format", "audio format asked for", "wav", "pcm"),
+        SettingSpec.text("openai.speech.instructions", "how to speak, for models that take instructions"));
   }
 
   /**

@@ -4,7 +4,9 @@ import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Makes {@link ReplicateImageProvider}s, registered as {@code replicate}. Available when {@code
@@ -54,6 +56,33 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
     }
   }
 
+  private static final SettingSpec API_TOKEN = SettingSpec.secret("replicate.apiToken",
+      "API token; default: the environment variable " + ReplicateImageProvider.TOKEN_ENV);
+  private static final SettingSpec BASE_URL = SettingSpec.text("replicate.baseUrl",
+      "Replicate's API base URL, http(s)://host/...");
+  private static final SettingSpec MODEL = SettingSpec.text("replicate.model",
+      "model, owner/name[:version]");
+  private static final SettingSpec OUTPUT_FORMAT = SettingSpec.oneOf("replicate.outputFormat",
+      "image format asked for", "png", "jpg");
+  private static final SettingSpec DEADLINE_SECONDS = SettingSpec.integer(
+      "replicate.deadlineSeconds", "how long to wait for one prediction, in seconds", 1, 86_400);
+  private static final SettingSpec MAX_CONCURRENCY = SettingSpec.integer(
+      "replicate.maxConcurrency", "predictions at once", 1, 64);
+  private static final SettingSpec POLL_INTERVAL_MILLIS = SettingSpec.integer(
+      "replicate.pollIntervalMillis", "wait between polls of a prediction, in milliseconds", 1,
+      60_000);
+  private static final SettingSpec REQUEST_TIMEOUT_SECONDS = SettingSpec.integer(
+      "replicate.requestTimeoutSeconds", "how long one HTTP call may take, in seconds", 1, 3_600);
+  private static final SettingSpec DOWNLOAD_ATTEMPTS = SettingSpec.integer(
+      "replicate.downloadAttempts", "tries of the output download before the task fails", 1, 20);
+
+  /** @return the {@code replicate.*} settings, with their ranges */
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(API_TOKEN, BASE_URL, MODEL, OUTPUT_FORMAT, DEADLINE_SECONDS, MAX_CONCURRENCY,
+        POLL_INTERVAL_MILLIS, REQUEST_TIMEOUT_SECONDS, DOWNLOAD_ATTEMPTS);
+  }
+
   /**
    * @param s the settings; never {@code null}
    * @return a new provider; sends no request
@@ -63,6 +92,9 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
    */
   @Override
   public ImageProvider create(ProviderSettings s) {
+    // Every value is checked before the builder sees it: a negative deadline would otherwise be
+    // accepted and end a paid prediction at once.
+    SettingSpec.checkAll(settings(), s);
     ReplicateImageProvider.Builder b = ReplicateImageProvider.builder();
     s.get("replicate.apiToken").ifPresent(b::apiToken);
     s.get("replicate.baseUrl").ifPresent(v -> {

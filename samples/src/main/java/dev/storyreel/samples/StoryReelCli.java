@@ -15,7 +15,29 @@ import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import dev.storyreel.render.ffmpeg.Transition;
+import dev.storyreel.core.Job;
+import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.PriceTable;
+import dev.storyreel.core.Providers;
+import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.ImageProvider;
+import dev.storyreel.core.spi.Moderator;
+import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SettingSpec;
+import dev.storyreel.core.spi.SpeechProvider;
+import dev.storyreel.core.spi.StoryPlanner;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +77,15 @@ import picocli.CommandLine.Parameters;
  * paid providers are used only when named, so a key in the environment never starts spending by
  * itself.
  *
- * <p>Exit codes: 0 done, 1 a stage failed, 2 bad input or configuration (nothing was written),
- * 130 cancelled.
+ * <p>Exit codes: 0 done, 1 a stage failed after work was done (the message says how many assets
+ * are kept in the output's cache and that the same command resumes from them), 2 bad input or
+ * configuration (nothing was written), 130 cancelled. Everything that can be checked is checked
+ * before the first write: the story (a regular file, read bounded by {@code --max-chars}), the
+ * output (a local folder or {@code s3://}; names the job writes must not exist as the wrong
+ * type), every {@code --set} key against the settings the provider factories declare ({@link
+ * dev.storyreel.core.spi.ProviderFactory#settings()}) and its value against the declared range,
+ * whether or not that provider is used in this run, the encoder, and the named providers (created
+ * by {@code StoryReel.Builder#build()}). No message shows a Java class name.
  */
 @Command(
     name = "storyreel",
@@ -100,6 +129,33 @@ public final class StoryReelCli implements Callable<Integer> {
     return new CommandLine(new StoryReelCli()).execute(args);
   }
 
+  /** A Java class name with its colon, as {@code Throwable.toString()} puts it in messages. */
+  private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(
+      "\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
+
+  /**
+   * A failure's message for a person: never a Java class name (a wrapped {@code
+   * NoSuchFileException: x} becomes {@code x}), and a sentence of its own when there is none.
+   *
+   * @param t the failure; never {@code null}
+   * @return the message, never blank
+   */
+  static String userMessage(Throwable t) {
+    String m = t.getMessage();
+    if (m != null) {
+      m = CLASS_NAME.matcher(m).replaceAll("").strip();
+    }
+    if (m == null || m.isEmpty()) {
+      if (t instanceof OutOfMemoryError) {
+        return "the JVM ran out of memory; give it more with -Xmx (for example java -Xmx2g -jar"
+            + " storyreel.jar ...).";
+      }
+      return "an unexpected internal error stopped the run, with no details. Run the same"
+          + " command again; if it fails the same way, report it.";
+    }
+    return m;
+  }
+
   /** {@code storyreel render}: one story to one video. */
   @Command(
       name = "render",
@@ -120,9 +176,9 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Where outputs go: a folder, or s3://bucket/prefix. Instead of -o.")
     String storage;
 
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
+    @Option(names = "--s3-endpoint", paramLabel = "URL", converter = UriConverter.class,
         description = "Endpoint of an S3-compatible store (MinIO, R2, ...).")
-    java.net.URI s3Endpoint;
+    URI s3Endpoint;
 
     @Option(names = "--s3-path-style",
         description = "Path-style S3 URLs (http://host/bucket/key), as MinIO needs.")
@@ -200,10 +256,10 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Replicate's API base URL (for tests and proxies). Key: REPLICATE_API_TOKEN.")
     String replicateBaseUrl;
 
-    @Option(names = "--budget-usd", paramLabel = "N",
+    @Option(names = "--budget-usd", paramLabel = "N", converter = DecimalConverter.class,
         description = "Stop before any call that would take the job's estimated spend over N US"
             + " dollars.")
-    java.math.BigDecimal budgetUsd;
+    BigDecimal budgetUsd;
 
     @Option(names = "--price-table", paramLabel = "FILE",
         description = "Price overrides (properties: openai/tts-1.usdPerMillionCharacters=15).")
@@ -212,7 +268,7 @@ public final class StoryReelCli implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
         description = "A provider setting, for example openai.model.image=dall-e-3 or"
             + " replicate.model=black-forest-labs/flux-dev. Repeatable.")
-    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
         description = "Compositor threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
@@ -258,22 +314,34 @@ public final class StoryReelCli implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       long t0 = System.nanoTime();
+      // Everything up to reel.submit() is checked before anything is written: a failure there is
+      // bad input (exit 2). Once the job runs, a failure may leave assets behind (exit 1).
+      Storage target = null;
+      S3Storage s3 = null;
       try {
-        VideoFormat fmt = VideoFormat.parse(format).withFps(fps);
-        if (maxChars < 1) {
-          throw new InvalidInputException("--max-chars must be at least 1, was " + maxChars);
+        if (maxChars < 1 || maxChars > Story.MAX_READ_CHARS) {
+          throw new InvalidInputException("--max-chars must be 1.." + Story.MAX_READ_CHARS
+              + ", was " + maxChars + ".");
         }
+        VideoFormat fmt = videoFormat();
         FfmpegRenderer renderer = renderer();
-        Story s = Story.read(story);
+        if (budgetUsd != null && budgetUsd.signum() < 0) {
+          throw new InvalidInputException("--budget-usd must be 0 or more, was " + budgetUsd
+              + ".");
+        }
+        PriceTable prices = prices();
+        Map<String, String> ps = checkedSettings();
+        Story s = Story.read(story, maxChars);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
         }
-        String where = storage != null ? storage
-            : (output != null ? output : Path.of("out", baseName(story))).toString();
-        S3Storage s3 = null;
-        Storage target;
-        if (where.startsWith("s3://")) {
-          S3Storage.Builder b = S3Storage.fromUri(where).endpointOverride(s3Endpoint)
+        if (output != null && output.toString().isBlank()) {
+          throw new InvalidInputException("-o was given an empty folder name. Give the folder"
+              + " the video should go to, for example -o out/" + baseName(story) + ".");
+        }
+        Location where = location();
+        if (where.s3Uri() != null) {
+          S3Storage.Builder b = S3Storage.fromUri(where.s3Uri()).endpointOverride(s3Endpoint)
               .pathStyle(s3PathStyle);
           if (s3Region != null) {
             b.region(s3Region);
@@ -285,26 +353,13 @@ public final class StoryReelCli implements Callable<Integer> {
             throw new InvalidInputException(
                 "--s3-endpoint, --s3-path-style and --s3-region need --storage s3://bucket/prefix.");
           }
-          target = new LocalStorage(Path.of(where));
+          checkLocalOutput(where.folder());
+          target = new LocalStorage(where.folder());
         }
         // A bar only on a terminal: redirected to a file it would print a line per update.
         try (Progress progress = new Progress(!noProgress && System.console() != null)) {
-          java.util.Map<String, String> ps = new java.util.LinkedHashMap<>(settings);
-          if (openaiBaseUrl != null) {
-            ps.put("openai.baseUrl", openaiBaseUrl);
-          }
-          if (replicateBaseUrl != null) {
-            ps.put("replicate.baseUrl", replicateBaseUrl);
-          }
-          if (budgetUsd != null && budgetUsd.signum() < 0) {
-            throw new InvalidInputException("--budget-usd must be >= 0, was " + budgetUsd);
-          }
-          dev.storyreel.core.PriceTable prices = dev.storyreel.core.PriceTable.defaults();
-          if (priceTable != null) {
-            prices = prices.load(priceTable);
-          }
           StoryReel.Builder builder = StoryReel.builder()
-              .providerSettings(new dev.storyreel.core.spi.ProviderSettings(ps))
+              .providerSettings(new ProviderSettings(ps))
               .planner(planner)
               .images(images)
               .speech(speech)
@@ -314,60 +369,343 @@ public final class StoryReelCli implements Callable<Integer> {
           if (aligner != null) {
             builder.aligner(aligner);
           }
-          StoryReel reel = builder
-              .format(fmt)
-              .voice(voice)
-              .visualStyle(style == null ? "" : style)
-              .maxStoryChars(maxChars)
-              .overwrite(force)
-              .cache(!noCache)
-              .seed(seed)
-              .listener(progress)
-              .renderer(renderer)
-              .build();
-          JobResult r = reel.render(s, target);
+          StoryReel reel;
+          try {
+            // build() creates the named providers from the settings: a bad one fails here,
+            // before anything is written or paid for.
+            reel = builder
+                .format(fmt)
+                .voice(voice)
+                .visualStyle(style == null ? "" : style)
+                .maxStoryChars(maxChars)
+                .overwrite(force)
+                .cache(!noCache)
+                .seed(seed)
+                .listener(progress)
+                .renderer(renderer)
+                .build();
+          } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(userMessage(e));
+          }
+          Job job = reel.submit(s, target);
+          JobResult r;
+          try {
+            r = await(job);
+          } catch (CancellationException e) {
+            throw e;
+          } catch (RuntimeException | Error e) {
+            progress.close();
+            err.println("storyreel: failed: " + userMessage(e));
+            err.println("storyreel: " + kept(target));
+            err.flush();
+            return EXIT_FAILED;
+          }
           progress.close();
           summary(out, r, fmt, Duration.ofNanos(System.nanoTime() - t0), target, s3);
-        } finally {
-          if (s3 != null) {
-            s3.close();
-          }
         }
         return 0;
       } catch (InvalidInputException | ConfigurationException e) {
-        err.println("storyreel: " + e.getMessage());
+        err.println("storyreel: " + userMessage(e));
         return EXIT_BAD_INPUT;
       } catch (CancellationException e) {
         err.println("storyreel: cancelled");
         return EXIT_CANCELLED;
-      } catch (StoryReelException e) {
-        err.println("storyreel: failed: " + e.getMessage());
+      } catch (RuntimeException | Error e) {
+        // Not an input error and no job ran: nothing of this run was stored.
+        err.println("storyreel: failed: " + userMessage(e));
         return EXIT_FAILED;
+      } finally {
+        err.flush();
+        if (s3 != null) {
+          try {
+            s3.close();
+          } catch (RuntimeException e) {
+            err.println("storyreel: closing the S3 client failed: " + userMessage(e));
+          }
+        }
+      }
+    }
+
+    /** Waits for a job as {@link StoryReel#render(Story, Storage)} does. */
+    private static JobResult await(Job job) {
+      try {
+        return job.result().get();
+      } catch (InterruptedException e) {
+        job.cancel();
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted while waiting for the job; it was cancelled");
+      } catch (ExecutionException | CompletionException e) {
+        Throwable c = e.getCause() == null ? e : e.getCause();
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        if (c instanceof Error er) {
+          throw er;
+        }
+        throw new NonRetriableException(c.getMessage(), c);
+      }
+    }
+
+    /** The format and frame rate asked for; a bad value is an {@link InvalidInputException}. */
+    private VideoFormat videoFormat() {
+      try {
+        return VideoFormat.parse(format).withFps(fps);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("--format " + format + " is not allowed: "
+            + userMessage(e));
+      }
+    }
+
+    /** The price table with the overrides of {@code --price-table}, checked before any work. */
+    private PriceTable prices() {
+      PriceTable prices = PriceTable.defaults();
+      if (priceTable == null) {
+        return prices;
+      }
+      if (!Files.isRegularFile(priceTable)) {
+        throw new InvalidInputException("--price-table " + priceTable + (Files.exists(priceTable)
+            ? " is not a regular file." : " does not exist.")
+            + " Give a properties file such as openai/tts-1.usdPerMillionCharacters=15.");
+      }
+      try {
+        return prices.load(priceTable);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("--price-table " + priceTable + ": " + userMessage(e));
+      }
+    }
+
+    /** Where the outputs go: a local folder, or an S3 URI. */
+    private record Location(Path folder, String s3Uri) {}
+
+    private Location location() {
+      if (storage == null) {
+        return new Location(output != null ? output : Path.of("out", baseName(story)), null);
+      }
+      String w = storage.strip();
+      if (w.isEmpty()) {
+        throw new InvalidInputException("--storage was given an empty location. Give a folder"
+            + " or s3://bucket/prefix.");
+      }
+      java.util.regex.Matcher m = SCHEME.matcher(w);
+      if (!m.find()) {
+        return new Location(Path.of(w), null);
+      }
+      String scheme = m.group(1).toLowerCase(Locale.ROOT);
+      if (scheme.equals("s3")) {
+        return new Location(null, w);
+      }
+      if (scheme.equals("file")) {
+        try {
+          URI u = new URI(w);
+          if (u.getAuthority() == null && u.getPath() != null && !u.getPath().isEmpty()) {
+            return new Location(Path.of(u), null);
+          }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          // refused below
+        }
+        throw new InvalidInputException("--storage " + w + " is not a local file URI: only"
+            + " file:///absolute/path (no host) is accepted. Supported: a local folder,"
+            + " file:///path or s3://bucket/prefix.");
+      }
+      throw new InvalidInputException("--storage " + w + " uses " + scheme + "://, which is not"
+          + " supported. Supported: a local folder (for example out/story), file:///path or"
+          + " s3://bucket/prefix.");
+    }
+
+    private static final java.util.regex.Pattern SCHEME =
+        java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
+
+    /** Output files the job writes, and folders it keeps its assets in. */
+    private static final List<String> OUTPUT_FILES =
+        List.of("video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg", "manifest.json");
+    private static final List<String> OUTPUT_FOLDERS = List.of("cache", "assets");
+
+    /**
+     * Refuses a local output where a name the job writes exists as the wrong type (a folder
+     * named manifest.json, a file named cache): the job would fail after paying for assets.
+     */
+    private static void checkLocalOutput(Path dir) {
+      if (!Files.isDirectory(dir)) {
+        return; // missing (created later) or a file (LocalStorage.preflight says so)
+      }
+      for (String f : OUTPUT_FILES) {
+        if (Files.isDirectory(dir.resolve(f))) {
+          throw new InvalidInputException(dir.resolve(f) + " is a folder, but StoryReel writes"
+              + " the file " + f + " there. Move or delete it, or choose another output folder.");
+        }
+      }
+      for (String d : OUTPUT_FOLDERS) {
+        Path p = dir.resolve(d);
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+          throw new InvalidInputException(p + " is a file, but StoryReel keeps its " + d
+              + " folder there. Move or delete it, or choose another output folder.");
+        }
+      }
+    }
+
+    /** The kinds whose factories the builder creates from {@code --set} settings. */
+    private static final List<Class<?>> SETTING_KINDS = List.of(StoryPlanner.class,
+        ImageProvider.class, SpeechProvider.class, Aligner.class, Moderator.class);
+
+    /**
+     * The {@code --set} settings (plus the base-URL options), each key checked against the
+     * settings the provider factories declare and each value against its range, whether or not
+     * that provider is used in this run: a typo or a bad value is refused before anything is
+     * written or paid for. A factory that declares no settings (a plugin written before {@link
+     * dev.storyreel.core.spi.ProviderFactory#settings()}) keeps the keys that start with its
+     * name and a dot.
+     */
+    private Map<String, String> checkedSettings() {
+      Map<String, String> ps = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        ps.put(e.getKey().strip(), e.getValue());
+      }
+      if (openaiBaseUrl != null) {
+        ps.put("openai.baseUrl", openaiBaseUrl);
+      }
+      if (replicateBaseUrl != null) {
+        ps.put("replicate.baseUrl", replicateBaseUrl);
+      }
+      Map<String, SettingSpec> known = new TreeMap<>();
+      List<String> undeclared = new ArrayList<>();
+      for (Class<?> kind : SETTING_KINDS) {
+        Providers.settings(kind).forEach((name, specs) -> {
+          if (specs.isEmpty()) {
+            undeclared.add(name + ".");
+          }
+          specs.forEach(sp -> known.putIfAbsent(sp.key(), sp));
+        });
+      }
+      Map<String, String> otherKeys = new TreeMap<>();
+      for (Class<?> kind : List.of(Renderer.class, Storage.class)) {
+        Providers.settings(kind).forEach((name, specs) ->
+            specs.forEach(sp -> otherKeys.putIfAbsent(sp.key(), name)));
+      }
+      for (Map.Entry<String, String> e : ps.entrySet()) {
+        String key = e.getKey();
+        if (key.isEmpty()) {
+          throw new InvalidInputException("--set needs KEY=VALUE, but the key was empty.");
+        }
+        SettingSpec sp = known.get(key);
+        if (sp != null) {
+          sp.check(e.getValue());
+          continue;
+        }
+        if (undeclared.stream().anyMatch(key::startsWith)) {
+          continue;
+        }
+        if (otherKeys.containsKey(key)) {
+          throw new InvalidInputException("--set " + key + " is a setting of "
+              + otherKeys.get(key) + ", which the CLI configures with its own options; use"
+              + " those instead (see storyreel render --help).");
+        }
+        String suggestion = closest(key, known.keySet());
+        throw new InvalidInputException("Unknown setting '" + key + "' in --set."
+            + (suggestion != null ? " Did you mean '" + suggestion + "'?" : "")
+            + " Known settings: " + String.join(", ", known.keySet()) + ".");
+      }
+      return ps;
+    }
+
+    /** The known key nearest to {@code key} by edit distance, if near enough to be a typo. */
+    static String closest(String key, java.util.Collection<String> known) {
+      String best = null;
+      int bestDistance = Integer.MAX_VALUE;
+      String k = key.toLowerCase(Locale.ROOT);
+      for (String c : known) {
+        int d = levenshtein(k, c.toLowerCase(Locale.ROOT));
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = c;
+        }
+      }
+      return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    /** Edit distance (insertions, deletions, substitutions); no such helper is on the classpath. */
+    static int levenshtein(String a, String b) {
+      int[] prev = new int[b.length() + 1];
+      int[] cur = new int[b.length() + 1];
+      for (int j = 0; j <= b.length(); j++) {
+        prev[j] = j;
+      }
+      for (int i = 1; i <= a.length(); i++) {
+        cur[0] = i;
+        for (int j = 1; j <= b.length(); j++) {
+          int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+          cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+        }
+        int[] t = prev;
+        prev = cur;
+        cur = t;
+      }
+      return prev[b.length()];
+    }
+
+    /**
+     * What a failed job left behind: the number of cache entries (one per asset) in the output,
+     * and that the same command resumes from them.
+     */
+    private static String kept(Storage target) {
+      String again = "run the same command again to resume without paying for them again.";
+      try {
+        long n = target.list("cache/").stream().filter(k -> k.endsWith(".json")).count();
+        if (n == 0) {
+          return "No asset was stored; fix the problem and run the same command again.";
+        }
+        URI u = target.locate("cache");
+        String dir = "file".equals(u.getScheme()) ? Path.of(u).toString() : u.toString();
+        return n + (n == 1 ? " asset is" : " assets are") + " stored in " + dir + "; " + again;
       } catch (RuntimeException e) {
-        err.println("storyreel: failed: " + e);
-        return EXIT_FAILED;
+        return "The assets made so far are kept in the output's cache/ folder; " + again;
       }
     }
 
     /** The renderer the options ask for; a bad value is an {@link InvalidInputException}. */
     private FfmpegRenderer renderer() {
+      if (crf != null && bitrate != null) {
+        throw new InvalidInputException("Give either --crf or --bitrate, not both.");
+      }
+      if (bitrate != null && (bitrate < 100 || bitrate > 200_000)) {
+        throw new InvalidInputException("--bitrate must be 100..200000 kbit/s, was " + bitrate
+            + ". Leave it out to use --crf (default 23).");
+      }
+      FfmpegRenderer.Builder b = FfmpegRenderer.builder();
+      option("--workers", workers, () -> b.workers(workers));
+      option("--codec", codec, () -> b.videoCodec(codec));
+      option("--preset", preset, () -> b.preset(preset));
+      option("--gop", gop, () -> b.gopFrames(gop));
+      option("--transition", transition, () -> b.transition(Transition.parse(transition)));
+      option("--transition-ms", transitionMs,
+          () -> b.transitionDuration(Duration.ofMillis(transitionMs)));
+      if (crf != null) {
+        option("--crf", crf, () -> b.crf(crf));
+      }
+      if (bitrate != null) {
+        option("--bitrate", bitrate, () -> b.videoBitrateKbps(bitrate));
+      }
+      FfmpegRenderer r;
       try {
-        FfmpegRenderer.Builder b = FfmpegRenderer.builder()
-            .workers(workers)
-            .videoCodec(codec)
-            .preset(preset)
-            .gopFrames(gop)
-            .transition(Transition.parse(transition))
-            .transitionDuration(Duration.ofMillis(transitionMs));
-        if (crf != null) {
-          b.crf(crf);
-        }
-        if (bitrate != null) {
-          b.videoBitrateKbps(bitrate);
-        }
-        return b.build();
+        r = b.build();
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException(e.getMessage());
+        throw new InvalidInputException("Renderer options are not allowed: " + userMessage(e));
+      }
+      // The encoder is checked now, not after every asset has been made (and paid for).
+      String encoder = r.resolveEncoder();
+      if ("libx264".equals(encoder) && crf != null && crf == 0 && bitrate == null) {
+        throw new InvalidInputException("--crf 0 asks x264 for lossless video, which the High"
+            + " profile (yuv420p) StoryReel writes cannot hold. Use --crf 1..51; 18 looks"
+            + " visually lossless.");
+      }
+      return r;
+    }
+
+    private static void option(String name, Object value, Runnable setter) {
+      try {
+        setter.run();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(name + " " + value + " is not allowed: "
+            + userMessage(e) + ".");
       }
     }
 
@@ -421,6 +759,40 @@ public final class StoryReelCli implements Callable<Integer> {
 
     private static String seconds(Duration d) {
       return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+  }
+
+  /**
+   * Reads a decimal number; picocli's own converter would show the Java exception's class name.
+   */
+  static final class DecimalConverter implements CommandLine.ITypeConverter<BigDecimal> {
+    @Override
+    public BigDecimal convert(String value) {
+      try {
+        return new BigDecimal(value.strip());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a number (write it like 2.50)");
+      }
+    }
+  }
+
+  /** Reads an http(s) URL; picocli's own converter would show the Java exception's class name. */
+  static final class UriConverter implements CommandLine.ITypeConverter<URI> {
+    @Override
+    public URI convert(String value) {
+      try {
+        URI u = new URI(value.strip());
+        if (u.getHost() == null
+            || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is not an http(s)://host[:port] URL");
+        }
+        return u;
+      } catch (URISyntaxException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a URL (" + e.getReason() + ")");
+      }
     }
   }
 

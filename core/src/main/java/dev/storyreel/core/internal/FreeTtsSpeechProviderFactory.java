@@ -2,7 +2,9 @@ package dev.storyreel.core.internal;
 
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
 import dev.storyreel.core.spi.SpeechProvider;
+import java.util.List;
 
 /**
  * Makes {@link FreeTtsSpeechProvider}s: the offline speech fallback, registered as {@value
@@ -52,6 +54,12 @@ public final class FreeTtsSpeechProviderFactory implements ProviderFactory<Speec
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
+  }
+
+  /** @return {@value #VOICE} */
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(SettingSpec.text(VOICE, "default FreeTTS voice: kevin16 (16 kHz) or kevin (8 kHz)"));
   }
 
   /**

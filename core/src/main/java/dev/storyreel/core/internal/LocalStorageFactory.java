@@ -4,7 +4,9 @@ import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
 import dev.storyreel.core.spi.Storage;
+import java.util.List;
 import java.nio.file.Path;
 
 /** Discovers {@link LocalStorage} as {@code local}. Setting: {@code root} (required). */
@@ -22,6 +24,11 @@ public final class LocalStorageFactory implements ProviderFactory<Storage> {
   @Override
   public int priority() {
     return 1;
+  }
+
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(SettingSpec.text("root", "the output folder"));
   }
 
   @Override

@@ -37,6 +37,22 @@ public interface ProviderFactory<T> {
   }
 
   /**
+   * The settings this factory reads from {@link ProviderSettings}, so that a caller can reject a
+   * misspelt key or a value out of range before anything is created (the CLI's {@code --set}
+   * does). Like {@link #name()} this never throws and touches no network. A factory should check
+   * the values it reads with these specs in {@link #create(ProviderSettings)} (see {@link
+   * SettingSpec#checkAll}), so that a bad value is a {@link
+   * dev.storyreel.core.ConfigurationException} naming the key, never a bare {@code
+   * NumberFormatException}.
+   *
+   * @return the settings read, keys unique; empty by default (a factory that reads none, or one
+   *     written before this method existed)
+   */
+  default java.util.List<SettingSpec> settings() {
+    return java.util.List.of();
+  }
+
+  /**
    * @param settings provider-defined settings; never {@code null}
    * @return a new provider
    * @throws dev.storyreel.core.StoryReelException if the settings are unusable

@@ -4,6 +4,8 @@ import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -81,6 +83,25 @@ public final class FfmpegRendererFactory implements ProviderFactory<Renderer> {
       available = a = ok;
     }
     return a;
+  }
+
+  /**
+   * @return the keys in {@link #KEYS} with their ranges (as {@link FfmpegRenderer.Builder} checks
+   *     them); the values are checked again by the builder when the renderer is created
+   */
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(
+        SettingSpec.text("codec", "H.264 encoder: auto, libx264, libopenh264, h264_nvenc, ..."),
+        SettingSpec.oneOf("preset", "x264 preset", FfmpegRenderer.X264_PRESETS.toArray(String[]::new)),
+        SettingSpec.integer("crf", "x264 constant rate factor", 0, 51),
+        SettingSpec.integer("bitrate", "video bit rate in kbit/s, instead of crf", 100, 200_000),
+        SettingSpec.integer("gop", "frames between key frames; 0 for two seconds", 0, 1000),
+        SettingSpec.integer("workers", "compositor threads; 0 for one per core", 0,
+            FfmpegRenderer.MAX_WORKERS),
+        SettingSpec.oneOf("transition", "transition between segments", "crossfade", "cut"),
+        SettingSpec.integer("transition-ms", "length of each crossfade in milliseconds", 0, 2000),
+        SettingSpec.bool("captions", "whether captions are burned in"));
   }
 
   /**

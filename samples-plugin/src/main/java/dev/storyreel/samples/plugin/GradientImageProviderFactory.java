@@ -4,6 +4,8 @@ import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import java.util.List;
 
 /**
  * Registers {@link GradientImageProvider} as {@code gradient}: listed in {@code
@@ -35,14 +37,20 @@ public final class GradientImageProviderFactory implements ProviderFactory<Image
     return 0;
   }
 
+  private static final SettingSpec SATURATION =
+      SettingSpec.decimal("gradient.saturation", "colour saturation of the gradients", 0, 1);
+
+  /** @return {@code gradient.saturation}, 0..1 */
+  @Override
+  public List<SettingSpec> settings() {
+    return List.of(SATURATION);
+  }
+
   /** @throws ConfigurationException if {@code gradient.saturation} is not a number in 0..1 */
   @Override
   public ImageProvider create(ProviderSettings settings) {
-    String s = settings.get("gradient.saturation").orElse("0.6");
-    try {
-      return new GradientImageProvider(Float.parseFloat(s));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("gradient.saturation must be a number 0..1, was " + s, e);
-    }
+    float saturation = settings.get(SATURATION.key())
+        .map(v -> (float) SATURATION.parseDouble(v)).orElse(0.6f);
+    return new GradientImageProvider(saturation);
   }
 }
