@@ -303,8 +303,8 @@ public final class SafeDownload {
       String kind = nonPublicKind(a);
       if (kind != null && !allowPrivate) {
         throw new NonRetriableException(call + ": refused to connect: " + host
-            + (host.equals(a.getHostAddress()) ? "" : " resolves to " + a.getHostAddress())
-            + ", a " + kind + " address. Downloads only go to public addresses; build the"
+            + (bare.equals(a.getHostAddress()) ? "" : " resolves to " + a.getHostAddress())
+            + " (" + kind + " address). Downloads only go to public addresses; build the"
             + " downloader with allowPrivateAddresses() if the provider is on a private"
             + " network.");
       }
