@@ -138,7 +138,7 @@ public final class NarrationChecks {
 
   /**
    * @param audio the audio
-   * @return the longest run of {@value #WINDOW_MILLIS} ms windows whose every sample, on every
+   * @return the longest run of 10 ms windows whose every sample, on every
    *     channel, is quieter than about -46 dBFS; the whole duration when the audio is silent
    */
   static Duration longestSilence(PcmAudio audio) {

@@ -28,9 +28,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *       refused before any pixel is decoded;
  *   <li>the declared size is checked against the file size: deflate cannot compress more than
  *       about 1032:1, so a PNG whose raw scanlines ({@code height * (1 + ceil(width *
- *       bitsPerPixel / 8))} bytes) exceed {@value #PNG_MAX_RATIO} times the file is impossible
+ *       bitsPerPixel / 8))} bytes) exceed 1032 times the file is impossible
  *       or truncated; a baseline or progressive JPEG needs at least one bit per 8x8 block, so
- *       more than {@value #JPEG_MAX_PIXELS_PER_BYTE} pixels per byte is refused (a 2x margin);
+ *       more than 1024 pixels per byte is refused (a 2x margin);
  *   <li>the decoded pixels ({@code width * height * max(4, bytes per raw pixel)} bytes) must fit
  *       a memory budget shared by every decode on this instance; a decode waits up to the
  *       budget's wait for room, then fails. The {@linkplain #shared() shared} instance is
@@ -133,7 +133,12 @@ public final class ImageChecks {
    *     max(4, ceil(bitsPerPixel / 8))}
    */
   public record ImageInfo(String format, int widthPx, int heightPx, int bitsPerPixel,
-      long decodedBytes) {}
+      long decodedBytes) {
+    /** @throws NullPointerException if {@code format} is {@code null} */
+    public ImageInfo {
+      Objects.requireNonNull(format, "format");
+    }
+  }
 
   /**
    * Decodes an image through the {@linkplain #shared() shared} budget.
