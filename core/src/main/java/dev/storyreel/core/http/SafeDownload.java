@@ -1,25 +1,24 @@
 package dev.storyreel.core.http;
 
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.RetriableException;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Fetches and checks files a provider generated (an image URL from Replicate or an OpenAI
@@ -28,14 +27,28 @@ import javax.imageio.stream.ImageInputStream;
  * <ul>
  *   <li>{@code https} only; plain {@code http} only to a loopback address (for tests and local
  *       servers). No credential is ever sent with a download;
+ *   <li>never to a private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local
+ *       (169.254/16, fe80::/10, where cloud metadata services live), unspecified (0.0.0.0/8,
+ *       ::) or multicast address, unless the downloader was built with {@link
+ *       Builder#allowPrivateAddresses()}; the host is resolved and every address it resolves to
+ *       is checked before connecting. Loopback is allowed for a first URL (tests, local servers)
+ *       and, after a redirect, only when the first URL was loopback too;
+ *   <li>redirects (301, 302, 303, 307, 308) are followed by this class, not by the JDK client,
+ *       at most {@link #DEFAULT_MAX_REDIRECTS} hops by default, and every {@code Location} is
+ *       checked with the same rules as the first URL before it is requested;
  *   <li>at most {@code maxBytes} are read: a longer file is refused;
  *   <li>the {@code Content-Type} must be one of the expected media types and the first bytes must
  *       be that format's signature (PNG, JPEG, WebP), so an HTML error page or a truncated file
  *       never passes as an image;
- *   <li>{@link #decodeImage} reads the width and height from the header and refuses an image over
- *       the pixel cap <em>before</em> decoding it (no decompression bombs), then decodes it
- *       fully, so a truncated file fails here.
+ *   <li>{@link #decodeImage} decodes through {@link ImageChecks}: pixel cap, size against file
+ *       size, and a shared memory budget, all before decoding; then a full decode, so a
+ *       truncated file fails here.
  * </ul>
+ *
+ * <p>The addresses are checked when the host is resolved here; the JDK client resolves it again
+ * to connect, so a DNS server that answers differently within milliseconds (DNS rebinding) is
+ * not stopped by this class. Downloads come from vendors' CDN URLs, which makes that an
+ * accepted gap; put an egress proxy in front where it is not.
  *
  * <p>Failures are {@link NonRetriableException}s except network failures and 5xx/429 answers,
  * which are retriable (downloading twice costs nothing). Immutable and thread-safe.
@@ -43,30 +56,116 @@ import javax.imageio.stream.ImageInputStream;
 public final class SafeDownload {
   /** Default size cap: 32 MiB. */
   public static final long DEFAULT_MAX_BYTES = 32L << 20;
-  /** Default pixel cap: 40 megapixels (a 4K image is 8.3). */
-  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+  /** Default pixel cap: {@link ImageChecks#DEFAULT_MAX_PIXELS} (4096 x 4096). */
+  public static final long DEFAULT_MAX_PIXELS = ImageChecks.DEFAULT_MAX_PIXELS;
+  /** Default number of redirects followed: 5. */
+  public static final int DEFAULT_MAX_REDIRECTS = 5;
   /** The image media types StoryReel accepts. */
   public static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/webp");
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   private final HttpClient client;
   private final long maxBytes;
   private final Duration timeout;
+  private final int maxRedirects;
+  private final boolean allowPrivate;
 
   /**
+   * A downloader with {@link #DEFAULT_MAX_REDIRECTS} redirects and no private addresses.
+   *
    * @param maxBytes the largest file accepted, in bytes, {@code >= 1}
    * @param timeout how long one download may take; positive
+   * @throws IllegalArgumentException if a value is out of range
    */
   public SafeDownload(long maxBytes, Duration timeout) {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
+    this(builder().maxBytes(maxBytes).timeout(timeout));
+  }
+
+  private SafeDownload(Builder b) {
+    if (b.maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be >= 1, was " + b.maxBytes);
     }
-    this.maxBytes = maxBytes;
-    this.timeout = timeout;
+    Objects.requireNonNull(b.timeout, "timeout");
+    if (b.timeout.isNegative() || b.timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + b.timeout);
+    }
+    if (b.maxRedirects < 0 || b.maxRedirects > 20) {
+      throw new IllegalArgumentException("maxRedirects must be 0..20, was " + b.maxRedirects);
+    }
+    this.maxBytes = b.maxBytes;
+    this.timeout = b.timeout;
+    this.maxRedirects = b.maxRedirects;
+    this.allowPrivate = b.allowPrivate;
     this.client = HttpClient.newBuilder()
         .connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NORMAL) // https to http is never followed
+        // Redirects are followed in image(), each Location checked like the first URL.
+        .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
+  }
+
+  /** @return a builder with the defaults: 32 MiB, 60 s, 5 redirects, no private addresses */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link SafeDownload}; not thread-safe. */
+  public static final class Builder {
+    private long maxBytes = DEFAULT_MAX_BYTES;
+    private Duration timeout = Duration.ofSeconds(60);
+    private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+    private boolean allowPrivate;
+
+    private Builder() {}
+
+    /**
+     * @param v the largest file accepted, in bytes, {@code >= 1}; default 32 MiB
+     * @return this builder
+     */
+    public Builder maxBytes(long v) {
+      maxBytes = v;
+      return this;
+    }
+
+    /**
+     * @param v how long one request may take (each hop of a redirect chain); positive; default
+     *     60 s
+     * @return this builder
+     */
+    public Builder timeout(Duration v) {
+      timeout = v;
+      return this;
+    }
+
+    /**
+     * @param v how many redirects are followed, 0..20; 0 refuses every redirect; default 5
+     * @return this builder
+     */
+    public Builder maxRedirects(int v) {
+      maxRedirects = v;
+      return this;
+    }
+
+    /**
+     * Allows private, link-local, unspecified and multicast addresses, and redirects to
+     * loopback from a non-loopback URL: for a provider that is itself on a private network.
+     * The scheme rule (https, or http to loopback) still holds.
+     *
+     * @return this builder
+     */
+    public Builder allowPrivateAddresses() {
+      allowPrivate = true;
+      return this;
+    }
+
+    /**
+     * @return the downloader
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public SafeDownload build() {
+      return new SafeDownload(this);
+    }
   }
 
   /** @return a downloader with a 32 MiB cap and a 60 s timeout */
@@ -89,28 +188,67 @@ public final class SafeDownload {
    * @param uri where the file is
    * @param context what it is for ({@code "segment 3"}), or {@code null}
    * @return the checked bytes
-   * @throws NonRetriableException if the URL, size, type or signature is not acceptable
-   * @throws dev.storyreel.core.RetriableException on network failures, 429 and 5xx
+   * @throws NonRetriableException if the URL (or a redirect's), its addresses, the size, type or
+   *     signature is not acceptable, or there are too many redirects
+   * @throws RetriableException on network failures, an unresolvable host, 429 and 5xx
    */
   public Download image(String provider, URI uri, String context) {
-    checkUrl(provider, uri);
-    CallInfo call = new CallInfo(provider, "GET", uri.getScheme() + "://" + uri.getHost()
-        + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath(), context);
-    HttpResponse<InputStream> r;
-    byte[] bytes;
-    try {
-      r = client.send(HttpRequest.newBuilder(uri).timeout(timeout)
-          .header("User-Agent", HttpTransport.USER_AGENT).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = r.body()) {
-        bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(uri, "uri");
+    boolean firstIsLoopback = uri.getHost() != null && isLoopback(uri.getHost());
+    URI at = uri;
+    for (int hop = 0; ; hop++) {
+      CallInfo call = callInfo(provider, at, context);
+      boolean loopbackAllowed = hop == 0 || firstIsLoopback;
+      boolean literal = at.getHost() != null && isIpLiteral(at.getHost());
+      if (literal) {
+        checkAddresses(call, at, loopbackAllowed); // no DNS needed: the most precise message
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException(call + " was interrupted");
-    } catch (IOException e) {
-      throw HttpFailures.forIo(call, e, false);
+      checkUrl(provider, at);
+      if (!literal) {
+        checkAddresses(call, at, loopbackAllowed);
+      }
+      HttpResponse<InputStream> r;
+      byte[] bytes;
+      try {
+        // Only the User-Agent is sent: never a credential, on any hop.
+        r = client.send(HttpRequest.newBuilder(at).timeout(timeout)
+            .header("User-Agent", HttpTransport.USER_AGENT).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+          int limit = REDIRECTS.contains(r.statusCode()) ? 0
+              : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
+          bytes = in.readNBytes(limit);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException(call + " was interrupted");
+      } catch (IOException e) {
+        throw HttpFailures.forIo(call, e, false);
+      }
+      if (REDIRECTS.contains(r.statusCode())) {
+        String location = r.headers().firstValue("location").orElse(null);
+        if (location == null || location.isBlank()) {
+          throw new NonRetriableException(call + ": answered " + r.statusCode()
+              + " without a Location header; the download URL is not usable.");
+        }
+        if (hop >= maxRedirects) {
+          throw new NonRetriableException(call + ": more than " + maxRedirects
+              + " redirects; refused. The provider's download URL loops or is misconfigured.");
+        }
+        try {
+          at = at.resolve(new URI(location.strip()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          throw new NonRetriableException(call + ": answered " + r.statusCode()
+              + " with a malformed Location; refused.", e);
+        }
+        continue;
+      }
+      return checked(call, r, bytes);
     }
+  }
+
+  private Download checked(CallInfo call, HttpResponse<InputStream> r, byte[] bytes) {
     if (r.statusCode() / 100 != 2) {
       throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), bytes, false);
     }
@@ -132,6 +270,93 @@ public final class SafeDownload {
           + sniffed + "; refused.");
     }
     return new Download(bytes, sniffed);
+  }
+
+  private static CallInfo callInfo(String provider, URI uri, String context) {
+    return new CallInfo(provider, "GET", uri.getScheme() + "://" + uri.getHost()
+        + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath(), context);
+  }
+
+  /**
+   * Resolves the host and refuses it when any address it resolves to is not public (see the
+   * class comment).
+   */
+  private void checkAddresses(CallInfo call, URI uri, boolean loopbackAllowed) {
+    String host = uri.getHost();
+    String bare = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    InetAddress[] all;
+    try {
+      all = InetAddress.getAllByName(bare);
+    } catch (UnknownHostException e) {
+      throw new RetriableException(call + ": the host " + host + " cannot be resolved; check"
+          + " the network and DNS.", e);
+    }
+    for (InetAddress a : all) {
+      if (a.isLoopbackAddress()) {
+        if (loopbackAllowed || allowPrivate) {
+          continue;
+        }
+        throw new NonRetriableException(call + ": refused a redirect to a loopback address ("
+            + a.getHostAddress() + ") from a URL that was not on loopback.");
+      }
+      String kind = nonPublicKind(a);
+      if (kind != null && !allowPrivate) {
+        throw new NonRetriableException(call + ": refused to connect: " + host
+            + (bare.equals(a.getHostAddress()) ? "" : " resolves to " + a.getHostAddress())
+            + " (" + kind + " address). Downloads only go to public addresses; build the"
+            + " downloader with allowPrivateAddresses() if the provider is on a private"
+            + " network.");
+      }
+    }
+  }
+
+  /**
+   * @param a an address
+   * @return what kind of non-public address it is ({@code "private"}, {@code "link-local"},
+   *     {@code "unspecified"}, {@code "multicast"}), or {@code null} for a public or loopback
+   *     one
+   */
+  static String nonPublicKind(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (a.isAnyLocalAddress() || (b.length == 4 && b[0] == 0)) {
+      return "unspecified";
+    }
+    if (a.isLinkLocalAddress()) {
+      return "link-local";
+    }
+    if (a.isMulticastAddress()) {
+      return "multicast";
+    }
+    if (a.isSiteLocalAddress()
+        || (b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64) // 100.64/10 (CGNAT)
+        || (b.length == 16 && (b[0] & 0xfe) == 0xfc)) { // fc00::/7 unique local
+      return "private";
+    }
+    if (b.length == 16 && isMappedOrCompatible(b)) {
+      // ::ffff:a.b.c.d or ::a.b.c.d reach the IPv4 address inside.
+      try {
+        InetAddress inner = InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16));
+        String kind = nonPublicKind(inner);
+        return kind != null ? kind : inner.isLoopbackAddress() ? "loopback" : null;
+      } catch (UnknownHostException e) {
+        return "unspecified";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.startsWith("[") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+  }
+
+  private static boolean isMappedOrCompatible(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return (b[10] == 0 && b[11] == 0) || (b[10] == (byte) 0xff && b[11] == (byte) 0xff);
   }
 
   /**
@@ -202,7 +427,8 @@ public final class SafeDownload {
   }
 
   /**
-   * Decodes an image with a pixel cap read from its header before any pixel is decoded.
+   * Decodes an image with a pixel cap, a size-against-file-size check and the shared memory
+   * budget, all before any pixel is decoded; the same as {@link ImageChecks#decode}.
    *
    * @param provider the provider, for messages
    * @param bytes the encoded image
@@ -210,45 +436,18 @@ public final class SafeDownload {
    * @param context what it is for, or {@code null}
    * @return the decoded image
    * @throws NonRetriableException if no reader knows the format (WebP without a plugin), the
-   *     image is over the cap, or it is truncated or corrupt
+   *     image is over the cap, declares more pixels than its bytes can hold, or is truncated or
+   *     corrupt
+   * @throws RetriableException if the decode budget stayed full for the whole wait
    */
   public static BufferedImage decodeImage(String provider, byte[] bytes, long maxPixels,
       String context) {
-    String where = provider + (context == null ? "" : " (" + context + ")");
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new NonRetriableException(where + ": no decoder for this image ("
-            + sniffImage(bytes) + ", " + bytes.length + " bytes); ask for PNG or JPEG.");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long w = reader.getWidth(0);
-        long h = reader.getHeight(0);
-        if (w <= 0 || h <= 0 || w * h > maxPixels) {
-          throw new NonRetriableException(where + ": the image is " + w + "x" + h
-              + " pixels, over the cap of " + maxPixels + "; refused before decoding.");
-        }
-        BufferedImage img = reader.read(0);
-        if (img == null) {
-          throw new NonRetriableException(where + ": the image cannot be decoded.");
-        }
-        return img;
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof NonRetriableException n) {
-        throw n;
-      }
-      throw new NonRetriableException(where + ": the image (" + bytes.length
-          + " bytes) is truncated or corrupt: " + e.getMessage(), e);
-    }
+    return ImageChecks.decode(provider, bytes, maxPixels, context);
   }
 
   /** @return this downloader's limits, for diagnostics */
   public Map<String, Object> limits() {
-    return Map.of("maxBytes", maxBytes, "timeout", timeout);
+    return Map.of("maxBytes", maxBytes, "timeout", timeout, "maxRedirects", maxRedirects,
+        "allowPrivateAddresses", allowPrivate);
   }
 }
