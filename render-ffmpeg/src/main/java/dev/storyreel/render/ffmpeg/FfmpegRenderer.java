@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -153,6 +154,9 @@ public final class FfmpegRenderer implements Renderer {
    * JVM: the encoder opens the same way every time, so a second job need not pay for it.
    */
   private static final Set<String> PREFLIGHT_PASSED = ConcurrentHashMap.newKeySet();
+
+  /** How many times {@link #preflight} really opened an encoder in this JVM; for tests. */
+  static final AtomicLong PREFLIGHT_PROBES = new AtomicLong();
 
   private final String videoCodec;
   private final String preset;
@@ -384,6 +388,7 @@ public final class FfmpegRenderer implements Renderer {
           e);
     }
     Path probe = dir.resolve("preflight.mp4");
+    PREFLIGHT_PROBES.incrementAndGet();
     try {
       FFmpegFrameRecorder r =
           newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 1, encoder);
