@@ -216,9 +216,9 @@ public final class StoryReel {
    *
    * <p>Checks, in order and before any provider is called or anything is written: the story's
    * length against {@link Builder#maxStoryChars(int)}, each word's length against {@link
-   * Builder#maxWordChars(int)}, that the speech provider can say at least one word of the story
-   * ({@link SpeechProvider#canSpeak(String)}), the voice against {@link SpeechProvider#voices()},
-   * that the renderer can render the format with its settings ({@link
+   * Builder#maxWordChars(int)}, the voice against {@link SpeechProvider#voices()}, that the
+   * speech provider can say at least one word of the story ({@link
+   * SpeechProvider#canSpeak(String)}), that the renderer can render the format with its settings ({@link
    * Renderer#preflight(VideoFormat)}: for FFmpeg, that the encoder opens), that the storage can
    * be written ({@link Storage#preflight()}), and, unless {@link
    * Builder#overwrite(boolean)} is on, that the storage holds no finished output of other inputs:
@@ -243,12 +243,14 @@ public final class StoryReel {
               + ". Shorten it, split it into parts, or raise the limit with"
               + " StoryReel.builder().maxStoryChars(n) (CLI: --max-chars).");
     }
-    checkWords(story.text());
+    List<String> words = Words.split(story.text());
+    checkWordLengths(story.text(), words);
     if (voice != null && !speech.voices().isEmpty() && !speech.voices().contains(voice)) {
       throw new InvalidInputException(
           "Unknown voice '" + voice + "' for " + speech.name() + ". Available voices: "
               + String.join(", ", speech.voices()) + ".");
     }
+    checkSpeakable(story.text(), words);
     preflightRenderer();
     storage.preflight();
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
@@ -280,12 +282,8 @@ public final class StoryReel {
     return p;
   }
 
-  /**
-   * Refuses a story with a word over {@link #maxWordChars} or with no word the speech provider
-   * can say.
-   */
-  private void checkWords(String text) {
-    List<String> words = Words.split(text);
+  /** Refuses a story with a word over {@link #maxWordChars}. */
+  private void checkWordLengths(String text, List<String> words) {
     int pos = 0;
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);
@@ -300,6 +298,10 @@ public final class StoryReel {
       }
       pos += w.length();
     }
+  }
+
+  /** Refuses a story with no word the speech provider can say. */
+  private void checkSpeakable(String text, List<String> words) {
     for (String w : words) {
       if (speech.canSpeak(w)) {
         return;

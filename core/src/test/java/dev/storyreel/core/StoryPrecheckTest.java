@@ -165,6 +165,17 @@ class StoryPrecheckTest {
   }
 
   @Test
+  void anUnknownVoiceIsReportedBeforeWhatItCouldSpeak() {
+    Path out = dir.resolve("out");
+    assertThatThrownBy(
+            () -> reel().speech(new FreeTtsSpeechProvider()).voice("alan").build()
+                .render(new Story("t", "从前有一座山。"), out))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Unknown voice 'alan' for freetts");
+    assertNothingMadeOrWritten(out);
+  }
+
+  @Test
   void aStoryWithSomeSpeakableWordsIsAccepted() {
     reel().build().render(new Story("t", "从前 there was 一座山 \uD83C\uDF89 in 1987."),
         dir.resolve("out"));
