@@ -15,6 +15,12 @@ import java.util.Objects;
  * Each cue lasts until the next cue of its segment starts, and the last cue of a segment lasts to
  * the segment's end, so the captions follow the voice with no flicker between words.
  *
+ * <p>Control characters never reach a caption: C0 controls, DEL and C1 controls are removed from
+ * each word's text (tab, line feed and carriage return become a space), and a word left with
+ * nothing printable is still timed in the narration but shown in no cue. Cues built here are
+ * already clean, so the renderer burns in the same text; {@link #toSrt} and {@link #toVtt} clean
+ * again, for cues built elsewhere.
+ *
  * <p>Formats: SubRip as commonly implemented (1-based counter, {@code HH:MM:SS,mmm}); WebVTT per
  * the W3C WebVTT specification, with cue-internal timestamp tags ({@code <00:00:01.200>}) before
  * each word after the first, so players that support them highlight words in time.
@@ -81,7 +87,8 @@ public final class Captions {
    *
    * @param spans the segments in order, each with its words
    * @param maxChars the most characters in one cue (a single longer word still gets a cue), &ge; 8
-   * @return the cues in order, indexed from 0
+   * @return the cues in order, indexed from 0, their words' text without control characters
+   *     (see the class documentation); a word with nothing printable is left out
    * @throws IllegalArgumentException if {@code maxChars} &lt; 8
    */
   public static List<CaptionCue> cues(List<Span> spans, int maxChars) {
@@ -94,12 +101,18 @@ public final class Captions {
       List<WordTiming> cur = new ArrayList<>();
       int chars = 0;
       WordTiming prev = null;
+      boolean breakAfterPrev = false;
       for (int wi = 0; wi < span.words().size(); wi++) {
-        WordTiming w = span.words().get(wi);
+        WordTiming w = printable(span.words().get(wi));
+        if (w == null) {
+          // Nothing to show; an author's line break after it still ends the cue before it.
+          breakAfterPrev |= span.breaksAfter().contains(wi);
+          continue;
+        }
         boolean breakHere = false;
         if (!cur.isEmpty()) {
           boolean tooLong = chars + 1 + w.word().length() > maxChars;
-          boolean sentenceEnd = endsSentence(prev.word()) || span.breaksAfter().contains(wi - 1);
+          boolean sentenceEnd = endsSentence(prev.word()) || breakAfterPrev;
           boolean pause = w.start().minus(prev.end()).compareTo(PAUSE) >= 0;
           // A cue must start later than the one before, or it would get no time on screen.
           boolean canStart = w.start().compareTo(cur.get(0).start()) > 0;
@@ -113,6 +126,7 @@ public final class Captions {
         chars += (cur.isEmpty() ? 0 : 1) + w.word().length();
         cur.add(w);
         prev = w;
+        breakAfterPrev = span.breaksAfter().contains(wi);
       }
       if (!cur.isEmpty()) {
         groups.add(cur);
@@ -127,6 +141,57 @@ public final class Captions {
     return out;
   }
 
+  /** @return the word with its text made printable, itself if already so, or null if none is */
+  private static WordTiming printable(WordTiming w) {
+    String text = printable(w.word()).strip();
+    if (text.isEmpty()) {
+      return null;
+    }
+    return text.equals(w.word()) ? w : new WordTiming(text, w.start(), w.end());
+  }
+
+  /**
+   * Removes control characters from text meant for a screen: C0 controls (U+0000..U+001F), DEL
+   * (U+007F) and C1 controls (U+0080..U+009F). Tab, line feed and carriage return become a
+   * space; every other character, ordinary spaces, joiners and emoji included, is kept.
+   *
+   * @param text any text; never {@code null}
+   * @return the text without control characters; the same instance when it has none
+   */
+  static String printable(String text) {
+    int i = 0;
+    while (i < text.length() && !isControl(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length()).append(text, 0, i);
+    for (; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\t' || c == '\n' || c == '\r') {
+        b.append(' ');
+      } else if (!isControl(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+  }
+
+  /** @return one text per word of the cue, printable and stripped; empty for a word with none */
+  private static List<String> printableWords(CaptionCue c) {
+    List<String> out = new ArrayList<>(c.words().size());
+    for (WordTiming w : c.words()) {
+      String text = printable(w.word()).strip();
+      out.add(text);
+    }
+    return out;
+  }
+
   private static boolean endsSentence(String word) {
     String w = word.replaceAll("[\"'”’)\\]]+$", "");
     return w.endsWith(".") || w.endsWith("!") || w.endsWith("?") || w.endsWith("…");
@@ -136,14 +201,21 @@ public final class Captions {
    * Writes cues as SubRip text.
    *
    * @param cues the cues in order
-   * @return the SRT file's content, lines ending in {@code \n}
+   * @return the SRT file's content, lines ending in {@code \n}, without control characters; a
+   *     cue with nothing printable is left out and the counter runs on without it
    */
   public static String toSrt(List<CaptionCue> cues) {
     StringBuilder sb = new StringBuilder();
+    int n = 0;
     for (CaptionCue c : cues) {
-      sb.append(c.index() + 1).append('\n');
+      String text = String.join(" ",
+          printableWords(c).stream().filter(w -> !w.isEmpty()).toList());
+      if (text.isEmpty()) {
+        continue;
+      }
+      sb.append(++n).append('\n');
       sb.append(timestamp(c.start(), ',')).append(" --> ").append(timestamp(c.end(), ','));
-      sb.append('\n').append(twoLines(c.text())).append("\n\n");
+      sb.append('\n').append(twoLines(text)).append("\n\n");
     }
     return sb.toString();
   }
@@ -152,23 +224,33 @@ public final class Captions {
    * Writes cues as WebVTT text, with a timestamp tag before each word after the first.
    *
    * @param cues the cues in order
-   * @return the VTT file's content, starting with {@code WEBVTT}
+   * @return the VTT file's content, starting with {@code WEBVTT}, without control characters; a
+   *     cue with nothing printable is left out
    */
   public static String toVtt(List<CaptionCue> cues) {
     StringBuilder sb = new StringBuilder("WEBVTT\n\n");
     for (CaptionCue c : cues) {
+      List<String> texts = printableWords(c);
+      if (texts.stream().allMatch(String::isEmpty)) {
+        continue;
+      }
       sb.append(timestamp(c.start(), '.')).append(" --> ").append(timestamp(c.end(), '.'));
       sb.append('\n');
       List<WordTiming> words = c.words();
+      boolean first = true;
       for (int i = 0; i < words.size(); i++) {
+        if (texts.get(i).isEmpty()) {
+          continue;
+        }
         WordTiming w = words.get(i);
-        if (i > 0) {
+        if (!first) {
           sb.append(' ');
           if (w.start().compareTo(c.start()) > 0 && w.start().compareTo(c.end()) < 0) {
             sb.append('<').append(timestamp(w.start(), '.')).append('>');
           }
         }
-        sb.append(escapeVtt(w.word()));
+        sb.append(escapeVtt(texts.get(i)));
+        first = false;
       }
       sb.append("\n\n");
     }

@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,6 +33,14 @@ import java.util.stream.Stream;
  * a half-written file under a final name. Keys are checked with {@link StorageKeys#validate}:
  * {@code ..} segments, absolute paths, backslashes, empty segments and control characters are
  * refused, and a resolved path must stay inside the root.
+ *
+ * <p>Symbolic links: nothing is read or written through a link that leads out of the root.
+ * Before every operation on a key, the deepest part of the key's path that exists (the file, or
+ * else its nearest existing folder) is resolved with {@link Path#toRealPath} and must lie inside
+ * the root's real path; otherwise the operation is refused with a {@link NonRetriableException}
+ * that names the key and the link. A link inside the root that leads elsewhere inside it is
+ * followed; the root itself may be a link. The check runs before each operation, so a link
+ * swapped in by another process between the check and the write is not caught.
  *
  * <p>The media type is not stored: {@link #head(String)} guesses it from the file extension.
  * Thread-safe: concurrent writes to the same key each complete, and the last move wins whole.
@@ -60,6 +69,8 @@ public final class LocalStorage implements Storage {
    * @param key a storage key
    * @return the file the key maps to, inside the root
    * @throws InvalidInputException if the key is not acceptable
+   * @throws NonRetriableException if the key's path goes through a symbolic link that leads out
+   *     of the root, or through a link that leads nowhere
    */
   public Path resolve(String key) {
     checkKey(key);
@@ -67,7 +78,56 @@ public final class LocalStorage implements Storage {
     if (!p.startsWith(root) || p.equals(root)) {
       throw new InvalidInputException("Storage key '" + key + "' points outside " + root);
     }
+    checkNoLinkOut(key, p);
     return p;
+  }
+
+  /** Refuses a key whose existing part resolves, through a link, to outside the root. */
+  private void checkNoLinkOut(String key, Path target) {
+    Path existing = target;
+    while (!existing.equals(root) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing.equals(root) && !Files.exists(root)) {
+      return; // nothing of the root exists yet: every folder will be made, none is a link
+    }
+    Path real;
+    Path rootReal;
+    try {
+      rootReal = root.toRealPath();
+      real = existing.toRealPath();
+    } catch (IOException e) {
+      throw new NonRetriableException(
+          "Storage key '" + key + "' in " + root + " goes through " + describeLink(existing)
+              + ", which leads to nothing that exists (" + e.getMessage() + "). Remove the link"
+              + " or make it point inside the output folder.",
+          e);
+    }
+    if (!real.startsWith(rootReal)) {
+      throw new NonRetriableException(
+          "Storage key '" + key + "' would be read or written through " + describeLink(existing)
+              + ", which leads out of the output folder " + root + " (to " + real + ")."
+              + " Nothing was written there. Replace the link with a real folder, or choose an"
+              + " output folder without such links.");
+    }
+  }
+
+  /** @return the first symbolic link on the way from the root to {@code p}, with its target */
+  private String describeLink(Path p) {
+    Path cur = root;
+    for (Path part : root.relativize(p)) {
+      cur = cur.resolve(part);
+      if (Files.isSymbolicLink(cur)) {
+        String to;
+        try {
+          to = Files.readSymbolicLink(cur).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+          to = "?";
+        }
+        return "the symbolic link " + cur + " -> " + to;
+      }
+    }
+    return "a symbolic link at " + p;
   }
 
   /**

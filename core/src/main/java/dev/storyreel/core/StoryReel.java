@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -55,6 +56,20 @@ public final class StoryReel {
   /** Default upper limit on a story's length, in characters: 50,000. */
   public static final int DEFAULT_MAX_STORY_CHARS = 50_000;
 
+  /**
+   * Default upper limit on one word's length, in Unicode code points: 64. The longest words in
+   * English dictionaries have 45 letters ({@code pneumonoultramicroscopicsilicovolcanoconiosis}),
+   * about 48 with the quotes and punctuation a word keeps ({@link Words#split}); German
+   * compounds reach 63 ({@code Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz}).
+   * Anything longer is almost always a pasted token, a hash or a missing space, which a speech
+   * engine reads out letter by letter (a 10,000-character word made a 710 s video) and which no
+   * caption line can hold.
+   */
+  public static final int DEFAULT_MAX_WORD_CHARS = 64;
+
+  /** How much of an over-long word a message quotes, in code points. */
+  private static final int QUOTED_CHARS = 24;
+
   /** The file names of a job's outputs, relative to its storage. */
   public static final List<String> OUTPUT_KEYS =
       List.of("video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg", "manifest.json");
@@ -68,6 +83,7 @@ public final class StoryReel {
   private final String voice;
   private final String visualStyle;
   private final int maxStoryChars;
+  private final int maxWordChars;
   private final RetryPolicy retryPolicy;
   private final Map<String, Integer> concurrency;
   private final ProgressListener listener;
@@ -96,6 +112,7 @@ public final class StoryReel {
     this.voice = b.voice;
     this.visualStyle = b.visualStyle;
     this.maxStoryChars = b.maxStoryChars;
+    this.maxWordChars = b.maxWordChars;
     this.retryPolicy = b.retryPolicy;
     this.concurrency = Map.copyOf(b.concurrency);
     this.listener = b.listener;
@@ -131,6 +148,7 @@ public final class StoryReel {
     b.voice = voice;
     b.visualStyle = visualStyle;
     b.maxStoryChars = maxStoryChars;
+    b.maxWordChars = maxWordChars;
     b.retryPolicy = retryPolicy;
     b.concurrency.putAll(concurrency);
     b.listener = listener;
@@ -150,8 +168,11 @@ public final class StoryReel {
    * @param story the story; never {@code null}
    * @param outputDir the folder for the outputs; created if missing
    * @return the outputs
-   * @throws InvalidInputException before any work if the story is over the limit, the folder
-   *     cannot be written, or outputs exist there and overwriting is off
+   * @throws InvalidInputException before any work if the story is over the limit, has an
+   *     over-long word or no word the voice can speak, the folder cannot be written, or outputs
+   *     exist there and overwriting is off
+   * @throws ConfigurationException before any work if the renderer cannot render this format
+   *     with its settings (see {@link Renderer#preflight})
    * @throws StoryReelException if a stage fails
    * @throws CancellationException if the job was cancelled
    */
@@ -166,6 +187,7 @@ public final class StoryReel {
    * @param storage where the outputs go; never {@code null}
    * @return the outputs
    * @throws InvalidInputException before any work, as for {@link #submit(Story, Storage)}
+   * @throws ConfigurationException before any work, as for {@link #submit(Story, Storage)}
    * @throws StoryReelException if a stage fails
    * @throws CancellationException if the job was cancelled (or this thread interrupted)
    */
@@ -192,9 +214,13 @@ public final class StoryReel {
   /**
    * Checks the input and starts a job in the background.
    *
-   * <p>Checks, in order and before anything is written: the story's length against {@link
-   * Builder#maxStoryChars(int)}, the voice against {@link SpeechProvider#voices()}, that the
-   * storage can be written ({@link Storage#preflight()}), and, unless {@link
+   * <p>Checks, in order and before any provider is called or anything is written: the story's
+   * length against {@link Builder#maxStoryChars(int)}, each word's length against {@link
+   * Builder#maxWordChars(int)}, the voice against {@link SpeechProvider#voices()}, that the
+   * speech provider can say at least one word of the story ({@link
+   * SpeechProvider#canSpeak(String)}), that the renderer can render the format with its settings ({@link
+   * Renderer#preflight(VideoFormat)}: for FFmpeg, that the encoder opens), that the storage can
+   * be written ({@link Storage#preflight()}), and, unless {@link
    * Builder#overwrite(boolean)} is on, that the storage holds no finished output of other inputs:
    * a {@code manifest.json} whose {@link Manifest#inputKey()} differs from this job's (or that
    * cannot be read). Outputs without a manifest are an interrupted run and are resumed.
@@ -202,7 +228,10 @@ public final class StoryReel {
    * @param story the story; never {@code null}
    * @param storage where the outputs go; never {@code null}
    * @return the running job
-   * @throws InvalidInputException if a check fails, naming the problem and the fix
+   * @throws InvalidInputException if a check of the story or the storage fails, naming the
+   *     problem and the fix
+   * @throws ConfigurationException if the renderer's preflight fails, naming the setting to
+   *     change
    */
   public Job submit(Story story, Storage storage) {
     Objects.requireNonNull(story, "story");
@@ -214,11 +243,15 @@ public final class StoryReel {
               + ". Shorten it, split it into parts, or raise the limit with"
               + " StoryReel.builder().maxStoryChars(n) (CLI: --max-chars).");
     }
+    List<String> words = Words.split(story.text());
+    checkWordLengths(story.text(), words);
     if (voice != null && !speech.voices().isEmpty() && !speech.voices().contains(voice)) {
       throw new InvalidInputException(
           "Unknown voice '" + voice + "' for " + speech.name() + ". Available voices: "
               + String.join(", ", speech.voices()) + ".");
     }
+    checkSpeakable(story.text(), words);
+    preflightRenderer();
     storage.preflight();
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
         planner.fingerprint(), images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
@@ -249,6 +282,77 @@ public final class StoryReel {
     return p;
   }
 
+  /** Refuses a story with a word over {@link #maxWordChars}. */
+  private void checkWordLengths(String text, List<String> words) {
+    int pos = 0;
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      pos = text.indexOf(w, pos);
+      int chars = w.codePointCount(0, w.length());
+      if (chars > maxWordChars) {
+        throw new InvalidInputException(
+            "Word " + (i + 1) + " of the story (" + where(text, pos) + ") is " + chars
+                + " characters long, over the limit of " + maxWordChars + ": \"" + quote(w)
+                + "\". A word that long is read out letter by letter and fits no caption. Put"
+                + " spaces in it, or raise the limit with StoryReel.builder().maxWordChars(n).");
+      }
+      pos += w.length();
+    }
+  }
+
+  /** Refuses a story with no word the speech provider can say. */
+  private void checkSpeakable(String text, List<String> words) {
+    for (String w : words) {
+      if (speech.canSpeak(w)) {
+        return;
+      }
+    }
+    String voiceName = voice != null ? voice : speech.model();
+    Locale lang = speech.language();
+    String language = lang == null || lang.getLanguage().isEmpty()
+        ? "the languages it speaks" : lang.getDisplayName(Locale.ENGLISH);
+    throw new InvalidInputException(
+        "The story has no word that voice " + voiceName + " of speech provider " + speech.name()
+            + " can speak: it speaks " + language + ", and the story is only in other scripts,"
+            + " emoji or symbols (it begins \"" + quote(text.strip()) + "\"). Write the story in "
+            + language + ", or choose a speech provider that speaks the story's language"
+            + " (StoryReel.builder().speech(name); CLI: --speech NAME).");
+  }
+
+  /** @return {@code line L, column C} of a UTF-16 offset, both from 1, columns in code points */
+  private static String where(String text, int offset) {
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return "line " + line + ", column " + (text.codePointCount(lineStart, offset) + 1);
+  }
+
+  /** @return the first {@link #QUOTED_CHARS} code points of a text, printable, with … if cut */
+  private static String quote(String text) {
+    String p = Captions.printable(text);
+    int n = p.codePointCount(0, p.length());
+    return n <= QUOTED_CHARS ? p : p.substring(0, p.offsetByCodePoints(0, QUOTED_CHARS)) + "…";
+  }
+
+  /** Runs the renderer's preflight; any failure there is a {@link ConfigurationException}. */
+  private void preflightRenderer() {
+    try {
+      renderer.preflight(format);
+    } catch (ConfigurationException | CancellationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ConfigurationException(
+          "Renderer " + renderer.name() + " cannot render " + format + " with its settings: "
+              + e.getMessage() + ". Change its settings or the format; nothing was made.",
+          e);
+    }
+  }
+
   /** @return the output format */
   public VideoFormat format() {
     return format;
@@ -277,6 +381,7 @@ public final class StoryReel {
     private String voice;
     private String visualStyle = "";
     private int maxStoryChars = DEFAULT_MAX_STORY_CHARS;
+    private int maxWordChars = DEFAULT_MAX_WORD_CHARS;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private final Map<String, Integer> concurrency = new LinkedHashMap<>();
     private ProgressListener listener = ProgressListener.NONE;
@@ -441,6 +546,24 @@ public final class StoryReel {
         throw new IllegalArgumentException("maxStoryChars must be 1..10000000, was " + chars);
       }
       this.maxStoryChars = chars;
+      return this;
+    }
+
+    /**
+     * Limits one word's length (a run of non-whitespace characters, see {@link Words#split}); a
+     * story with a longer word is refused before any work with a message that quotes the word's
+     * start and gives its position. See {@link StoryReel#DEFAULT_MAX_WORD_CHARS} for why 64.
+     *
+     * @param chars the longest word accepted, in Unicode code points (an emoji counts once),
+     *     1..10,000,000; default {@value StoryReel#DEFAULT_MAX_WORD_CHARS}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder maxWordChars(int chars) {
+      if (chars < 1 || chars > 10_000_000) {
+        throw new IllegalArgumentException("maxWordChars must be 1..10000000, was " + chars);
+      }
+      this.maxWordChars = chars;
       return this;
     }
 

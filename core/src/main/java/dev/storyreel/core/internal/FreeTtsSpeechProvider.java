@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,6 +124,27 @@ public final class FreeTtsSpeechProvider implements SpeechProvider {
   @Override
   public List<String> voices() {
     return VOICES;
+  }
+
+  /** @return {@link Locale#US}: both voices are CMU's US English diphone voice */
+  @Override
+  public Locale language() {
+    return Locale.US;
+  }
+
+  /**
+   * Whether FreeTTS says anything for a word: after the word is reduced to ASCII the way {@link
+   * #synthesize} reduces it (accents dropped, so {@code café} and {@code Ærø} are spoken; other
+   * non-ASCII characters such as CJK, Cyrillic or emoji removed), at least one letter, digit
+   * (FreeTTS reads numbers as English words) or spoken symbol ({@code & @ # % $ + = /}) is left.
+   * Pure and thread-safe.
+   *
+   * @param word a word as written; never {@code null}
+   * @return whether FreeTTS would speak it
+   */
+  @Override
+  public boolean canSpeak(String word) {
+    return !SpokenText.of(word).spokenText().isEmpty();
   }
 
   /** @return {@value #NAME} */

@@ -1,7 +1,9 @@
 package dev.storyreel.core.spi;
 
 import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.VideoFormat;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Composes frames and encodes the finished video file.
@@ -10,6 +12,9 @@ import java.nio.file.Path;
  * picture is on screen exactly while its narration plays, and must stop promptly, throwing
  * {@link java.util.concurrent.CancellationException}, when its thread is interrupted.
  * Implementations are thread-safe: one instance may render several videos at once.
+ *
+ * <p>A job calls {@link #preflight(VideoFormat)} before it makes or writes anything, so that a
+ * setting the renderer cannot honour fails the job before any provider is paid.
  */
 public interface Renderer {
 
@@ -25,6 +30,24 @@ public interface Renderer {
    */
   default String fingerprint() {
     return name();
+  }
+
+  /**
+   * Proves, before a job makes any asset, that {@link #render} will be able to start with this
+   * format: the renderer's native libraries load and its encoder opens with the codec, quality
+   * (CRF or bit rate), preset and frame size it will render with. A renderer that has nothing
+   * to check keeps this default, which does nothing.
+   *
+   * <p>Implementations write no file that stays (a probe file in a temporary folder, deleted
+   * before returning, is fine), may cache a success per format, and are thread-safe. Called by
+   * {@link dev.storyreel.core.StoryReel} before a job deletes or writes anything in its storage.
+   *
+   * @param format the frame size and rate the job will render; never {@code null}
+   * @throws dev.storyreel.core.ConfigurationException if rendering with this configuration and
+   *     format cannot start; the message says which setting to change and to what
+   */
+  default void preflight(VideoFormat format) {
+    Objects.requireNonNull(format, "format");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.storyreel.core.spi;
 
 import dev.storyreel.core.Narration;
+import java.util.Locale;
 
 /**
  * Speaks a segment's narration.
@@ -31,6 +32,31 @@ public non-sealed interface SpeechProvider extends AssetProvider {
    */
   default java.util.List<String> voices() {
     return java.util.List.of();
+  }
+
+  /**
+   * The language this provider's voices speak, for messages such as "the story has no word that
+   * voice kevin16 (English) can speak".
+   *
+   * @return the language; {@link Locale#ROOT} (the default) when the provider speaks many
+   *     languages or does not say; never {@code null}
+   */
+  default Locale language() {
+    return Locale.ROOT;
+  }
+
+  /**
+   * Whether this provider can say a written word aloud, so that a job can refuse, before any
+   * work, a story of which it could say nothing (only emoji, or a script the voice does not
+   * read). A story with some unspeakable words is accepted; only a story with none is refused.
+   * Must be fast, pure and never throw: it is called for every word of the story.
+   *
+   * @param word one word as {@link dev.storyreel.core.Words#split} finds it, punctuation kept;
+   *     never {@code null} or blank
+   * @return {@code true} (the default) when the provider would speak at least part of it
+   */
+  default boolean canSpeak(String word) {
+    return true;
   }
 
   @Override

@@ -229,7 +229,11 @@ final class FfmpegNatives {
       if (r < 0) {
         BytePointer buf = new BytePointer(256);
         avutil.av_strerror(r, buf, 256);
-        return "it could not be opened (" + buf.getString().strip() + ", error " + r
+        // getString() reads the whole 256-byte buffer; the message ends at its NUL.
+        String said = buf.getString();
+        int nul = said.indexOf('\0');
+        said = nul >= 0 ? said.substring(0, nul) : said;
+        return "it could not be opened (" + said.strip() + ", error " + r
             + "; no usable device or driver?)";
       }
       return "";

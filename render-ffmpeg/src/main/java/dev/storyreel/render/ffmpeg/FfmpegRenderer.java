@@ -11,7 +11,9 @@ import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.io.IOException;
 import java.nio.ShortBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,9 +22,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -138,6 +142,21 @@ public final class FfmpegRenderer implements Renderer {
 
   /** Bits per pixel per frame given to encoders without CRF. */
   private static final double FALLBACK_BITS_PER_PIXEL = 0.1;
+
+  /**
+   * Largest frame libopenh264 accepts, in pixels: its {@code ParamValidationExt} refuses {@code
+   * width * height > 9437184} (4096x2304), checked with the 8.0.1-1.5.13 natives.
+   */
+  static final long OPENH264_MAX_PIXELS = 9_437_184L;
+
+  /**
+   * Successful {@link #preflight} checks, by fingerprint, resolved encoder and format, for this
+   * JVM: the encoder opens the same way every time, so a second job need not pay for it.
+   */
+  private static final Set<String> PREFLIGHT_PASSED = ConcurrentHashMap.newKeySet();
+
+  /** How many times {@link #preflight} really opened an encoder in this JVM; for tests. */
+  static final AtomicLong PREFLIGHT_PROBES = new AtomicLong();
 
   private final String videoCodec;
   private final String preset;
@@ -324,6 +343,112 @@ public final class FfmpegRenderer implements Renderer {
     checkInterrupted();
     String encoder = FfmpegNatives.resolveEncoder(videoCodec);
     return new Job(request, output, progress, encoder).run();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Loads the FFmpeg natives, resolves the encoder exactly as {@link #render} does (a
+   * hardware encoder that cannot open falls back to the software one, with the same WARNING),
+   * and opens an {@link FFmpegFrameRecorder} with the settings a render uses, at {@code
+   * format}'s size and rate, with a mono AAC stream at {@link #audioSampleRateHz()}: the video
+   * encoder (codec, profile, preset, CRF or bit rate, GOP, colour tags), the AAC encoder and the
+   * MP4 muxer. It writes the probe's header to a file in a new folder under {@code
+   * java.io.tmpdir}, stops at once and deletes both. About 15 ms at 1080x1920 once the natives
+   * are loaded (about half a second the first time in a JVM). A success is remembered for this
+   * JVM per (settings, encoder, format), so later calls return at once; a failure is not.
+   *
+   * <p>What it catches, among others: a codec missing from the loaded FFmpeg build ({@code vp9}
+   * has no encoder of that name); CRF 0 with libx264 (lossless, which x264 refuses in the High
+   * profile StoryReel writes); a frame over libopenh264's 9,437,184 pixels (4096x2304).
+   *
+   * <p>Thread-safe; concurrent calls may both probe.
+   *
+   * @param format the job's frame size and rate; never {@code null}
+   * @throws ConfigurationException if the natives do not load, the encoder is missing or does
+   *     not make H.264, or the encoder or muxer does not open with these settings; the message
+   *     names the encoder, the settings and the format, and says what to change
+   */
+  @Override
+  public void preflight(VideoFormat format) {
+    Objects.requireNonNull(format, "format");
+    String encoder = FfmpegNatives.resolveEncoder(videoCodec);
+    String key = fingerprint() + "|" + encoder + "|" + format;
+    if (PREFLIGHT_PASSED.contains(key)) {
+      return;
+    }
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("storyreel-preflight-");
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigurationException(
+          "The ffmpeg renderer could not make a temporary folder in java.io.tmpdir ("
+              + System.getProperty("java.io.tmpdir") + ") to check its encoder: " + e.getMessage()
+              + ". Point java.io.tmpdir at a writable folder (-Djava.io.tmpdir=...).",
+          e);
+    }
+    Path probe = dir.resolve("preflight.mp4");
+    PREFLIGHT_PROBES.incrementAndGet();
+    try {
+      FFmpegFrameRecorder r =
+          newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 1, encoder);
+      try {
+        r.start();
+        r.stop();
+      } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
+        try {
+          r.release();
+        } catch (FFmpegFrameRecorder.Exception | RuntimeException ignored) {
+          // already failing; the message below says why
+        }
+        throw new ConfigurationException(preflightFailure(format, encoder, e.getMessage()), e);
+      }
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+        Files.deleteIfExists(dir);
+      } catch (IOException ignored) {
+        // a probe of a few hundred bytes left in the temporary folder is harmless
+      }
+    }
+    PREFLIGHT_PASSED.add(key);
+  }
+
+  /**
+   * Words a failed preflight: what was opened, the known cause when there is one, and the fix.
+   *
+   * @param format the job's format
+   * @param encoder the resolved encoder
+   * @param ffmpegMessage javacv's message, or {@code null}
+   * @return the message; never names a Java class
+   */
+  String preflightFailure(VideoFormat format, String encoder, String ffmpegMessage) {
+    String settings = "libx264".equals(encoder)
+        ? "preset " + preset + ", " + (videoBitrateKbps != null
+            ? "bit rate " + videoBitrateKbps + " kbit/s" : "CRF " + crf())
+        : (videoBitrateKbps != null ? "bit rate " + videoBitrateKbps + " kbit/s"
+            : "default bit rate");
+    String head = "The ffmpeg renderer cannot encode " + format.widthPx() + "x" + format.heightPx()
+        + " at " + format.fps() + " fps with encoder " + encoder + " (" + settings + "): ";
+    if ("libx264".equals(encoder) && videoBitrateKbps == null && crf() == 0) {
+      return head + "CRF 0 means lossless, which x264 only encodes in the High 4:4:4 Predictive"
+          + " profile that browsers and phones do not play; StoryReel writes the High profile."
+          + " Use a CRF of 1..51 instead (18 looks lossless to most eyes; CLI: --crf 18).";
+    }
+    long pixels = (long) format.widthPx() * format.heightPx();
+    if ("libopenh264".equals(encoder) && pixels > OPENH264_MAX_PIXELS) {
+      return head + "libopenh264 encodes at most " + OPENH264_MAX_PIXELS + " pixels a frame (for"
+          + " example 4096x2304) and this format has " + pixels + ". Choose a smaller format"
+          + " (CLI: --format), or use libx264 (codec 'libx264', or 'auto' with the dependency "
+          + FfmpegNatives.gplDependency() + ").";
+    }
+    String said = ffmpegMessage == null ? "no reason given" : ffmpegMessage;
+    int noise = said.indexOf(" (For more details");
+    if (noise > 0) {
+      said = said.substring(0, noise);
+    }
+    return head + "FFmpeg said: " + said.strip() + ". Change the codec (codec 'auto' picks one"
+        + " this build has), the preset, the CRF or bit rate, or the frame size.";
   }
 
   private static void checkInterrupted() {
@@ -615,7 +740,8 @@ public final class FfmpegRenderer implements Renderer {
     /**
      * Chooses the H.264 encoder. Default {@value FfmpegRenderer#AUTO}: libx264 if the FFmpeg
      * build has it, else libopenh264. An explicit name (for example {@code libopenh264} or {@code
-     * h264_nvenc}) is checked against the loaded build when rendering, not here.
+     * h264_nvenc}) is checked against the loaded build by {@link FfmpegRenderer#preflight} (which
+     * a job runs before making anything) and when rendering, not here.
      *
      * @param codec {@code auto} or an FFmpeg encoder name: lower case letters, digits and
      *     underscores; case is ignored
@@ -659,6 +785,9 @@ public final class FfmpegRenderer implements Renderer {
      * Sets the constant rate factor for libx264: lower is better quality and larger files; 0 is
      * lossless, 51 the worst (the range of 8-bit x264, see {@code x264 --fullhelp}). Default
      * {@value FfmpegRenderer#DEFAULT_CRF}. Encoders without CRF ignore it and get a bit rate.
+     * With libx264, 0 (lossless) fails {@link FfmpegRenderer#preflight}: x264 encodes lossless
+     * only in the High 4:4:4 Predictive profile, and StoryReel writes the High profile that
+     * players support; it is accepted here because other encoders ignore the CRF.
      * CRF and {@link #videoBitrateKbps(int) bit rate} exclude each other: {@link #build()}
      * rejects a builder with both.
      *
