@@ -94,6 +94,7 @@ public final class StoryReel {
   private final Moderator moderator;
   private final PriceTable prices;
   private final BigDecimal budgetUsd;
+  private final NarrationBounds narrationBounds;
 
   private StoryReel(Builder b) {
     ProviderSettings s = b.settings;
@@ -129,6 +130,7 @@ public final class StoryReel {
     }
     this.prices = b.prices;
     this.budgetUsd = b.budgetUsd;
+    this.narrationBounds = b.narrationBounds;
   }
 
   /** @return a builder with the defaults */
@@ -159,6 +161,7 @@ public final class StoryReel {
     b.moderator = moderator;
     b.prices = prices;
     b.budgetUsd = budgetUsd;
+    b.narrationBounds = narrationBounds;
     return b;
   }
 
@@ -276,7 +279,7 @@ public final class StoryReel {
     Pipeline p = new Pipeline(
         new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
             visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
-            moderator, prices, budgetUsd),
+            moderator, prices, budgetUsd, narrationBounds),
         story, storage);
     p.start();
     return p;
@@ -393,6 +396,7 @@ public final class StoryReel {
     private String moderatorName;
     private PriceTable prices = PriceTable.defaults();
     private BigDecimal budgetUsd;
+    private NarrationBounds narrationBounds = NarrationBounds.defaults();
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -700,6 +704,21 @@ public final class StoryReel {
         throw new IllegalArgumentException("budgetUsd must be >= 0, was " + usd);
       }
       this.budgetUsd = usd;
+      return this;
+    }
+
+    /**
+     * What duration a narration may have for the words it speaks: a narration outside these
+     * bounds (a WAV cut short, minutes of silence, timings past the audio's end) is refused as a
+     * provider failure before it is stored, and retried under the {@linkplain
+     * #retryPolicy(RetryPolicy) retry policy}; one already in the cache is made again. Default:
+     * {@link NarrationBounds#defaults()}.
+     *
+     * @param bounds the bounds; never {@code null}
+     * @return this builder
+     */
+    public Builder narrationBounds(NarrationBounds bounds) {
+      this.narrationBounds = Objects.requireNonNull(bounds, "bounds");
       return this;
     }
 

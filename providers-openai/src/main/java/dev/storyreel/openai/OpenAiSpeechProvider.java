@@ -4,6 +4,7 @@ import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.http.HttpFailures;
 import dev.storyreel.core.http.HttpTransport;
@@ -83,7 +84,9 @@ public final class OpenAiSpeechProvider extends OpenAiCapability implements Spee
 
   /**
    * @throws InvalidInputException if the text is over 4,096 characters
-   * @throws NonRetriableException if the answer is not audio of the asked format
+   * @throws NonRetriableException if the answer is not audio (JSON, HTML or text where audio was
+   *     expected: the call may have been billed)
+   * @throws RetriableException if it is a corrupt or truncated WAV file
    */
   @Override
   public Narration synthesize(SpeechRequest request) {
@@ -111,13 +114,14 @@ public final class OpenAiSpeechProvider extends OpenAiCapability implements Spee
     if (format.equals("wav")) {
       if (bytes.length < 12 || bytes[0] != 'R' || bytes[1] != 'I' || bytes[2] != 'F'
           || bytes[3] != 'F') {
-        throw new NonRetriableException(r.call() + " answered " + bytes.length
+        // A corrupt asset, not an ambiguous failure: asking again is the only way to a good one.
+        throw new RetriableException(r.call() + " answered " + bytes.length
             + " bytes that are not a WAV file.");
       }
       try {
         audio = PcmAudio.fromWav(new ByteArrayInputStream(bytes));
       } catch (IOException | IllegalArgumentException e) {
-        throw new NonRetriableException(r.call() + " answered an unreadable WAV file: "
+        throw new RetriableException(r.call() + " answered an unreadable WAV file: "
             + e.getMessage(), e);
       }
     } else {

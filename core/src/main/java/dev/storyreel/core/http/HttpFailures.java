@@ -120,22 +120,37 @@ public final class HttpFailures {
   /**
    * @param call who called what
    * @param detail what is wrong, for example the parser's message
-   * @return the error for a 2xx answer that is not the JSON the contract promises
+   * @param paid whether the call makes a billed asset
+   * @return the error for a 2xx answer that is not the JSON the contract promises: retriable
+   *     for a free call; for a paid one non-retriable, since the server may have billed it
    */
-  public static NonRetriableException malformed(CallInfo call, String detail) {
-    return new NonRetriableException(call + " answered with malformed JSON: " + redact(detail)
-        + ". Check the base URL points at a compatible API; report it if it persists.");
+  public static StoryReelException malformed(CallInfo call, String detail, boolean paid) {
+    String head = call + " answered with malformed JSON: " + redact(detail) + ".";
+    if (paid) {
+      return new NonRetriableException(head + " Not retried: the server may have made and billed"
+          + " the result, and StoryReel never pays twice for one asset. Check the base URL points"
+          + " at a compatible API; run the job again to retry.");
+    }
+    return new RetriableException(head + " A transient failure; check the base URL points at a"
+        + " compatible API if it persists.");
   }
 
   /**
    * @param call who called what
    * @param contentType the answer's media type
-   * @return the error for an HTML page where JSON was expected
+   * @param paid whether the call makes a billed asset
+   * @return the error for an HTML page where JSON was expected: retriable for a free call (a
+   *     proxy's passing error page); for a paid one non-retriable, since it may have been billed
    */
-  public static NonRetriableException html(CallInfo call, String contentType) {
-    return new NonRetriableException(call + " answered with an HTML page (" + contentType
-        + ") where JSON was expected: a proxy, a captive portal or a wrong base URL. Check the"
-        + " base URL.");
+  public static StoryReelException html(CallInfo call, String contentType, boolean paid) {
+    String head = call + " answered with an HTML page (" + contentType
+        + ") where JSON was expected: a proxy, a captive portal or a wrong base URL.";
+    if (paid) {
+      return new NonRetriableException(head + " Not retried, since the call may have been"
+          + " billed; check the base URL, then run the job again.");
+    }
+    return new RetriableException(head + " A transient failure; check the base URL if it"
+        + " persists.");
   }
 
   /**

@@ -145,7 +145,7 @@ public final class HttpTransport {
       throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), withoutCredential(bytes),
           paid);
     }
-    return new Response(call, r.statusCode(), r.headers(), bytes);
+    return new Response(call, r.statusCode(), r.headers(), bytes, paid);
   }
 
   /**
@@ -269,8 +269,12 @@ public final class HttpTransport {
    * @param status the HTTP status
    * @param headers the response headers
    * @param body the body
+   * @param paid whether the call that got this answer makes a billed asset: an answer that is
+   *     not the promised JSON is then a {@link dev.storyreel.core.NonRetriableException} (the
+   *     server may have billed it), else a {@link RetriableException} (asking again is free)
    */
-  public record Response(CallInfo call, int status, HttpHeaders headers, byte[] body) {
+  public record Response(CallInfo call, int status, HttpHeaders headers, byte[] body,
+      boolean paid) {
 
     /** @return the media type without parameters, lower case; empty if none */
     public String mediaType() {
@@ -283,21 +287,22 @@ public final class HttpTransport {
      * @param type the answer's type
      * @param <T> the type
      * @return the body read as JSON
-     * @throws dev.storyreel.core.NonRetriableException for an HTML page or malformed JSON
+     * @throws dev.storyreel.core.StoryReelException for an HTML page or malformed JSON:
+     *     retriable for a free call, non-retriable for a paid one (see {@link #paid})
      */
     public <T> T json(Class<T> type) {
       if (mediaType().contains("html") || HttpFailures.startsWithTag(body)) {
-        throw HttpFailures.html(call, mediaType());
+        throw HttpFailures.html(call, mediaType(), paid);
       }
       try {
         T v = MAPPER.readValue(body, type);
         if (v == null) {
-          throw HttpFailures.malformed(call, "empty answer");
+          throw HttpFailures.malformed(call, "empty answer", paid);
         }
         return v;
       } catch (IOException e) {
         throw HttpFailures.malformed(call, e.getMessage() != null
-            ? firstLine(e.getMessage()) : e.toString());
+            ? firstLine(e.getMessage()) : "unreadable JSON", paid);
       }
     }
 

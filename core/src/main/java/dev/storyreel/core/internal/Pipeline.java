@@ -8,6 +8,8 @@ import dev.storyreel.core.JobResult;
 import dev.storyreel.core.JobState;
 import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Narration;
+import dev.storyreel.core.NarrationBounds;
+import dev.storyreel.core.NarrationChecks;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.ProgressEvent;
@@ -22,6 +24,7 @@ import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.Words;
+import dev.storyreel.core.http.ImageChecks;
 import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.AssetProvider;
@@ -97,6 +100,7 @@ public final class Pipeline implements Job {
    * @param moderator checks narrations and image prompts before any paid asset, or {@code null}
    * @param prices prices the calls' usage
    * @param budgetUsd the job's spending limit in US dollars, or {@code null} for none
+   * @param narrationBounds what a plausible narration's duration is, for the words it speaks
    */
   public record Config(
       StoryPlanner planner,
@@ -116,7 +120,8 @@ public final class Pipeline implements Job {
       String inputKey,
       dev.storyreel.core.spi.Moderator moderator,
       dev.storyreel.core.PriceTable prices,
-      java.math.BigDecimal budgetUsd) {}
+      java.math.BigDecimal budgetUsd,
+      NarrationBounds narrationBounds) {}
 
   private final Config cfg;
   private final Story story;
@@ -434,18 +439,14 @@ public final class Pipeline implements Job {
    * cached one, which is then made again.
    */
   private void checkImage(Segment seg, GeneratedImage img) {
-    BufferedImage decoded;
     try {
-      decoded = ImageIO.read(new ByteArrayInputStream(img.bytes()));
-    } catch (IOException e) {
-      decoded = null;
-    }
-    if (decoded == null) {
+      ImageChecks.decode(cfg.images().name(), img.bytes(), ImageChecks.DEFAULT_MAX_PIXELS,
+          "segment " + seg.index());
+    } catch (NonRetriableException e) {
       // Retriable: a provider that sent a broken file may send a good one when asked again.
-      throw new RetriableException(
-          "Segment " + seg.index() + ": the image from " + cfg.images().name() + " ("
-              + img.mediaType() + ", " + img.bytes().length + " bytes) cannot be decoded.",
-          null, null);
+      throw new RetriableException("Segment " + seg.index() + ": the image from "
+          + cfg.images().name() + " (" + img.mediaType() + ", " + img.bytes().length
+          + " bytes) is not usable: " + e.getMessage(), e, null);
     }
   }
 
@@ -460,6 +461,8 @@ public final class Pipeline implements Job {
           null);
     }
     int expected = Words.split(seg.narration()).size();
+    NarrationChecks.check(cfg.speech().name(), seg.index(), n.audio(), expected, n.words(),
+        cfg.narrationBounds());
     if (!n.words().isEmpty() && n.words().size() != expected) {
       throw new NonRetriableException(
           "Segment " + seg.index() + ": " + cfg.speech().name() + " returned "
@@ -575,20 +578,14 @@ public final class Pipeline implements Job {
             "Segment " + segment + ": cannot read its stored image " + key + ": "
                 + e.getMessage(), e);
       }
-      BufferedImage decoded;
       try {
-        decoded = ImageIO.read(new ByteArrayInputStream(bytes));
-      } catch (IOException e) {
+        return ImageChecks.decode("storage", bytes, ImageChecks.DEFAULT_MAX_PIXELS,
+            "segment " + segment);
+      } catch (NonRetriableException e) {
         throw new NonRetriableException(
             "Segment " + segment + ": the stored image " + key + " (" + bytes.length
                 + " bytes) cannot be decoded: " + e.getMessage(), e);
       }
-      if (decoded == null) {
-        throw new NonRetriableException(
-            "Segment " + segment + ": the stored image " + key + " (" + bytes.length
-                + " bytes) cannot be decoded: no ImageIO reader knows its format.");
-      }
-      return decoded;
     };
   }
 
