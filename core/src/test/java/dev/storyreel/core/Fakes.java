@@ -29,7 +29,7 @@ import javax.imageio.ImageIO;
 final class Fakes {
   private Fakes() {}
 
-  static final class Images implements ImageProvider {
+  static class Images implements ImageProvider {
     final AtomicInteger calls = new AtomicInteger();
 
     @Override

@@ -248,7 +248,8 @@ class OpenAiProvidersTest {
     Throwable t = catchThrowable(() -> new OpenAiModerator(config, "omni-moderation-latest")
         .moderate(List.of("hello")));
     assertThat(t).isInstanceOf(StoryReelException.class);
-    boolean retriable = List.of("429", "500", "503", "timeout", "reset").contains(failure);
+    boolean retriable = List.of("429", "500", "503", "timeout", "reset", "malformed", "html")
+        .contains(failure);
     assertThat(((StoryReelException) t).isRetriable()).as(failure + ": " + t.getMessage())
         .isEqualTo(retriable);
     assertThat(t.getMessage()).doesNotContain(KEY);
@@ -304,11 +305,18 @@ class OpenAiProvidersTest {
 
   @Test
   void speechThatIsNotAudioIsRefused() {
+    // A corrupt asset under an audio type: retriable, since asking again may give a good one.
     wm.stubFor(post("/v1/audio/speech").willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "audio/wav").withBody("<html>oops</html>")));
     assertThatThrownBy(() -> new OpenAiSpeechProvider(config, "tts-1", "alloy", "wav", null)
         .synthesize(new SpeechRequest(1, "Hello.", null)))
-        .isInstanceOf(NonRetriableException.class).hasMessageContaining("not a WAV");
+        .isInstanceOf(RetriableException.class).hasMessageContaining("not a WAV");
+    // Text where audio was expected may be a billed answer in another shape: not retried.
+    wm.stubFor(post("/v1/audio/speech").willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "text/plain").withBody("echo " + KEY)));
+    assertThatThrownBy(() -> new OpenAiSpeechProvider(config, "tts-1", "alloy", "wav", null)
+        .synthesize(new SpeechRequest(1, "Hello.", null)))
+        .isInstanceOf(NonRetriableException.class).hasMessageNotContaining(KEY);
   }
 
   // ---------------------------------------------------------------- aligner

@@ -217,7 +217,6 @@ public final class Pipeline implements Job {
 
   private void run() {
     long t0 = System.nanoTime();
-    Path tmpVideo = null;
     Path tempDir = null;
     try {
       tempDir = jobTempDir();
@@ -240,7 +239,6 @@ public final class Pipeline implements Job {
       Timeline tl = timeline(board, assets);
       Files.createDirectories(tempDir);
       Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
-      tmpVideo = tmp;
       RenderRequest request = tl.request;
       String videoKey = videoKey(assets, tl);
       AssetCache.Cached<AssetCache.Video> video = stageCpu("render",
@@ -251,9 +249,14 @@ public final class Pipeline implements Job {
       setState(JobState.PUBLISHING);
       JobResult out = publish(board, assets, tl, rendered, tmp,
           new long[] {t0, tPlanned, tAssets, tRendered}, video);
+      // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
+      deleteTree(tempDir);
       setState(JobState.COMPLETED);
       result.complete(out);
     } catch (Throwable e) {
+      if (tempDir != null) {
+        deleteTree(tempDir);
+      }
       Throwable cause = unwrap(e);
       if (cancelled || cause instanceof CancellationException || cause instanceof InterruptedException) {
         setState(JobState.CANCELLED);
@@ -268,15 +271,8 @@ public final class Pipeline implements Job {
         result.completeExceptionally(cause);
       }
     } finally {
-      if (tmpVideo != null) {
-        try {
-          Files.deleteIfExists(tmpVideo);
-        } catch (IOException ignored) {
-          // deleteTree below tries again; the next run's start too
-        }
-      }
       if (tempDir != null) {
-        deleteTree(tempDir);
+        deleteTree(tempDir); // after an Error in a listener, say; the next run's start too
       }
     }
   }
