@@ -379,7 +379,12 @@ public final class FfmpegRenderer implements Renderer {
     }
     Path dir;
     try {
-      dir = Files.createTempDirectory("storyreel-preflight-");
+      // Named after this process, so that a preflight killed with kill -9 leaves a folder the next
+      // preflight (of any process) can tell is orphaned and delete.
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      removeOrphanedPreflightFolders(tmp);
+      dir = Files.createDirectories(tmp.resolve(PREFLIGHT_PREFIX + ProcessHandle.current().pid()
+          + "-" + PREFLIGHT_PROBES.get()));
     } catch (IOException | RuntimeException e) {
       throw new ConfigurationException(
           "The ffmpeg renderer could not make a temporary folder in java.io.tmpdir ("
@@ -412,6 +417,39 @@ public final class FfmpegRenderer implements Renderer {
       }
     }
     PREFLIGHT_PASSED.add(key);
+  }
+
+  private static final String PREFLIGHT_PREFIX = "storyreel-preflight-";
+
+  /**
+   * Deletes the preflight folders of processes that no longer run (killed during a preflight).
+   * A folder whose name does not parse, or whose process still runs, is left alone.
+   */
+  private static void removeOrphanedPreflightFolders(Path tmp) {
+    try (java.util.stream.Stream<Path> list = Files.list(tmp)) {
+      for (Path d : list.filter(p -> p.getFileName().toString().startsWith(PREFLIGHT_PREFIX))
+          .toList()) {
+        String rest = d.getFileName().toString().substring(PREFLIGHT_PREFIX.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(dash > 0 ? rest.substring(0, dash) : rest);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isPresent()) {
+          continue;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(d)) {
+          for (Path f : files.toList()) {
+            Files.deleteIfExists(f);
+          }
+        }
+        Files.deleteIfExists(d);
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover probe is a few hundred bytes
+    }
   }
 
   /**

@@ -52,8 +52,10 @@ import java.util.regex.Pattern;
  * the endpoint, and a latency of 0..{@code maxLatencyMillis}. Deriving the random from the
  * identity rather than from arrival order keeps the run deterministic under concurrency. Faults
  * are transient: after a fault, the next request for the same identity on the same endpoint is
- * answered cleanly (so a client that keeps what it was given and retries can always finish); the
- * base probability is raised so that about {@code rate} of all requests are faulted.
+ * answered cleanly (so a client that keeps what it was given and retries can always finish). Every
+ * other request, the first one for an identity included, is faulted with probability {@code
+ * rate}; because a request right after a fault is never faulted, the share of all requests
+ * faulted comes out somewhat below {@code rate} (the test prints it).
  *
  * <p>Accounting: a <em>paid call</em> is a request to a billed endpoint (chat completions, images,
  * speech, prediction create) that the vendor may have billed: every answer except 429 and 503
@@ -144,7 +146,8 @@ public final class FaultyVendors implements AutoCloseable {
    * Starts the server on a free loopback port.
    *
    * @param seed the seed of every fault decision
-   * @param rate the share of requests to fault, 0..0.9, for example 0.3
+   * @param rate the chance that a request (other than one right after a fault of the same
+   *     identity) is faulted, 0..0.9, for example 0.3
    * @param maxLatencyMillis the longest added latency in ms, 0 for none
    */
   public FaultyVendors(long seed, double rate, int maxLatencyMillis) {
@@ -153,7 +156,7 @@ public final class FaultyVendors implements AutoCloseable {
     }
     this.seed = seed;
     // With "never twice in a row" the faulted share is p / (1 + p); solve for p.
-    this.baseProbability = rate / (1 - rate);
+    this.baseProbability = rate;
     this.maxLatencyMillis = maxLatencyMillis;
     this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1")
         .extensions(new Answerer()));
