@@ -16,6 +16,11 @@ public record AssetRef(String key, String mediaType, long sizeBytes, String sha2
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
   /**
+   * @param key the storage key, {@code /}-separated, relative (for example {@code
+   *     jobs/abc/video.mp4}); never blank
+   * @param mediaType the IANA media type, for example {@code video/mp4}; never blank
+   * @param sizeBytes the stored size in bytes, {@code >= 0}
+   * @param sha256 the SHA-256 of the stored bytes as 64 lower-case hex digits
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if a field is blank, negative or malformed
    */

@@ -16,6 +16,10 @@ import java.util.Objects;
 public record CaptionCue(int index, Duration start, Duration end, List<WordTiming> words) {
 
   /**
+   * @param index position among the video's cues, from 0
+   * @param start when the cue appears; never negative
+   * @param end when the cue disappears; after {@code start}
+   * @param words the words of the cue with their video-relative timings, at least one; copied
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the interval is empty or negative, or there is no word
    */

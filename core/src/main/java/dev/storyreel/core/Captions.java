@@ -44,7 +44,14 @@ public final class Captions {
    */
   public record Span(Duration start, Duration end, List<WordTiming> words,
       java.util.Set<Integer> breaksAfter) {
-    /** @throws IllegalArgumentException if the interval is empty */
+    /**
+     * @param start when the segment starts, video-relative
+     * @param end when it ends; after {@code start}
+     * @param words its words, video-relative, inside {@code [start, end]}; copied
+     * @param breaksAfter indexes into {@code words} after which a new cue must start (the author's
+     *     line breaks, see {@link Words#lineEnds(String)}); copied; may be empty
+     * @throws IllegalArgumentException if the interval is empty
+     */
     public Span {
       Objects.requireNonNull(start, "start");
       Objects.requireNonNull(end, "end");

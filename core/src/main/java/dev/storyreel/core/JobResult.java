@@ -26,7 +26,17 @@ public record JobResult(
     URI videoLocation,
     Duration elapsed) {
 
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param manifest what was made and how (also stored as {@code manifest.json})
+   * @param video the stored {@code video.mp4}
+   * @param srt the stored {@code captions.srt}
+   * @param vtt the stored {@code captions.vtt}
+   * @param thumbnail the stored {@code thumbnail.jpg}
+   * @param manifestFile the stored {@code manifest.json}
+   * @param videoLocation where to find the video ({@code file:} or {@code s3:} URI)
+   * @param elapsed the job's wall time
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public JobResult {
     Objects.requireNonNull(manifest, "manifest");
     Objects.requireNonNull(video, "video");

@@ -57,7 +57,32 @@ public record Manifest(
     Usage totalUsage,
     java.math.BigDecimal budgetUsd) {
 
-  /** @throws NullPointerException if a list is {@code null} */
+  /**
+   * @param generator the library and version, for example {@code storyreel 0.1.0}
+   * @param title the story's title
+   * @param createdAt when the job finished, ISO-8601 UTC
+   * @param format frame size and rate
+   * @param visualStyle the story-wide style used in every image prompt
+   * @param planner who planned the storyboard
+   * @param segments one entry per segment, in order
+   * @param video the encoded video
+   * @param captions the caption files and cue count
+   * @param thumbnail the thumbnail image
+   * @param stages wall time spent per stage
+   * @param inputKey the SHA-256 of everything the job depended on (story, format, style, voice,
+   *     seed, provider and renderer fingerprints): a new job with the same key into the same output
+   *     reproduces this one, so it may run without {@code overwrite}; absent in manifests of older
+   *     versions
+   * @param storyboardCache whether the storyboard came from the asset cache, and its cache key
+   * @param videoCache whether the rendered video (and thumbnail) came from the asset cache
+   * @param planUsage what planning consumed and its estimated cost; absent in manifests written
+   *     before usage was recorded
+   * @param moderator who checked the texts before any paid asset was made; absent when no
+   *     moderation ran
+   * @param totalUsage the sum over the job's calls (planning and every segment's assets)
+   * @param budgetUsd the job's budget in US dollars, or absent when it had none
+   * @throws NullPointerException if a list is {@code null}
+   */
   public Manifest {
     segments = List.copyOf(Objects.requireNonNull(segments, "segments"));
   }
@@ -71,7 +96,13 @@ public record Manifest(
    *     called for it; {@code false} if it was made in this run and then stored
    */
   public record CacheUse(String key, boolean hit) {
-    /** @throws NullPointerException if {@code key} is {@code null} */
+    /**
+     * @param key the cache key: 64 lower-case hex digits (see the README's cache section for what
+     *     goes into it)
+     * @param hit {@code true} if the asset was found in the cache and no provider (or renderer) was
+     *     called for it; {@code false} if it was made in this run and then stored
+     * @throws NullPointerException if {@code key} is {@code null}
+     */
     public CacheUse {
       Objects.requireNonNull(key, "key");
     }

@@ -26,6 +26,10 @@ public record Narration(PcmAudio audio, List<WordTiming> words, Usage usage) {
   }
 
   /**
+   * @param audio the spoken audio
+   * @param words the word timings, or empty
+   * @param usage what making it consumed as the vendor reported it, or {@link Usage#NONE} when the
+   *     provider reports nothing and the pipeline counts the characters sent; never {@code null}
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the words go back in time or end after the audio
    */

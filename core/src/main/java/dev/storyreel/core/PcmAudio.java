@@ -21,6 +21,9 @@ import java.util.Objects;
 public record PcmAudio(byte[] samples, int sampleRateHz, int channels) {
 
   /**
+   * @param samples the PCM bytes: {@code 2 * channels} bytes per sample frame
+   * @param sampleRateHz sample frames per second, 8000..192000
+   * @param channels 1 (mono) or 2 (stereo)
    * @throws IllegalArgumentException if the rate or channel count is out of range, or the byte
    *     count is not a whole number of sample frames
    */

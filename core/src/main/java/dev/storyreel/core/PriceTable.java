@@ -58,7 +58,14 @@ public final class PriceTable {
     public static final Price FREE = new Price(
         BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
-    /** @throws IllegalArgumentException if a price is negative */
+    /**
+     * @param usdPerMillionInputTokens per million prompt tokens
+     * @param usdPerMillionOutputTokens per million completion tokens
+     * @param usdPerMillionCharacters per million characters of speech input
+     * @param usdPerImage per image
+     * @param usdPerAudioMinute per minute of audio
+     * @throws IllegalArgumentException if a price is negative
+     */
     public Price {
       for (BigDecimal b : new BigDecimal[] {usdPerMillionInputTokens, usdPerMillionOutputTokens,
           usdPerMillionCharacters, usdPerImage, usdPerAudioMinute}) {

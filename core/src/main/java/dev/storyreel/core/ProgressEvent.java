@@ -18,7 +18,12 @@ public sealed interface ProgressEvent {
    * @param attempt the attempt number, from 1
    */
   record TaskStarted(String taskId, String resource, int attempt) implements ProgressEvent {
-    /** @throws NullPointerException if a text is {@code null} */
+    /**
+     * @param taskId the task's id, for example {@code image-3}
+     * @param resource the resource class it holds a permit of, for example {@code image}
+     * @param attempt the attempt number, from 1
+     * @throws NullPointerException if a text is {@code null}
+     */
     public TaskStarted {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(resource, "resource");
@@ -33,7 +38,12 @@ public sealed interface ProgressEvent {
    * @param elapsed wall time of that attempt
    */
   record TaskSucceeded(String taskId, int attempt, Duration elapsed) implements ProgressEvent {
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * @param taskId the task's id
+     * @param attempt the attempt that succeeded, from 1
+     * @param elapsed wall time of that attempt
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public TaskSucceeded {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(elapsed, "elapsed");
@@ -50,7 +60,13 @@ public sealed interface ProgressEvent {
    */
   record TaskRetrying(String taskId, int failedAttempt, Duration delay, Throwable cause)
       implements ProgressEvent {
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * @param taskId the task's id
+     * @param failedAttempt the attempt that failed, from 1
+     * @param delay the wait before the next attempt
+     * @param cause why the attempt failed
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public TaskRetrying {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(delay, "delay");
@@ -66,7 +82,12 @@ public sealed interface ProgressEvent {
    * @param cause why it failed
    */
   record TaskFailed(String taskId, int attempt, Throwable cause) implements ProgressEvent {
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * @param taskId the task's id
+     * @param attempt the last attempt, from 1
+     * @param cause why it failed
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public TaskFailed {
       Objects.requireNonNull(taskId, "taskId");
       Objects.requireNonNull(cause, "cause");
@@ -79,7 +100,10 @@ public sealed interface ProgressEvent {
    * @param state the new state
    */
   record JobStateChanged(JobState state) implements ProgressEvent {
-    /** @throws NullPointerException if {@code state} is {@code null} */
+    /**
+     * @param state the new state
+     * @throws NullPointerException if {@code state} is {@code null}
+     */
     public JobStateChanged {
       Objects.requireNonNull(state, "state");
     }

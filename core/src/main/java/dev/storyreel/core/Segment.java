@@ -14,6 +14,10 @@ import java.util.Objects;
 public record Segment(int index, String narration, String imagePrompt) {
 
   /**
+   * @param index position in the storyboard, from 0, consecutive
+   * @param narration the words spoken for this segment, verbatim from the story; never blank
+   * @param imagePrompt the prompt an {@link dev.storyreel.core.spi.ImageProvider} draws from,
+   *     already including the story-wide style; never blank
    * @throws NullPointerException if a text is {@code null}
    * @throws IllegalArgumentException if {@code index} is negative or a text is blank
    */

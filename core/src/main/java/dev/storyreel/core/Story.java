@@ -27,6 +27,9 @@ import java.util.Objects;
 public record Story(String title, String text) {
 
   /**
+   * @param title a human title used in the manifest and file metadata; never {@code null}, may be
+   *     empty
+   * @param text the story's prose, UTF-16 as read; never {@code null}, never blank
    * @throws NullPointerException if {@code title} or {@code text} is {@code null}
    * @throws InvalidInputException if {@code text} is empty or only whitespace
    */

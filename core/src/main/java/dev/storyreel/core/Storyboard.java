@@ -24,6 +24,9 @@ public record Storyboard(List<Segment> segments, String visualStyle, Usage usage
   }
 
   /**
+   * @param segments the segments
+   * @param visualStyle the style
+   * @param usage what planning consumed as the vendor reported it (tokens), or {@link Usage#NONE}
    * @throws NullPointerException if an argument or a segment is {@code null}
    * @throws IllegalArgumentException if there is no segment or indexes are not 0..n-1 in order
    */

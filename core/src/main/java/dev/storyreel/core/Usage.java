@@ -32,7 +32,15 @@ public record Usage(
   /** Nothing consumed, nothing spent: what offline providers report. */
   public static final Usage NONE = new Usage(0, 0, 0, 0, 0, BigDecimal.ZERO);
 
-  /** @throws IllegalArgumentException if a count or the cost is negative */
+  /**
+   * @param inputTokens prompt tokens, {@code >= 0}
+   * @param outputTokens completion tokens, {@code >= 0}
+   * @param characters characters of text sent for speech, {@code >= 0}
+   * @param images images produced, {@code >= 0}
+   * @param audioMillis milliseconds of audio produced or transcribed, {@code >= 0}
+   * @param estimatedCostUsd the estimated cost in US dollars, {@code >= 0}; never {@code null}
+   * @throws IllegalArgumentException if a count or the cost is negative
+   */
   public Usage {
     Objects.requireNonNull(estimatedCostUsd, "estimatedCostUsd");
     if (inputTokens < 0 || outputTokens < 0 || characters < 0 || images < 0 || audioMillis < 0) {

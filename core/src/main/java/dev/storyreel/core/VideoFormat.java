@@ -23,6 +23,9 @@ public record VideoFormat(int widthPx, int heightPx, int fps) {
   public static final int MAX_FPS = 120;
 
   /**
+   * @param widthPx frame width in pixels, even, 16..7680
+   * @param heightPx frame height in pixels, even, 16..7680
+   * @param fps frames per second, 1..120
    * @throws InvalidInputException if a side is odd or out of range, or fps is out of 1..120
    */
   public VideoFormat {

@@ -17,6 +17,10 @@ import java.util.Objects;
 public record WordTiming(String word, Duration start, Duration end) {
 
   /**
+   * @param word the word as the author wrote it, punctuation included (for example {@code
+   *     "night,"}); never blank
+   * @param start when the word starts; never negative
+   * @param end when the word ends; not before {@code start}
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the word is blank, start is negative or end is before
    *     start

@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record CallInfo(String provider, String method, String path, String context) {
 
-  /** @throws NullPointerException if provider, method or path is {@code null} */
+  /**
+   * @param provider the provider's name, for example {@code openai}
+   * @param method the HTTP method
+   * @param path the endpoint path, without query and never with a credential
+   * @param context what the call is for, for example {@code "segment 3"}, or {@code null}
+   * @throws NullPointerException if provider, method or path is {@code null}
+   */
   public CallInfo {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(method, "method");

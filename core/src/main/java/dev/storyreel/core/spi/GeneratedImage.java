@@ -29,6 +29,13 @@ public record GeneratedImage(
   }
 
   /**
+   * @param bytes the encoded file; copied
+   * @param mediaType for example {@code image/png}
+   * @param widthPx the decoded width in pixels
+   * @param heightPx the decoded height in pixels
+   * @param usage what making it consumed as the vendor reported it (for example GPT image tokens),
+   *     or {@link dev.storyreel.core.Usage#NONE} when the provider reports nothing and the pipeline
+   *     counts one image; its cost is filled in by the pipeline from the job's price table
    * @throws IllegalArgumentException if there are no bytes or a size is not positive
    */
   public GeneratedImage {

@@ -16,6 +16,13 @@ import java.util.Objects;
 public record ImageRequest(int segmentIndex, String prompt, int widthPx, int heightPx, long seed) {
 
   /**
+   * @param segmentIndex the segment the image is for, from 0 (for messages and file names)
+   * @param prompt the full prompt, style included; never blank
+   * @param widthPx the wanted width in pixels; providers with fixed sizes return the closest and
+   *     the renderer crops to fit
+   * @param heightPx the wanted height in pixels
+   * @param seed the random seed; the same request with the same seed should give the same picture
+   *     where the provider supports it
    * @throws IllegalArgumentException if the prompt is blank or a size is not positive
    */
   public ImageRequest {

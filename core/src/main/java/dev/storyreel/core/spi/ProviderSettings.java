@@ -18,7 +18,10 @@ public record ProviderSettings(Map<String, String> values) {
   /** An empty set of settings. */
   public static final ProviderSettings EMPTY = new ProviderSettings(Map.of());
 
-  /** @throws NullPointerException if the map or an entry is {@code null} */
+  /**
+   * @param values the settings; copied
+   * @throws NullPointerException if the map or an entry is {@code null}
+   */
   public ProviderSettings {
     values = Map.copyOf(Objects.requireNonNull(values, "values"));
     values.forEach((k, v) -> {

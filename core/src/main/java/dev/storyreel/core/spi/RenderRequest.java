@@ -28,6 +28,11 @@ public record RenderRequest(
     VideoFormat format, PcmAudio audio, List<RenderSegment> segments, List<CaptionCue> cues) {
 
   /**
+   * @param format frame size and rate
+   * @param audio the whole narration, segments back to back; its length is the video's length
+   * @param segments the segments in order, contiguous, the first starting at 0 and the last ending
+   *     at the audio's end; copied
+   * @param cues the captions, in order, video-relative; copied; may be empty
    * @throws IllegalArgumentException if the segments are empty, out of order, not contiguous or
    *     do not cover the audio exactly
    */

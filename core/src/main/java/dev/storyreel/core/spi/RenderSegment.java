@@ -20,7 +20,14 @@ import java.util.Objects;
  */
 public record RenderSegment(int index, ImageSource image, Duration start, Duration end) {
 
-  /** @throws IllegalArgumentException if the interval is empty */
+  /**
+   * @param index the segment index, from 0
+   * @param image where the picture comes from; the picture may be any size (the renderer scales
+   *     and crops to cover the frame) and is not modified by the renderer
+   * @param start when the segment's narration starts, relative to the start of the video
+   * @param end when it ends; after {@code start}
+   * @throws IllegalArgumentException if the interval is empty
+   */
   public RenderSegment {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(start, "start");

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record SpeechRequest(int segmentIndex, String text, String voice) {
 
-  /** @throws IllegalArgumentException if the text is blank */
+  /**
+   * @param segmentIndex the segment, from 0 (for messages)
+   * @param text the narration, verbatim from the story; never blank
+   * @param voice the voice name, or {@code null} for the provider's default
+   * @throws IllegalArgumentException if the text is blank
+   */
   public SpeechRequest {
     Objects.requireNonNull(text, "text");
     if (text.isBlank()) {

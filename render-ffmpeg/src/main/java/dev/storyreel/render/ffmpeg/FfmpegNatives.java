@@ -17,8 +17,9 @@ import org.bytedeco.javacpp.Loader;
  * Loads the FFmpeg natives once and answers which encoders the loaded build has.
  *
  * <p>Native loading: JavaCPP extracts the FFmpeg shared libraries from the {@code
- * org.bytedeco:ffmpeg:<version>:<platform>} jar (LGPL build: libopenh264 only) or the {@code
- * <platform>-gpl} jar (GPL build: libx264 and libopenh264). When the {@code
+ * org.bytedeco:ffmpeg:<version>:<platform>} jar (LGPL build: libopenh264 only; what this module
+ * depends on) or the {@code <platform>-gpl} jar (GPL build: libx264 and libopenh264; what
+ * applications such as the CLI add). When the {@code
  * org.bytedeco.javacpp.platform.extension} system property is unset, JavaCPP accepts natives with
  * any extension, so a classpath holding only the {@code -gpl} jar works as is (checked with
  * 1.5.13). When both jars are on the classpath the choice would depend on classpath order, so
@@ -112,6 +113,15 @@ final class FfmpegNatives {
   }
 
   /**
+   * @return the Maven coordinates of the LGPL natives for this platform (what {@code
+   *     storyreel-render-ffmpeg} itself depends on)
+   */
+  static String lgplDependency() {
+    String gpl = gplDependency();
+    return gpl.substring(0, gpl.length() - "-gpl".length());
+  }
+
+  /**
    * Loads the natives, turning any failure into a {@link ConfigurationException}.
    *
    * @throws ConfigurationException if the natives cannot be loaded
@@ -122,8 +132,9 @@ final class FfmpegNatives {
     } catch (Throwable t) { // NOPMD: UnsatisfiedLinkError, NoClassDefFoundError and friends
       throw new ConfigurationException(
           "The FFmpeg native libraries could not be loaded (" + t
-              + "). Add the dependency " + gplDependency()
-              + " (GPL build with libx264 and libopenh264) for this platform.",
+              + "). Add this platform's natives: " + lgplDependency()
+              + " (LGPL build, libopenh264) or " + gplDependency()
+              + " (GPL build, adds libx264), or build with -Djavacpp.platform=<platform>.",
           t);
     }
   }
