@@ -334,7 +334,7 @@ public final class ReplicateImageProvider implements ImageProvider {
     Prediction.Response p;
     try {
       p = r.json(Prediction.Response.class);
-    } catch (NonRetriableException e) {
+    } catch (StoryReelException e) {
       // An HTML page or broken JSON on a GET is a proxy's or a load balancer's hiccup; the
       // GET changes nothing, so asking again is free and safe.
       throw new TransientRead(e);

@@ -433,7 +433,7 @@ class ReplicateNeverPaysTwiceTest {
       "replicate.maxConcurrency|65|1..64",
       "replicate.maxConcurrency|0|1..64",
       "replicate.model|flux-schnell|owner/name",
-      "replicate.outputFormat|webp|png or jpg",
+      "replicate.outputFormat|webp|one of png, jpg",
       "replicate.baseUrl|not a url|http(s)://"})
   void everyBadSettingIsAClearConfigurationError(String key, String value, String range) {
     Map<String, String> s = settings();
