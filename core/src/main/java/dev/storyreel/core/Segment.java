@@ -1,5 +1,6 @@
 package dev.storyreel.core;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,23 @@ import java.util.Objects;
  * @param narration the words spoken for this segment, verbatim from the story; never blank
  * @param imagePrompt the prompt an {@link dev.storyreel.core.spi.ImageProvider} draws from,
  *     already including the story-wide style; never blank
+ * @param mood this segment's mood, or {@code null} for the storyboard's
+ * @param soundCues sound effects placed at words of this narration; copied, never {@code null}
+ *     ({@code null} is read as none)
  */
-public record Segment(int index, String narration, String imagePrompt) {
+public record Segment(int index, String narration, String imagePrompt, Mood mood,
+    List<SoundCue> soundCues) {
+
+  /**
+   * A segment with the storyboard's mood and no sound effects.
+   *
+   * @param index position in the storyboard, from 0
+   * @param narration the words spoken; never blank
+   * @param imagePrompt the image prompt; never blank
+   */
+  public Segment(int index, String narration, String imagePrompt) {
+    this(index, narration, imagePrompt, null, List.of());
+  }
 
   /**
    * @param index position in the storyboard, from 0, consecutive
@@ -22,6 +38,7 @@ public record Segment(int index, String narration, String imagePrompt) {
    * @throws IllegalArgumentException if {@code index} is negative or a text is blank
    */
   public Segment {
+    soundCues = soundCues == null ? List.of() : List.copyOf(soundCues);
     Objects.requireNonNull(narration, "narration");
     Objects.requireNonNull(imagePrompt, "imagePrompt");
     if (index < 0) {

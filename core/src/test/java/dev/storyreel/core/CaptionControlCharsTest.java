@@ -118,7 +118,7 @@ class CaptionControlCharsTest {
     assertNoControls(Files.readString(out.resolve("captions.srt")));
     assertNoControls(Files.readString(out.resolve("captions.vtt")));
     StringBuilder burned = new StringBuilder();
-    for (CaptionCue c : renderer.last.get().cues()) {
+    for (CaptionCue c : renderer.last.get().captions()) {
       burned.append(c.text()).append('\n');
     }
     assertNoControls(burned.toString());

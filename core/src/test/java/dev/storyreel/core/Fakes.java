@@ -3,7 +3,7 @@ package dev.storyreel.core;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
@@ -102,7 +102,7 @@ final class Fakes {
 
   /** Writes a placeholder file and remembers the request. */
   static class Render implements Renderer {
-    final AtomicReference<RenderRequest> last = new AtomicReference<>();
+    final AtomicReference<Timeline> last = new AtomicReference<>();
 
     @Override
     public String name() {
@@ -110,7 +110,7 @@ final class Fakes {
     }
 
     @Override
-    public RenderResult render(RenderRequest request, Path output, ProgressListener listener) {
+    public RenderResult render(Timeline request, Path output, ProgressListener listener) {
       last.set(request);
       try {
         Files.write(output, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});

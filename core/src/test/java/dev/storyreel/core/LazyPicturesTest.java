@@ -3,8 +3,8 @@ package dev.storyreel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -39,28 +39,28 @@ class LazyPicturesTest {
         .workDir(dir.resolve("work"))
         .build()
         .render(new Story("Ferry", TEXT), out);
-    RenderRequest req = renderer.last.get();
-    assertThat(req.segments()).hasSizeGreaterThan(1);
+    Timeline req = renderer.last.get();
+    assertThat(req.visual()).hasSizeGreaterThan(1);
 
-    for (RenderSegment s : req.segments()) {
+    for (VisualClip s : req.visual()) {
       BufferedImage a = s.loadImage();
       BufferedImage b = s.loadImage();
       // Decoded afresh on each load (nothing held), with the provider's pixels each time.
       assertThat(a).isNotSameAs(b);
-      Color expected = Color.getHSBColor(s.index() * 0.27f, 0.8f, 0.8f);
+      Color expected = Color.getHSBColor(s.segment() * 0.27f, 0.8f, 0.8f);
       assertThat(a.getRGB(a.getWidth() / 2, a.getHeight() / 2) & 0xFFFFFF)
           .isEqualTo(expected.getRGB() & 0xFFFFFF)
           .isEqualTo(b.getRGB(b.getWidth() / 2, b.getHeight() / 2) & 0xFFFFFF);
     }
 
     Files.delete(out.resolve("assets/segment-001.png"));
-    assertThatThrownBy(() -> req.segments().get(1).loadImage())
+    assertThatThrownBy(() -> req.visual().get(1).loadImage())
         .isInstanceOf(StoryReelException.class)
         .hasMessageContaining("Segment 1")
         .hasMessageContaining("assets/segment-001.png");
 
     Files.write(out.resolve("assets/segment-001.png"), new byte[] {1, 2, 3});
-    assertThatThrownBy(() -> req.segments().get(1).loadImage())
+    assertThatThrownBy(() -> req.visual().get(1).loadImage())
         .isInstanceOf(StoryReelException.class)
         .hasMessageContaining("Segment 1")
         .hasMessageContaining("assets/segment-001.png")

@@ -8,7 +8,7 @@ import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.PendingWork;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.SpeechRequest;
 import java.nio.ByteBuffer;
@@ -261,7 +261,7 @@ class NeverPayTwiceTest {
     AtomicReference<Path> tempOfJob = new AtomicReference<>();
     Fakes.Render recording = new Fakes.Render() {
       @Override
-      public RenderResult render(RenderRequest request, Path output, ProgressListener l) {
+      public RenderResult render(Timeline request, Path output, ProgressListener l) {
         tempOfJob.set(output.getParent());
         return super.render(request, output, l);
       }
@@ -278,7 +278,7 @@ class NeverPayTwiceTest {
     AtomicReference<Boolean> leftoverSeen = new AtomicReference<>();
     Fakes.Render checking = new Fakes.Render() {
       @Override
-      public RenderResult render(RenderRequest request, Path output, ProgressListener l) {
+      public RenderResult render(Timeline request, Path output, ProgressListener l) {
         leftoverSeen.set(Files.exists(output.getParent().resolve("storyreel-123.mp4")));
         return super.render(request, output, l);
       }

@@ -3,7 +3,7 @@ package dev.storyreel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.SpeechRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class StoryReelTest {
     assertThat(images.calls.get()).isEqualTo(m.segments().size());
     assertThat(speech.calls.get()).isEqualTo(m.segments().size());
 
-    RenderRequest req = renderer.last.get();
+    Timeline req = renderer.last.get();
     long prevEnd = 0;
     for (Manifest.SegmentEntry s : m.segments()) {
       // Segment i lasts exactly as long as its own narration clip: words * 250 ms + 100 ms.

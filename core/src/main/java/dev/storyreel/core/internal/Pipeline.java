@@ -33,14 +33,19 @@ import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.PendingWork;
-import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
-import dev.storyreel.core.spi.RenderSegment;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.SpeechRequest;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.core.timeline.MixSettings;
+import dev.storyreel.core.timeline.MusicTrack;
+import dev.storyreel.core.timeline.NarrationClip;
+import dev.storyreel.core.timeline.NarrationTrack;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -236,10 +241,10 @@ public final class Pipeline implements Job {
       long tAssets = System.nanoTime();
 
       setState(JobState.RENDERING);
-      Timeline tl = timeline(board, assets);
+      Laid tl = timeline(board, assets);
       Files.createDirectories(tempDir);
       Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
-      RenderRequest request = tl.request;
+      Timeline request = tl.request();
       String videoKey = videoKey(assets, tl);
       AssetCache.Cached<AssetCache.Video> video = stageCpu("render",
           ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(request, tmp, listener)));
@@ -504,30 +509,32 @@ public final class Pipeline implements Job {
         alignerUsage);
   }
 
-  /** Where each segment sits in the video, the joined audio, and the captions. */
-  private record Timeline(
-      RenderRequest request, List<Duration> starts, List<Duration> ends, List<List<WordTiming>> words,
+  /** The timeline, and where each segment sits in it, for the video's key and the manifest. */
+  private record Laid(
+      Timeline request, List<Duration> starts, List<Duration> ends, List<List<WordTiming>> words,
       List<CaptionCue> cues) {}
 
-  private Timeline timeline(Storyboard board, Assets assets) {
+  private Laid timeline(Storyboard board, Assets assets) {
     PcmAudio first = assets.speech().get(0).narration().audio();
     int rate = first.sampleRateHz();
     int channels = first.channels();
-    ByteArrayOutputStream pcm = new ByteArrayOutputStream();
     List<Duration> starts = new ArrayList<>();
     List<Duration> ends = new ArrayList<>();
     List<List<WordTiming>> words = new ArrayList<>();
-    List<RenderSegment> segs = new ArrayList<>();
+    List<VisualClip> visual = new ArrayList<>();
+    List<NarrationClip> voice = new ArrayList<>();
     List<Captions.Span> spans = new ArrayList<>();
     long frames = 0;
     for (int i = 0; i < board.segments().size(); i++) {
-      PcmAudio a = Audio.convert(assets.speech().get(i).narration().audio(), rate, channels);
+      PcmAudio own = assets.speech().get(i).narration().audio();
+      boolean same = own.sampleRateHz() == rate && own.channels() == channels;
+      PcmAudio a = same ? own : Audio.convert(own, rate, channels);
       // Boundaries come from absolute sample counts, so nothing drifts over a long story.
       Duration start = Duration.ofNanos(frames * 1_000_000_000L / rate);
-      byte[] bytes = a.samples();
-      pcm.write(bytes, 0, bytes.length);
       frames += a.frameCount();
       Duration end = Duration.ofNanos(frames * 1_000_000_000L / rate);
+      // The renderer streams each clip from storage while it encodes.
+      AudioSource clip = same ? storedAudio(i, assets.speech().get(i).ref()) : AudioSource.of(a);
       List<WordTiming> shifted = new ArrayList<>();
       for (WordTiming w : assets.speech().get(i).narration().words()) {
         WordTiming s = w.shift(start);
@@ -540,7 +547,8 @@ public final class Pipeline implements Job {
       starts.add(start);
       ends.add(end);
       words.add(shifted);
-      segs.add(new RenderSegment(i, storedImage(i, assets.images().get(i).ref()), start, end));
+      visual.add(new VisualClip(i, storedImage(i, assets.images().get(i).ref()), start, end));
+      voice.add(new NarrationClip(i, clip, start, end, shifted));
       boolean[] lineEnds = Words.lineEnds(board.segments().get(i).narration());
       java.util.Set<Integer> breaks = new java.util.HashSet<>();
       for (int w = 0; w < lineEnds.length; w++) {
@@ -551,8 +559,23 @@ public final class Pipeline implements Job {
       spans.add(new Captions.Span(start, end, shifted, breaks));
     }
     List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(cfg.format()));
-    PcmAudio all = new PcmAudio(pcm.toByteArray(), rate, channels);
-    return new Timeline(new RenderRequest(cfg.format(), all, segs, cues), starts, ends, words, cues);
+    Timeline t = new Timeline(cfg.format(), visual, new NarrationTrack(rate, channels, voice),
+        MusicTrack.NONE, List.of(), cues, List.of(), MixSettings.DEFAULTS);
+    return new Laid(t, starts, ends, words, cues);
+  }
+
+  /** A segment's narration read back from the job's storage on each call. Thread-safe. */
+  private AudioSource storedAudio(int segment, AssetRef ref) {
+    String key = ref.key();
+    return () -> {
+      try {
+        return storage.open(key);
+      } catch (StoryReelException e) {
+        throw new NonRetriableException(
+            "Segment " + segment + ": cannot read its stored narration " + key + ": "
+                + e.getMessage(), e);
+      }
+    };
   }
 
   /**
@@ -620,7 +643,7 @@ public final class Pipeline implements Job {
     return new Made<>(c.value(), c.use(), spent.get());
   }
 
-  private String videoKey(Assets assets, Timeline tl) {
+  private String videoKey(Assets assets, Laid tl) {
     List<CacheKeys.VideoSegment> segs = new ArrayList<>();
     for (int i = 0; i < assets.images().size(); i++) {
       segs.add(new CacheKeys.VideoSegment(assets.images().get(i).ref().sha256(),
@@ -648,7 +671,7 @@ public final class Pipeline implements Job {
   }
 
   private JobResult publish(
-      Storyboard board, Assets assets, Timeline tl, RenderResult rendered, Path video, long[] t,
+      Storyboard board, Assets assets, Laid tl, RenderResult rendered, Path video, long[] t,
       AssetCache.Cached<AssetCache.Video> cachedVideo)
       throws IOException {
     removeStaleAssets(assets);

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param audioCodec the audio codec written, for example {@code aac}
  * @param thumbnail a representative composited frame at the video's size, for {@code
  *     thumbnail.jpg}
+ * @param audio the soundtrack's measured loudness and its stems, or {@link AudioReport#NONE}
  */
 public record RenderResult(
     long frameCount,
@@ -21,7 +22,23 @@ public record RenderResult(
     String videoCodec,
     String encoder,
     String audioCodec,
-    BufferedImage thumbnail) {
+    BufferedImage thumbnail,
+    AudioReport audio) {
+
+  /**
+   * A result without an audio report.
+   *
+   * @param frameCount frames written
+   * @param duration the video stream's length
+   * @param videoCodec the codec written
+   * @param encoder the encoder used
+   * @param audioCodec the audio codec written
+   * @param thumbnail a representative frame
+   */
+  public RenderResult(long frameCount, Duration duration, String videoCodec, String encoder,
+      String audioCodec, BufferedImage thumbnail) {
+    this(frameCount, duration, videoCodec, encoder, audioCodec, thumbnail, AudioReport.NONE);
+  }
 
   /**
    * @param frameCount frames written to the video stream
@@ -31,9 +48,11 @@ public record RenderResult(
    * @param audioCodec the audio codec written, for example {@code aac}
    * @param thumbnail a representative composited frame at the video's size, for {@code
    *     thumbnail.jpg}
-   * @throws NullPointerException if an argument is {@code null}
+   * @param audio the soundtrack's report; {@code null} is read as {@link AudioReport#NONE}
+   * @throws NullPointerException if another argument is {@code null}
    */
   public RenderResult {
+    audio = audio == null ? AudioReport.NONE : audio;
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(videoCodec, "videoCodec");
     Objects.requireNonNull(encoder, "encoder");

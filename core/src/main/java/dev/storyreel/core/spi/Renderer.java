@@ -2,14 +2,18 @@ package dev.storyreel.core.spi;
 
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.timeline.Timeline;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Composes frames and encodes the finished video file.
  *
- * <p>A renderer must follow {@link RenderRequest}'s frame arithmetic, so that each segment's
- * picture is on screen exactly while its narration plays, and must stop promptly, throwing
+ * <p>A renderer must follow {@link Timeline}'s frame arithmetic, so that each segment's picture
+ * is on screen exactly while its narration plays; it streams the timeline's audio (the narration,
+ * the music under it, ducked by the track's envelope, and the effects) while it encodes, never
+ * holding a whole track in memory, and normalises the mix to the timeline's {@link
+ * dev.storyreel.core.timeline.MixSettings}. It must stop promptly, throwing
  * {@link java.util.concurrent.CancellationException}, when its thread is interrupted.
  * Implementations are thread-safe: one instance may render several videos at once.
  *
@@ -51,15 +55,16 @@ public interface Renderer {
   }
 
   /**
-   * Renders the video to {@code output}, which the caller has chosen as a temporary path: on
-   * failure the renderer may leave a partial file there and the caller deletes it.
+   * Renders the video to {@code output}, which the caller has chosen as a temporary path in a
+   * folder of its own: on failure the renderer may leave a partial file there, and any scratch
+   * files (a mixed soundtrack, stems) beside it; the caller deletes the folder.
    *
-   * @param request what to render; never {@code null}
+   * @param timeline what to render; never {@code null}
    * @param output the MP4 file to write
    * @param listener receives {@link dev.storyreel.core.ProgressEvent.FramesRendered} events
    * @return what was written
    * @throws dev.storyreel.core.StoryReelException if rendering fails
    * @throws java.util.concurrent.CancellationException if the thread was interrupted
    */
-  RenderResult render(RenderRequest request, Path output, ProgressListener listener);
+  RenderResult render(Timeline timeline, Path output, ProgressListener listener);
 }

@@ -1,0 +1,34 @@
+package dev.storyreel.core.spi;
+
+import dev.storyreel.core.Mood;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a {@link MusicProvider} is asked for: a music bed of one mood, at least as long as the
+ * stretch of the story it lies under.
+ *
+ * @param mood the mood; never {@code null}
+ * @param duration how long the bed must last; positive. The pipeline adds the crossfades to the
+ *     neighbouring beds, so a provider returns exactly this length (looping or trimming)
+ * @param seed the random seed: the same request with the same seed gives the same bed where the
+ *     provider supports it
+ * @param output the WAV file to write (16-bit PCM, mono or stereo, any rate 8000..192000 Hz);
+ *     the caller made its folder and deletes it; never {@code null}
+ */
+public record MusicRequest(Mood mood, Duration duration, long seed, Path output) {
+
+  /**
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if the duration is not positive
+   */
+  public MusicRequest {
+    Objects.requireNonNull(mood, "mood");
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(output, "output");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("music duration must be positive, was " + duration);
+    }
+  }
+}
