@@ -221,6 +221,55 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /**
+   * Makes {@code to} a hard link to {@code from}'s file, so the output and the cache hold one copy
+   * on disk; where the file system cannot link (another device, no hard links), the content is
+   * copied. Atomic: {@code to} is either the old file or the whole new one.
+   */
+  @Override
+  public AssetRef copy(AssetRef from, String to) {
+    Objects.requireNonNull(from, "from");
+    Path source = resolve(from.key());
+    Path target = resolve(to);
+    if (!Files.isRegularFile(source)) {
+      throw new NonRetriableException("Nothing is stored under '" + from.key() + "' in " + root);
+    }
+    if (source.equals(target)) {
+      return new AssetRef(to, from.mediaType(), from.sizeBytes(), from.sha256());
+    }
+    Path tmp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      tmp = target.resolveSibling(
+          "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      try {
+        Files.createLink(tmp, source);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.copy(source, tmp);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+      return new AssetRef(to, from.mediaType(), from.sizeBytes(), from.sha256());
+    } catch (AccessDeniedException e) {
+      throw new NonRetriableException(
+          "Cannot write " + target + ": permission denied. Choose another output folder.", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("linking " + target + " to " + source, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: a stray .tmp file never carries a final name
+        }
+      }
+    }
+  }
+
   @Override
   public Optional<AssetRef> head(String key) {
     Path p = resolve(key);

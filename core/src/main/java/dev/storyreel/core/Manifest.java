@@ -35,6 +35,8 @@ import java.util.Objects;
  *     moderation ran
  * @param totalUsage the sum over the job's calls (planning and every segment's assets)
  * @param budgetUsd the job's budget in US dollars, or absent when it had none
+ * @param soundtrack the music, effects and mix under the voice; absent in manifests of versions
+ *     without one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -55,7 +57,40 @@ public record Manifest(
     Usage planUsage,
     ProviderInfo moderator,
     Usage totalUsage,
-    java.math.BigDecimal budgetUsd) {
+    java.math.BigDecimal budgetUsd,
+    SoundtrackEntry soundtrack) {
+
+  /**
+   * A manifest without a soundtrack entry (a job with nothing under the voice, or an older one).
+   *
+   * @param generator the library and version
+   * @param title the story's title
+   * @param createdAt when the job finished
+   * @param format frame size and rate
+   * @param visualStyle the style
+   * @param planner who planned
+   * @param segments the segments
+   * @param video the video
+   * @param captions the captions
+   * @param thumbnail the thumbnail
+   * @param stages the stage timings
+   * @param inputKey the job's key
+   * @param storyboardCache the storyboard's cache use
+   * @param videoCache the video's cache use
+   * @param planUsage planning's usage
+   * @param moderator the moderator
+   * @param totalUsage the total usage
+   * @param budgetUsd the budget
+   */
+  public Manifest(String generator, String title, String createdAt, VideoFormat format,
+      String visualStyle, ProviderInfo planner, List<SegmentEntry> segments, VideoEntry video,
+      CaptionsEntry captions, AssetRef thumbnail, StageTimings stages, String inputKey,
+      CacheUse storyboardCache, CacheUse videoCache, Usage planUsage, ProviderInfo moderator,
+      Usage totalUsage, java.math.BigDecimal budgetUsd) {
+    this(generator, title, createdAt, format, visualStyle, planner, segments, video, captions,
+        thumbnail, stages, inputKey, storyboardCache, videoCache, planUsage, moderator,
+        totalUsage, budgetUsd, null);
+  }
 
   /**
    * @param generator the library and version, for example {@code storyreel 0.1.0}
@@ -81,6 +116,7 @@ public record Manifest(
    *     moderation ran
    * @param totalUsage the sum over the job's calls (planning and every segment's assets)
    * @param budgetUsd the job's budget in US dollars, or absent when it had none
+   * @param soundtrack the music, effects and mix, or {@code null}
    * @throws NullPointerException if a list is {@code null}
    */
   public Manifest {
@@ -131,8 +167,107 @@ public record Manifest(
     }
     return new Manifest(generator, title, null, format, visualStyle, planner, segs, video,
         captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
-        moderator, null, budgetUsd);
+        moderator, null, budgetUsd, soundtrack == null ? null : soundtrack.withoutRunFacts());
   }
+
+  /**
+   * The soundtrack under the voice.
+   *
+   * @param music who made the music beds, or absent for none
+   * @param beds the beds, in time order
+   * @param musicGainDb the beds' level in the mix before ducking, in dB
+   * @param duckDb how far the music was ducked while words were spoken, in dB
+   * @param effectsProvider who resolved the sound effects, or absent for none
+   * @param effects the effects placed, in time order
+   * @param unresolved the planner's cues no provider could resolve: listed, never dropped
+   * @param targetLufs the integrated loudness the mix was normalised to, in LUFS
+   * @param truePeakCeilingDbtp the true-peak ceiling, in dBTP
+   * @param measuredLufs the final mix's integrated loudness as the renderer measured it, or absent
+   * @param measuredTruePeakDbtp the final mix's true peak as measured, or absent
+   * @param stems the stems written beside the video, by name; empty without {@code --stems}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SoundtrackEntry(ProviderInfo music, List<MusicBedEntry> beds, double musicGainDb,
+      double duckDb, ProviderInfo effectsProvider, List<EffectEntry> effects,
+      List<UnresolvedCue> unresolved, double targetLufs, double truePeakCeilingDbtp,
+      Double measuredLufs, Double measuredTruePeakDbtp, java.util.Map<String, AssetRef> stems) {
+
+    /**
+     * @param music who made the beds
+     * @param beds the beds
+     * @param musicGainDb the beds' level
+     * @param duckDb the duck amount
+     * @param effectsProvider who resolved the effects
+     * @param effects the effects placed
+     * @param unresolved the cues left unresolved
+     * @param targetLufs the loudness target
+     * @param truePeakCeilingDbtp the true-peak ceiling
+     * @param measuredLufs the measured loudness, or {@code null}
+     * @param measuredTruePeakDbtp the measured true peak, or {@code null}
+     * @param stems the stems; {@code null} is read as none
+     */
+    public SoundtrackEntry {
+      beds = beds == null ? List.of() : List.copyOf(beds);
+      effects = effects == null ? List.of() : List.copyOf(effects);
+      unresolved = unresolved == null ? List.of() : List.copyOf(unresolved);
+      stems = stems == null ? java.util.Map.of() : java.util.Map.copyOf(stems);
+    }
+
+    /** @return this entry with hits cleared and measurements dropped (see the manifest's) */
+    public SoundtrackEntry withoutRunFacts() {
+      List<MusicBedEntry> b = new java.util.ArrayList<>();
+      for (MusicBedEntry e : beds) {
+        b.add(new MusicBedEntry(e.mood(), e.startMillis(), e.endMillis(), e.source(), e.audio(),
+            miss(e.cache()), null));
+      }
+      List<EffectEntry> f = new java.util.ArrayList<>();
+      for (EffectEntry e : effects) {
+        f.add(new EffectEntry(e.segment(), e.description(), e.word(), e.atMillis(), e.source(),
+            e.audio(), miss(e.cache())));
+      }
+      return new SoundtrackEntry(music, b, musicGainDb, duckDb, effectsProvider, f, unresolved,
+          targetLufs, truePeakCeilingDbtp, null, null, stems);
+    }
+  }
+
+  /**
+   * One music bed.
+   *
+   * @param mood its mood's id
+   * @param startMillis where it starts in the video
+   * @param endMillis where it ends
+   * @param source where it came from: a file, a model and prompt, or the generator's parameters
+   * @param audio the stored WAV
+   * @param cache its cache key and whether it was a hit
+   * @param usage what making it spent in this run, or absent
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MusicBedEntry(String mood, long startMillis, long endMillis, String source,
+      AssetRef audio, CacheUse cache, Usage usage) {}
+
+  /**
+   * One sound effect placed at a word.
+   *
+   * @param segment the segment
+   * @param description the planner's cue
+   * @param word the word's index in the segment's narration
+   * @param atMillis where the effect starts: the word's start
+   * @param source where the audio came from
+   * @param audio the stored WAV
+   * @param cache its cache key and whether it was a hit
+   */
+  public record EffectEntry(int segment, String description, int word, long atMillis,
+      String source, AssetRef audio, CacheUse cache) {}
+
+  /**
+   * A planner's cue that no effect was found for.
+   *
+   * @param segment the segment
+   * @param description the cue
+   * @param word the word's index
+   * @param reason why: no provider configured, no matching file, or the word does not exist
+   */
+  public record UnresolvedCue(int segment, String description, int word, String reason) {}
 
   private static CacheUse miss(CacheUse c) {
     return c == null ? null : c.asMiss();

@@ -6,6 +6,10 @@ import dev.storyreel.core.internal.ProportionalAligner;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
+import dev.storyreel.core.spi.MusicProvider;
+import dev.storyreel.core.spi.SoundEffectProvider;
+import dev.storyreel.core.timeline.Ducking;
+import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
@@ -67,6 +71,9 @@ public final class StoryReel {
    */
   public static final int DEFAULT_MAX_WORD_CHARS = 64;
 
+  /** The music's default level in the mix before ducking, in dB: {@value}. */
+  public static final double DEFAULT_MUSIC_GAIN_DB = -6;
+
   /** How much of an over-long word a message quotes, in code points. */
   private static final int QUOTED_CHARS = 24;
 
@@ -95,6 +102,12 @@ public final class StoryReel {
   private final PriceTable prices;
   private final BigDecimal budgetUsd;
   private final NarrationBounds narrationBounds;
+  private final MusicProvider music;
+  private final SoundEffectProvider effects;
+  private final Mood mood;
+  private final double musicGainDb;
+  private final Ducking ducking;
+  private final MixSettings mix;
 
   private StoryReel(Builder b) {
     ProviderSettings s = b.settings;
@@ -131,7 +144,44 @@ public final class StoryReel {
     this.prices = b.prices;
     this.budgetUsd = b.budgetUsd;
     this.narrationBounds = b.narrationBounds;
+    if (b.noMusic) {
+      this.music = null;
+    } else if (b.music != null) {
+      this.music = b.music;
+    } else if (b.musicName != null) {
+      this.music = Providers.create(MusicProvider.class, b.musicName, s);
+    } else {
+      this.music = defaultMusic(s);
+    }
+    if (b.effects != null) {
+      this.effects = b.effects;
+    } else if (b.effectsName != null) {
+      this.effects = Providers.create(SoundEffectProvider.class, b.effectsName, s);
+    } else {
+      this.effects = null;
+    }
+    this.mood = b.mood;
+    this.musicGainDb = b.musicGainDb;
+    this.ducking = b.ducking;
+    this.mix = b.mix;
   }
+
+  /**
+   * The default music: {@value #DEFAULT_MUSIC} (procedural, offline) when a provider of that name
+   * is on the class path, else none. Never a paid one.
+   */
+  private static MusicProvider defaultMusic(ProviderSettings s) {
+    try {
+      return Providers.create(MusicProvider.class, DEFAULT_MUSIC, s);
+    } catch (ConfigurationException e) {
+      System.getLogger(StoryReel.class.getName()).log(System.Logger.Level.DEBUG,
+          "no '" + DEFAULT_MUSIC + "' music provider on the class path; no music");
+      return null;
+    }
+  }
+
+  /** The music provider used when none is named: {@value}. */
+  public static final String DEFAULT_MUSIC = "procedural";
 
   /** @return a builder with the defaults */
   public static Builder builder() {
@@ -162,6 +212,13 @@ public final class StoryReel {
     b.prices = prices;
     b.budgetUsd = budgetUsd;
     b.narrationBounds = narrationBounds;
+    b.music = music;
+    b.noMusic = music == null;
+    b.effects = effects;
+    b.mood = mood;
+    b.musicGainDb = musicGainDb;
+    b.ducking = ducking;
+    b.mix = mix;
     return b;
   }
 
@@ -258,7 +315,10 @@ public final class StoryReel {
     storage.preflight();
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
         planner.fingerprint(), images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
-        renderer.fingerprint()));
+        renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
+        effects == null ? "no-effects" : effects.fingerprint(),
+        "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
+        "ducking=" + ducking, "mix=" + mix));
     if (!overwrite && storage.head("manifest.json").isPresent()) {
       String existingKey = null;
       try (java.io.InputStream in = storage.open("manifest.json")) {
@@ -279,7 +339,8 @@ public final class StoryReel {
     Pipeline p = new Pipeline(
         new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
             visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
-            moderator, prices, budgetUsd, narrationBounds),
+            moderator, prices, budgetUsd, narrationBounds, music, effects, mood, musicGainDb,
+            ducking, mix),
         story, storage);
     p.start();
     return p;
@@ -397,6 +458,15 @@ public final class StoryReel {
     private PriceTable prices = PriceTable.defaults();
     private BigDecimal budgetUsd;
     private NarrationBounds narrationBounds = NarrationBounds.defaults();
+    private MusicProvider music;
+    private String musicName;
+    private boolean noMusic;
+    private SoundEffectProvider effects;
+    private String effectsName;
+    private Mood mood;
+    private double musicGainDb = DEFAULT_MUSIC_GAIN_DB;
+    private Ducking ducking = Ducking.DEFAULTS;
+    private MixSettings mix = MixSettings.DEFAULTS;
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -719,6 +789,99 @@ public final class StoryReel {
      */
     public Builder narrationBounds(NarrationBounds bounds) {
       this.narrationBounds = Objects.requireNonNull(bounds, "bounds");
+      return this;
+    }
+
+    /**
+     * @param provider the music under the voice; default: {@value #DEFAULT_MUSIC} when found
+     * @return this builder
+     */
+    public Builder music(MusicProvider provider) {
+      this.music = Objects.requireNonNull(provider, "provider");
+      this.musicName = null;
+      this.noMusic = false;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the music provider, for example {@code procedural},
+     *     {@code file} (with the setting {@code music.path}) or {@code replicate} (paid); {@code
+     *     none} for no music. Default: {@value #DEFAULT_MUSIC} when it is on the class path, else
+     *     none
+     * @return this builder
+     */
+    public Builder music(String name) {
+      Objects.requireNonNull(name, "name");
+      this.music = null;
+      this.noMusic = name.strip().equalsIgnoreCase("none");
+      this.musicName = noMusic ? null : name.strip();
+      return this;
+    }
+
+    /**
+     * @param provider resolves the planner's sound cues; default none (cues are listed in the
+     *     manifest as unresolved)
+     * @return this builder
+     */
+    public Builder effects(SoundEffectProvider provider) {
+      this.effects = Objects.requireNonNull(provider, "provider");
+      this.effectsName = null;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the sound-effect provider, for example {@code folder}
+     *     (with the setting {@code sfx.path}); {@code none} for none
+     * @return this builder
+     */
+    public Builder effects(String name) {
+      Objects.requireNonNull(name, "name");
+      this.effects = null;
+      this.effectsName = name.strip().equalsIgnoreCase("none") ? null : name.strip();
+      return this;
+    }
+
+    /**
+     * @param mood the story's mood when the planner gives none, or {@code null}: default {@link
+     *     Mood#DEFAULT}
+     * @return this builder
+     */
+    public Builder mood(Mood mood) {
+      this.mood = mood;
+      return this;
+    }
+
+    /**
+     * @param db the music's level in the mix before ducking, in dB relative to the bed's own
+     *     level, -60..0; default {@value #DEFAULT_MUSIC_GAIN_DB}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder musicGainDb(double db) {
+      if (!(db >= -60 && db <= 0)) {
+        throw new IllegalArgumentException("music gain must be -60..0 dB, was " + db);
+      }
+      this.musicGainDb = db;
+      return this;
+    }
+
+    /**
+     * @param ducking how far the music goes down while words are spoken, when it comes back up,
+     *     and how fast; default {@link Ducking#DEFAULTS} (12 dB, gaps over 0.8 s, 150 ms ramps)
+     * @return this builder
+     */
+    public Builder ducking(Ducking ducking) {
+      this.ducking = Objects.requireNonNull(ducking, "ducking");
+      return this;
+    }
+
+    /**
+     * @param mix the loudness target, true-peak ceiling and whether stems are written; default
+     *     {@link MixSettings#DEFAULTS} (-14 LUFS, -1 dBTP, no stems)
+     * @return this builder
+     */
+    public Builder mix(MixSettings mix) {
+      this.mix = Objects.requireNonNull(mix, "mix");
       return this;
     }
 

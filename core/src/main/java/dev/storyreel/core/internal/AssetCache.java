@@ -8,6 +8,7 @@ import dev.storyreel.core.Narration;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.spi.AudioReport;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.RenderResult;
@@ -225,11 +226,92 @@ public final class AssetCache {
   }
 
   /**
-   * Looks a rendered video up; on a hit its MP4 is copied to {@code out}, on a miss {@code make}
-   * renders into {@code out} and the file is stored.
+   * Audio a provider wrote to a file: a music bed or a sound effect.
+   *
+   * @param file the WAV written, or {@code null} when read from the cache
+   * @param duration its length
+   * @param source where it came from, for the manifest
+   * @param usage what making it consumed
+   */
+  public record MadeAudio(Path file, Duration duration, String source, dev.storyreel.core.Usage usage) {}
+
+  /**
+   * Stored audio: where its blob is, so a renderer can stream it from storage.
+   *
+   * @param ref the stored WAV blob
+   * @param duration its length
+   * @param source where it came from
+   * @param use its cache key and whether it was a hit
+   */
+  public record StoredAudio(AssetRef ref, Duration duration, String source, Manifest.CacheUse use) {}
+
+  /**
+   * Looks a music bed or an effect up; on a miss {@code make} writes it to a file, which is
+   * stored (once) as the entry's blob.
+   *
+   * @param kind {@code music} or {@code effect}
+   * @param key the asset's key
+   * @param make writes the WAV on a miss
+   * @return where the stored WAV is
+   */
+  public StoredAudio audio(String kind, String key, Supplier<MadeAudio> make) {
+    Cached<MadeAudio> c = getOrCreate(kind, key, make, Check.none(),
+        e -> {
+          AssetRef ref = e.blobs().get("audio");
+          if (ref == null || storage.head(ref.key()).isEmpty()) {
+            throw new CorruptEntry("entry " + key + " has no stored audio");
+          }
+          return new MadeAudio(null, Duration.ofNanos(e.meta().path("durationNanos").asLong()),
+              e.meta().path("source").asText(), dev.storyreel.core.Usage.NONE);
+        },
+        v -> List.of(new BlobOut("audio", "wav", "audio/wav", null, v.file())),
+        v -> Json.MAPPER.createObjectNode().put("durationNanos", v.duration().toNanos())
+            .put("source", v.source()));
+    Entry e = lookup(entryKey(kind, key)).orElseThrow(() -> new UncheckedIOException(
+        new IOException("cache entry " + entryKey(kind, key) + " vanished after it was written")));
+    return new StoredAudio(e.blobs().get("audio"), c.value().duration(), c.value().source(),
+        c.use());
+  }
+
+  /**
+   * A stored entry's blob, for publishing it under an output name with {@link Storage#copy}
+   * (one copy of each blob: the output refers to the cache's).
+   *
+   * @param kind the asset kind
+   * @param key the asset's key
+   * @param name the blob's name in the entry, for example {@code image} or {@code audio}
+   * @return the blob's reference
+   * @throws UncheckedIOException if the entry or the blob is missing (it was just written: a
+   *     concurrent deletion of the cache)
+   */
+  public AssetRef blob(String kind, String key, String name) {
+    String entryKey = entryKey(kind, key);
+    Entry e = lookup(entryKey).orElseThrow(() -> new UncheckedIOException(
+        new IOException("cache entry " + entryKey + " is missing")));
+    AssetRef ref = e.blobs().get(name);
+    if (ref == null) {
+      throw new UncheckedIOException(new IOException("cache entry " + entryKey + " has no "
+          + name));
+    }
+    return ref;
+  }
+
+  /**
+   * @param kind the asset kind
+   * @param key the asset's key
+   * @return every blob of a stored entry, by name; empty if there is no entry
+   */
+  public Map<String, AssetRef> blobs(String kind, String key) {
+    return lookup(entryKey(kind, key)).map(Entry::blobs).map(Map::copyOf).orElse(Map.of());
+  }
+
+  /**
+   * Looks a rendered video up; on a miss {@code make} renders into {@code out} and the file, the
+   * thumbnail and any stems the renderer wrote are stored as the entry's blobs. Either way the
+   * outputs are then published from the blobs ({@link #blob}), so the video is stored once.
    *
    * @param key the video's key
-   * @param out the local file the video ends up in, either way
+   * @param out the local file {@code make} renders into on a miss
    * @param make renders into {@code out} on a miss
    * @return the render facts and the thumbnail
    */
@@ -241,26 +323,54 @@ public final class AssetCache {
         },
         Check.none(),
         e -> {
-          copyBlob(e, "video", out);
+          AssetRef videoRef = e.blobs().get("video");
+          Optional<AssetRef> stored = videoRef == null ? Optional.empty()
+              : storage.head(videoRef.key());
+          if (stored.isEmpty() || !stored.get().sha256().equals(videoRef.sha256())) {
+            throw new CorruptEntry("video of entry " + key + " is missing or does not match"
+                + " its SHA-256");
+          }
           byte[] jpeg = blob(e, "thumbnail");
           BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(jpeg));
           if (thumb == null) {
             throw new CorruptEntry("thumbnail of video entry " + key + " cannot be decoded");
           }
           JsonNode m = e.meta();
+          AudioReport audio = new AudioReport(
+              m.path("integratedLufs").isNumber() ? m.path("integratedLufs").asDouble() : Double.NaN,
+              m.path("truePeakDbtp").isNumber() ? m.path("truePeakDbtp").asDouble() : Double.NaN,
+              Map.of());
           return new Video(new RenderResult(m.path("frameCount").asLong(),
               Duration.ofNanos(m.path("durationNanos").asLong()), m.path("videoCodec").asText(),
-              m.path("encoder").asText(), m.path("audioCodec").asText(), thumb), jpeg);
+              m.path("encoder").asText(), m.path("audioCodec").asText(), thumb, audio), jpeg);
         },
-        v -> List.of(new BlobOut("video", "mp4", "video/mp4", null, out),
-            new BlobOut("thumbnail", "jpg", "image/jpeg", v.thumbnailJpeg(), null)),
-        v -> Json.MAPPER.createObjectNode()
-            .put("frameCount", v.result().frameCount())
-            .put("durationNanos", v.result().duration().toNanos())
-            .put("videoCodec", v.result().videoCodec())
-            .put("encoder", v.result().encoder())
-            .put("audioCodec", v.result().audioCodec()));
+        v -> {
+          List<BlobOut> b = new ArrayList<>();
+          b.add(new BlobOut("video", "mp4", "video/mp4", null, out));
+          b.add(new BlobOut("thumbnail", "jpg", "image/jpeg", v.thumbnailJpeg(), null));
+          v.result().audio().stems().forEach((name, file) ->
+              b.add(new BlobOut(STEM + name, "wav", "audio/wav", null, file)));
+          return b;
+        },
+        v -> {
+          ObjectNode m = Json.MAPPER.createObjectNode()
+              .put("frameCount", v.result().frameCount())
+              .put("durationNanos", v.result().duration().toNanos())
+              .put("videoCodec", v.result().videoCodec())
+              .put("encoder", v.result().encoder())
+              .put("audioCodec", v.result().audioCodec());
+          if (Double.isFinite(v.result().audio().integratedLufs())) {
+            m.put("integratedLufs", v.result().audio().integratedLufs());
+          }
+          if (Double.isFinite(v.result().audio().truePeakDbtp())) {
+            m.put("truePeakDbtp", v.result().audio().truePeakDbtp());
+          }
+          return m;
+        });
   }
+
+  /** The prefix of a video entry's stem blobs' names: {@value}, then the stem's file name. */
+  public static final String STEM = "stem:";
 
   /**
    * The note of paid work in progress for one asset (see {@link PendingWork}), kept at {@code
@@ -395,23 +505,7 @@ public final class AssetCache {
     return bytes;
   }
 
-  private void copyBlob(Entry e, String name, Path out) throws IOException, CorruptEntry {
-    AssetRef ref = e.blobs().get(name);
-    if (ref == null) {
-      throw new CorruptEntry("entry " + e.key() + " has no " + name);
-    }
-    if (storage.head(ref.key()).isEmpty()) {
-      throw new CorruptEntry(ref.key() + " is missing");
-    }
-    MessageDigest md = digest();
-    try (InputStream in = new DigestInputStream(storage.open(ref.key()), md);
-        OutputStream o = Files.newOutputStream(out)) {
-      in.transferTo(o);
-    }
-    if (!HexFormat.of().formatHex(md.digest()).equals(ref.sha256())) {
-      throw new CorruptEntry(ref.key() + " does not match its SHA-256");
-    }
-  }
+
 
   private static JsonNode words(List<WordTiming> words) {
     var arr = Json.MAPPER.createArrayNode();

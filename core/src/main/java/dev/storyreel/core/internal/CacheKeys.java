@@ -154,7 +154,48 @@ public final class CacheKeys {
   public static String video(
       String rendererFingerprint, VideoFormat format, List<VideoSegment> segments,
       List<CaptionCue> cues) {
+    return video(rendererFingerprint, format, segments, cues, "");
+  }
+
+  /**
+   * @param fingerprint the music provider's fingerprint
+   * @param mood the bed's mood id
+   * @param durationNanos the bed's length
+   * @param seed the seed
+   * @return the music bed's key
+   */
+  public static String music(String fingerprint, String mood, long durationNanos, long seed) {
+    return new Description("music").field("provider", fingerprint).field("mood", mood)
+        .field("durationNanos", durationNanos).field("seed", seed).sha256();
+  }
+
+  /**
+   * @param fingerprint the sound-effect provider's fingerprint
+   * @param description the cue's description
+   * @param seed the seed
+   * @return the effect's key
+   */
+  public static String effect(String fingerprint, String description, long seed) {
+    return new Description("effect").field("provider", fingerprint)
+        .field("description", description).field("seed", seed).sha256();
+  }
+
+  /**
+   * @param rendererFingerprint the renderer's fingerprint
+   * @param format frame size and rate
+   * @param segments every segment's picture and narration and bounds
+   * @param cues the caption cues
+   * @param soundtrack a stable description of everything else the soundtrack is made of (music
+   *     beds' SHA-256 and bounds, their gain and envelope, effects, mix settings); empty for none
+   * @return the rendered video's key
+   */
+  public static String video(
+      String rendererFingerprint, VideoFormat format, List<VideoSegment> segments,
+      List<CaptionCue> cues, String soundtrack) {
     Description d = new Description("video").field("renderer", rendererFingerprint);
+    if (!soundtrack.isEmpty()) {
+      d.field("soundtrack", soundtrack);
+    }
     format(d, format);
     d.field("segments", segments.size());
     for (VideoSegment s : segments) {

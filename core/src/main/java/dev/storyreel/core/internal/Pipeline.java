@@ -1,62 +1,47 @@
 package dev.storyreel.core.internal;
 
 import dev.storyreel.core.AssetRef;
-import dev.storyreel.core.CaptionCue;
-import dev.storyreel.core.Captions;
 import dev.storyreel.core.Job;
 import dev.storyreel.core.JobResult;
 import dev.storyreel.core.JobState;
 import dev.storyreel.core.Manifest;
-import dev.storyreel.core.Narration;
+import dev.storyreel.core.Mood;
 import dev.storyreel.core.NarrationBounds;
-import dev.storyreel.core.NarrationChecks;
-import dev.storyreel.core.NonRetriableException;
-import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.PriceTable;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
-import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
-import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
-import dev.storyreel.core.StoryReelException;
-import dev.storyreel.core.Storyboard;
-import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.WordTiming;
-import dev.storyreel.core.Words;
-import dev.storyreel.core.http.ImageChecks;
-import dev.storyreel.core.internal.TaskGraph.TaskKey;
+import dev.storyreel.core.internal.AssetStage.Assets;
+import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
+import dev.storyreel.core.internal.TimelineStage.Layout;
 import dev.storyreel.core.spi.Aligner;
-import dev.storyreel.core.spi.AssetProvider;
-import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
-import dev.storyreel.core.spi.ImageRequest;
-import dev.storyreel.core.spi.ImageSource;
-import dev.storyreel.core.spi.PendingWork;
+import dev.storyreel.core.spi.Moderator;
+import dev.storyreel.core.spi.MusicProvider;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
-import dev.storyreel.core.spi.SpeechRequest;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
-import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
-import dev.storyreel.core.timeline.MusicTrack;
-import dev.storyreel.core.timeline.NarrationClip;
-import dev.storyreel.core.timeline.NarrationTrack;
 import dev.storyreel.core.timeline.Timeline;
-import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -64,25 +49,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * One job of {@link dev.storyreel.core.StoryReel}: plan, make assets, render, publish. Each stage
- * runs as a {@link TaskGraph} so that retries, limits and cancellation work the same everywhere.
+ * One job of {@link dev.storyreel.core.StoryReel}, as named stages whose inputs and outputs are
+ * values:
+ *
+ * <ol>
+ *   <li>plan ({@link PlanStage}): story to storyboard, moderated;
+ *   <li>assets ({@link AssetStage}): every segment's picture and narration;
+ *   <li>timeline ({@link TimelineStage}, {@link SoundtrackStage}): the layout, the music beds and
+ *       effects, and the {@link Timeline};
+ *   <li>render: the timeline to a video, through the asset cache;
+ *   <li>publish ({@link PublishStage}, {@link ManifestAssembler}): the outputs, then the manifest.
+ * </ol>
+ *
+ * <p>Each stage runs its work as a {@link TaskGraph}, so retries, limits and cancellation work the
+ * same everywhere; this class is the job's handle and runs the stages in order on its own thread.
  */
 public final class Pipeline implements Job {
   private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
-  private static final String VERSION = "storyreel 0.1.0";
   /** How long a failed or cancelled job waits for interrupted tasks to return. */
   private static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(30);
-  /**
-   * How long the asset tasks already running may go on after one asset failed for good: long
-   * enough for a paid call in flight (an image, a narration, a Replicate prediction being
-   * polled) to receive its answer and store it, so that nothing paid for is thrown away.
-   */
-  static final Duration FAILURE_GRACE = Duration.ofMinutes(3);
 
   /**
    * What a job needs from its {@code StoryReel}.
@@ -98,14 +87,21 @@ public final class Pipeline implements Job {
    * @param retry the retry policy
    * @param concurrency limits per resource class
    * @param listener the caller's listener
-   * @param seed base image seed
-   * @param workDir folder for temporary files
-   * @param cacheReads whether the asset cache may be read (entries are written either way)
+   * @param seed base seed of images, music and effects
+   * @param workDir folder for temporary files (each job uses its own folder below it)
+   * @param cacheReads whether entries of earlier runs may be read (entries are written either way)
    * @param inputKey the job's {@link CacheKeys#job} key, recorded in the manifest
    * @param moderator checks narrations and image prompts before any paid asset, or {@code null}
    * @param prices prices the calls' usage
    * @param budgetUsd the job's spending limit in US dollars, or {@code null} for none
    * @param narrationBounds what a plausible narration's duration is, for the words it speaks
+   * @param music makes the music beds, or {@code null} for no music
+   * @param effects resolves sound cues, or {@code null} (cues are then listed as unresolved)
+   * @param mood the story's mood when the planner gives none, or {@code null} for {@link
+   *     Mood#DEFAULT}
+   * @param musicGainDb the beds' level in the mix before ducking, in dB, at most 0
+   * @param ducking how the music is ducked under the words
+   * @param mix the loudness target, true-peak ceiling and stems
    */
   public record Config(
       StoryPlanner planner,
@@ -123,24 +119,28 @@ public final class Pipeline implements Job {
       Path workDir,
       boolean cacheReads,
       String inputKey,
-      dev.storyreel.core.spi.Moderator moderator,
-      dev.storyreel.core.PriceTable prices,
-      java.math.BigDecimal budgetUsd,
-      NarrationBounds narrationBounds) {}
+      Moderator moderator,
+      PriceTable prices,
+      BigDecimal budgetUsd,
+      NarrationBounds narrationBounds,
+      MusicProvider music,
+      SoundEffectProvider effects,
+      Mood mood,
+      double musicGainDb,
+      Ducking ducking,
+      MixSettings mix) {}
 
   private final Config cfg;
   private final Story story;
   private final Storage storage;
   private final ProgressListener listener;
   private final AssetCache cache;
-  private volatile Manifest.CacheUse storyboardUse;
-  private volatile Usage planUsage = Usage.NONE;
+  private final Metering metering;
   private final CompletableFuture<JobResult> result = new CompletableFuture<>();
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.PLANNING);
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile Thread worker;
-  private final Metering metering;
 
   /**
    * @param cfg the job's settings and providers
@@ -207,11 +207,11 @@ public final class Pipeline implements Job {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException | UncheckedIOException e) {
@@ -226,44 +226,57 @@ public final class Pipeline implements Job {
     try {
       tempDir = jobTempDir();
       deleteTree(tempDir); // what a killed run left behind
+      JobContext job = new JobContext(cfg, story, storage, listener, cache, metering, tempDir,
+          this::runGraph);
       setState(JobState.PLANNING);
       // From here on the output is unfinished: a run killed at any point resumes (StoryReel.submit).
       storage.delete("manifest.json");
-      Storyboard board = stage("plan", cfg.planner(), ctx -> plan());
+      PlanStage.Planned plan = new PlanStage(job).run();
       long tPlanned = System.nanoTime();
-      listener.onEvent(new ProgressEvent.StoryboardPlanned(board.segments().size()));
-      if (cfg.moderator() != null) {
-        stage("moderate", cfg.moderator(), ctx -> Moderation.check(cfg.moderator(), board));
-      }
+      listener.onEvent(new ProgressEvent.StoryboardPlanned(plan.board().segments().size()));
 
       setState(JobState.GENERATING_ASSETS);
-      Assets assets = makeAssets(board);
+      Assets assets = new AssetStage(job).run(plan.board());
+      TimelineStage timelines = new TimelineStage(job);
+      Layout layout = timelines.layout(plan.board(), assets);
+      Soundtrack soundtrack = new SoundtrackStage(job).run(plan.board(), layout);
+      Timeline timeline = timelines.assemble(layout, soundtrack);
       long tAssets = System.nanoTime();
 
       setState(JobState.RENDERING);
-      Laid tl = timeline(board, assets);
       Files.createDirectories(tempDir);
       Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
-      Timeline request = tl.request();
-      String videoKey = videoKey(assets, tl);
-      AssetCache.Cached<AssetCache.Video> video = stageCpu("render",
-          ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(request, tmp, listener)));
+      String videoKey = videoKey(assets, layout, soundtrack);
+      AssetCache.Cached<AssetCache.Video> video = job.single("render", "cpu",
+          // A renderer failure is not worth repeating at once: the same inputs fail the same way.
+          RetryPolicy.none(),
+          ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(timeline, tmp, listener)));
       RenderResult rendered = video.value().result();
       long tRendered = System.nanoTime();
 
       setState(JobState.PUBLISHING);
-      JobResult out = publish(board, assets, tl, rendered, tmp,
-          new long[] {t0, tPlanned, tAssets, tRendered}, video);
+      Map<String, AssetRef> stems = new LinkedHashMap<>();
+      PublishStage.Outputs outputs = new PublishStage(job).run(assets, layout, videoKey,
+          cfg.mix().stems(), stems);
+      long tEnd = System.nanoTime();
+      Manifest.StageTimings stages = new Manifest.StageTimings(ms(tPlanned - t0),
+          ms(tAssets - tPlanned), ms(tRendered - tAssets), ms(tEnd - tRendered), ms(tEnd - t0));
+      Manifest m = ManifestAssembler.assemble(job, new ManifestAssembler.Inputs(plan, assets,
+          layout, soundtrack, timeline, rendered, video.use(), outputs, stems, stages));
+      AssetRef manifestRef = storage.put(
+          "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
+      JobResult out = new JobResult(m, outputs.video(), outputs.srt(), outputs.vtt(),
+          outputs.thumbnail(), manifestRef, storage.locate("video.mp4"),
+          Duration.ofNanos(System.nanoTime() - t0));
       // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
       deleteTree(tempDir);
       setState(JobState.COMPLETED);
       result.complete(out);
     } catch (Throwable e) {
-      if (tempDir != null) {
-        deleteTree(tempDir);
-      }
+      deleteTree(tempDir);
       Throwable cause = unwrap(e);
-      if (cancelled || cause instanceof CancellationException || cause instanceof InterruptedException) {
+      if (cancelled || cause instanceof CancellationException
+          || cause instanceof InterruptedException) {
         setState(JobState.CANCELLED);
         CancellationException ce = new CancellationException("the job was cancelled");
         if (cause != ce) {
@@ -276,9 +289,7 @@ public final class Pipeline implements Job {
         result.completeExceptionally(cause);
       }
     } finally {
-      if (tempDir != null) {
-        deleteTree(tempDir); // after an Error in a listener, say; the next run's start too
-      }
+      deleteTree(tempDir); // after an Error in a listener, say; the next run's start too
     }
   }
 
@@ -288,28 +299,6 @@ public final class Pipeline implements Job {
       e = e.getCause();
     }
     return e;
-  }
-
-  /** Runs one task as its own graph and waits for it. */
-  private <T> T stage(String id, AssetProvider provider, TaskGraph.Task<T> body) throws Exception {
-    TaskGraph.Builder g = TaskGraph.builder().resourceLimit(provider.resource(), 1);
-    TaskKey<T> key = g.add(id, provider.resource(), List.of(), body);
-    return runGraph(g.build()).get(key);
-  }
-
-  private <T> T stageCpu(String id, TaskGraph.Task<T> body) throws Exception {
-    TaskGraph.Builder g = TaskGraph.builder().resourceLimit("cpu", 1);
-    TaskKey<T> key = g.add(id, "cpu", List.of(), body);
-    // A renderer failure is not worth repeating at once: the same inputs fail the same way.
-    return runGraph(g.build(), RetryPolicy.none()).get(key);
-  }
-
-  private TaskGraph.Results runGraph(TaskGraph graph) throws Exception {
-    return runGraph(graph, cfg.retry());
-  }
-
-  private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry) throws Exception {
-    return runGraph(graph, retry, Duration.ZERO);
   }
 
   private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry, Duration grace)
@@ -370,364 +359,37 @@ public final class Pipeline implements Job {
     }
   }
 
-  private int limit(AssetProvider p) {
-    int job = cfg.concurrency().getOrDefault(p.resource(), Integer.MAX_VALUE);
-    return Math.max(1, Math.min(job, p.maxConcurrency()));
-  }
-
-  /** The stored assets of every segment. */
-  private record Assets(List<ImageAsset> images, List<SpeechAsset> speech) {}
-
-  /**
-   * A stored picture. Not the decoded image: holding every segment's decoded picture (about 8 MB
-   * each at 1080x1920) would make a job's memory grow with the video's length; the renderer
-   * loads each one back from storage when it needs it ({@link #storedImage}).
-   */
-  private record ImageAsset(AssetRef ref, long seed, Manifest.CacheUse use, Usage usage) {}
-
-  private record SpeechAsset(AssetRef ref, Narration narration, boolean aligned,
-      Manifest.CacheUse use, Manifest.CacheUse timingsUse, Usage usage, Usage alignerUsage) {}
-
-  private Assets makeAssets(Storyboard board) throws Exception {
-    TaskGraph.Builder g = TaskGraph.builder()
-        .resourceLimit(cfg.images().resource(), limit(cfg.images()))
-        .resourceLimit(cfg.speech().resource(), limit(cfg.speech()));
-    List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
-    List<TaskKey<SpeechAsset>> speechKeys = new ArrayList<>();
-    for (Segment seg : board.segments()) {
-      int i = seg.index();
-      long seed = cfg.seed() + i;
-      imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(), List.of(),
-          ctx -> makeImage(seg, seed)));
-      speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(), List.of(),
-          ctx -> makeSpeech(seg)));
-    }
-    TaskGraph.Results r = runGraph(g.build(), cfg.retry(), FAILURE_GRACE);
-    List<ImageAsset> imgs = new ArrayList<>();
-    List<SpeechAsset> sp = new ArrayList<>();
-    for (int i = 0; i < imageKeys.size(); i++) {
-      imgs.add(r.get(imageKeys.get(i)));
-      sp.add(r.get(speechKeys.get(i)));
-    }
-    return new Assets(imgs, sp);
-  }
-
-  private ImageAsset makeImage(Segment seg, long seed) {
-    VideoFormat f = cfg.format();
-    ImageRequest req = new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
-    String key = CacheKeys.image(cfg.images().fingerprint(), req);
-    PendingWork pending = cache.pending("image", key);
-    Made<GeneratedImage> made = make(s -> cache.image(key, s, img -> checkImage(seg, img)),
-        cfg.images(), "segment " + seg.index(), Usage.images(1),
-        () -> cfg.images().generate(req, pending), GeneratedImage::usage);
-    if (!made.use().hit()) {
-      pending.clear(); // the asset is stored: nothing is left to resume
-    }
-    GeneratedImage img = made.value();
-    String ext = switch (img.mediaType()) {
-      case "image/jpeg" -> "jpg";
-      case "image/webp" -> "webp";
-      default -> "png";
-    };
-    AssetRef ref = storage.put(
-        String.format("assets/segment-%03d.%s", seg.index(), ext), img.bytes(), img.mediaType());
-    return new ImageAsset(ref, seed, made.use(), made.usage());
-  }
-
-  /**
-   * Decodes a picture fully, only to refuse one that cannot be used (the pixels are dropped and
-   * read back from storage at render time). Applied before a new picture is stored, and to a
-   * cached one, which is then made again.
-   */
-  private void checkImage(Segment seg, GeneratedImage img) {
-    try {
-      ImageChecks.decode(cfg.images().name(), img.bytes(), ImageChecks.DEFAULT_MAX_PIXELS,
-          "segment " + seg.index());
-    } catch (NonRetriableException e) {
-      // Retriable: a provider that sent a broken file may send a good one when asked again.
-      throw new RetriableException("Segment " + seg.index() + ": the image from "
-          + cfg.images().name() + " (" + img.mediaType() + ", " + img.bytes().length
-          + " bytes) is not usable: " + e.getMessage(), e, null);
-    }
-  }
-
-  /**
-   * Checks a narration before it is stored, and a cached one (which is then made again): it has
-   * audio, and one timing per word when the provider gave timings.
-   */
-  private void checkNarration(Segment seg, Narration n) {
-    if (n.audio().frameCount() == 0) {
-      throw new RetriableException(
-          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned no audio.", null,
-          null);
-    }
-    int expected = Words.split(seg.narration()).size();
-    NarrationChecks.check(cfg.speech().name(), seg.index(), n.audio(), expected, n.words(),
-        cfg.narrationBounds());
-    if (!n.words().isEmpty() && n.words().size() != expected) {
-      throw new NonRetriableException(
-          "Segment " + seg.index() + ": " + cfg.speech().name() + " returned "
-              + n.words().size() + " word timings for " + expected
-              + " words; a provider must return one timing per whitespace-separated word"
-              + " (see dev.storyreel.core.Words).");
-    }
-  }
-
-  private SpeechAsset makeSpeech(Segment seg) {
-    SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
-    Made<Narration> spoken = make(s -> cache.narration(
-            CacheKeys.narration(cfg.speech().fingerprint(), req), s, n -> checkNarration(seg, n)),
-        cfg.speech(), "segment " + seg.index(), Usage.characters(seg.narration().length()),
-        () -> cfg.speech().synthesize(req), Narration::usage);
-    Narration n = spoken.value();
-    boolean aligned = false;
-    Manifest.CacheUse timingsUse = null;
-    Usage alignerUsage = null;
-    if (n.words().isEmpty()) {
-      PcmAudio audio = n.audio();
-      Made<List<WordTiming>> timed = make(s -> cache.timings(
-              CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
-                  AssetCache.sha256(audio.toWav())), s),
-          cfg.aligner(), "segment " + seg.index(), Usage.audio(audio.duration()),
-          () -> cfg.aligner().align(seg.index(), seg.narration(), audio), w -> Usage.NONE);
-      n = new Narration(audio, timed.value(), n.usage());
-      timingsUse = timed.use();
-      alignerUsage = timed.usage();
-      aligned = true;
-    }
-    int expected = Words.split(seg.narration()).size();
-    if (n.words().size() != expected) {
-      throw new NonRetriableException(
-          "Segment " + seg.index() + ": " + (aligned ? cfg.aligner().name() : cfg.speech().name())
-              + " returned " + n.words().size() + " word timings for " + expected
-              + " words; a provider must return one timing per whitespace-separated word"
-              + " (see dev.storyreel.core.Words).");
-    }
-    AssetRef ref = storage.put(
-        String.format("assets/segment-%03d.wav", seg.index()), n.audio().toWav(), "audio/wav");
-    return new SpeechAsset(ref, n, aligned, spoken.use(), timingsUse, spoken.usage(),
-        alignerUsage);
-  }
-
-  /** The timeline, and where each segment sits in it, for the video's key and the manifest. */
-  private record Laid(
-      Timeline request, List<Duration> starts, List<Duration> ends, List<List<WordTiming>> words,
-      List<CaptionCue> cues) {}
-
-  private Laid timeline(Storyboard board, Assets assets) {
-    PcmAudio first = assets.speech().get(0).narration().audio();
-    int rate = first.sampleRateHz();
-    int channels = first.channels();
-    List<Duration> starts = new ArrayList<>();
-    List<Duration> ends = new ArrayList<>();
-    List<List<WordTiming>> words = new ArrayList<>();
-    List<VisualClip> visual = new ArrayList<>();
-    List<NarrationClip> voice = new ArrayList<>();
-    List<Captions.Span> spans = new ArrayList<>();
-    long frames = 0;
-    for (int i = 0; i < board.segments().size(); i++) {
-      PcmAudio own = assets.speech().get(i).narration().audio();
-      boolean same = own.sampleRateHz() == rate && own.channels() == channels;
-      PcmAudio a = same ? own : Audio.convert(own, rate, channels);
-      // Boundaries come from absolute sample counts, so nothing drifts over a long story.
-      Duration start = Duration.ofNanos(frames * 1_000_000_000L / rate);
-      frames += a.frameCount();
-      Duration end = Duration.ofNanos(frames * 1_000_000_000L / rate);
-      // The renderer streams each clip from storage while it encodes.
-      AudioSource clip = same ? storedAudio(i, assets.speech().get(i).ref()) : AudioSource.of(a);
-      List<WordTiming> shifted = new ArrayList<>();
-      for (WordTiming w : assets.speech().get(i).narration().words()) {
-        WordTiming s = w.shift(start);
-        // Resampling can shorten a clip by a sample; keep every word inside its segment.
-        if (s.end().compareTo(end) > 0) {
-          s = new WordTiming(s.word(), s.start().compareTo(end) > 0 ? end : s.start(), end);
-        }
-        shifted.add(s);
-      }
-      starts.add(start);
-      ends.add(end);
-      words.add(shifted);
-      visual.add(new VisualClip(i, storedImage(i, assets.images().get(i).ref()), start, end));
-      voice.add(new NarrationClip(i, clip, start, end, shifted));
-      boolean[] lineEnds = Words.lineEnds(board.segments().get(i).narration());
-      java.util.Set<Integer> breaks = new java.util.HashSet<>();
-      for (int w = 0; w < lineEnds.length; w++) {
-        if (lineEnds[w]) {
-          breaks.add(w);
-        }
-      }
-      spans.add(new Captions.Span(start, end, shifted, breaks));
-    }
-    List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(cfg.format()));
-    Timeline t = new Timeline(cfg.format(), visual, new NarrationTrack(rate, channels, voice),
-        MusicTrack.NONE, List.of(), cues, List.of(), MixSettings.DEFAULTS);
-    return new Laid(t, starts, ends, words, cues);
-  }
-
-  /** A segment's narration read back from the job's storage on each call. Thread-safe. */
-  private AudioSource storedAudio(int segment, AssetRef ref) {
-    String key = ref.key();
-    return () -> {
-      try {
-        return storage.open(key);
-      } catch (StoryReelException e) {
-        throw new NonRetriableException(
-            "Segment " + segment + ": cannot read its stored narration " + key + ": "
-                + e.getMessage(), e);
-      }
-    };
-  }
-
-  /**
-   * A segment's picture read back from the job's storage and decoded on each call: nothing is
-   * held between calls, so a render keeps only the pictures its renderer is working on.
-   * Thread-safe (storages are).
-   */
-  private ImageSource storedImage(int segment, AssetRef ref) {
-    String key = ref.key();
-    return () -> {
-      byte[] bytes;
-      try {
-        bytes = storage.read(key);
-      } catch (UncheckedIOException e) {
-        throw new UncheckedIOException(
-            "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
-      } catch (StoryReelException e) {
-        throw new NonRetriableException(
-            "Segment " + segment + ": cannot read its stored image " + key + ": "
-                + e.getMessage(), e);
-      }
-      try {
-        return ImageChecks.decode("storage", bytes, ImageChecks.DEFAULT_MAX_PIXELS,
-            "segment " + segment);
-      } catch (NonRetriableException e) {
-        throw new NonRetriableException(
-            "Segment " + segment + ": the stored image " + key + " (" + bytes.length
-                + " bytes) cannot be decoded: " + e.getMessage(), e);
-      }
-    };
-  }
-
-  private Storyboard plan() {
-    Made<Storyboard> c = make(s -> cache.storyboard(
-            CacheKeys.storyboard(cfg.planner().fingerprint(), story, cfg.format(),
-                cfg.visualStyle()), s),
-        cfg.planner(), "planning",
-        Usage.tokens(story.text().length() / 4 + 600, story.text().length() / 2 + 300),
-        () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()), Storyboard::usage);
-    storyboardUse = c.use();
-    planUsage = c.usage();
-    return c.value();
-  }
-
-  /**
-   * An asset, where it came from and what making it spent in this run.
-   *
-   * @param usage what this run spent on it: {@link Usage#NONE} on a cache hit
-   */
-  private record Made<T>(T value, Manifest.CacheUse use, Usage usage) {}
-
-  /**
-   * Looks an asset up in the cache and, only on a miss, makes it with a metered (budgeted) call.
-   *
-   * @param lookup one of {@link AssetCache}'s lookups, given the supplier to call on a miss
-   */
-  private <T> Made<T> make(Function<Supplier<T>, AssetCache.Cached<T>> lookup, AssetProvider p,
-      String what, Usage expected, Supplier<T> call, Function<T, Usage> reported) {
-    AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
-    AssetCache.Cached<T> c = lookup.apply(() -> {
-      Metering.Metered<T> m = metering.call(p, what, expected, call, reported);
-      spent.set(m.usage());
-      return m.value();
-    });
-    return new Made<>(c.value(), c.use(), spent.get());
-  }
-
-  private String videoKey(Assets assets, Laid tl) {
+  /** The rendered video's key: everything on the timeline that changes the video's bytes. */
+  private String videoKey(Assets assets, Layout layout, Soundtrack soundtrack) {
     List<CacheKeys.VideoSegment> segs = new ArrayList<>();
     for (int i = 0; i < assets.images().size(); i++) {
       segs.add(new CacheKeys.VideoSegment(assets.images().get(i).ref().sha256(),
-          assets.speech().get(i).ref().sha256(), tl.starts().get(i).toNanos(),
-          tl.ends().get(i).toNanos()));
+          assets.speech().get(i).ref().sha256(), layout.starts().get(i).toNanos(),
+          layout.ends().get(i).toNanos()));
     }
-    return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, tl.cues());
-  }
-
-  /**
-   * Deletes the per-segment files under {@code assets/} that this job did not make: those of
-   * segments a replaced story (written over with {@code overwrite(true)}) had and this one has
-   * not. The cache keeps its entries, so nothing paid for is lost.
-   */
-  private void removeStaleAssets(Assets assets) {
-    java.util.Set<String> keep = new java.util.HashSet<>();
-    assets.images().forEach(a -> keep.add(a.ref().key()));
-    assets.speech().forEach(a -> keep.add(a.ref().key()));
-    for (String key : storage.list("assets/")) {
-      if (!keep.contains(key) && key.matches("assets/segment-\\d{3,}\\.[a-z0-9]+")) {
-        LOG.log(System.Logger.Level.INFO, "removing " + key + ", left by an earlier story");
-        storage.delete(key);
-      }
+    StringBuilder sound = new StringBuilder();
+    MixSettings mix = cfg.mix();
+    sound.append("mix ").append(mix.loudnessLufs()).append(' ').append(mix.truePeakDbtp())
+        .append(' ').append(mix.stems());
+    for (SoundtrackStage.Bed b : soundtrack.beds()) {
+      sound.append("|bed ").append(b.audio().ref().sha256()).append(' ')
+          .append(b.start().toNanos()).append(' ').append(b.end().toNanos()).append(' ')
+          .append(b.fadeIn().toNanos()).append(' ').append(b.fadeOut().toNanos());
     }
-  }
-
-  private JobResult publish(
-      Storyboard board, Assets assets, Laid tl, RenderResult rendered, Path video, long[] t,
-      AssetCache.Cached<AssetCache.Video> cachedVideo)
-      throws IOException {
-    removeStaleAssets(assets);
-    AssetRef videoRef = storage.put("video.mp4", video, "video/mp4");
-    AssetRef srt = storage.put("captions.srt",
-        Captions.toSrt(tl.cues()).getBytes(StandardCharsets.UTF_8), "application/x-subrip");
-    AssetRef vtt = storage.put("captions.vtt",
-        Captions.toVtt(tl.cues()).getBytes(StandardCharsets.UTF_8), "text/vtt");
-    AssetRef thumb = storage.put("thumbnail.jpg", cachedVideo.value().thumbnailJpeg(), "image/jpeg");
-
-    List<Manifest.SegmentEntry> entries = new ArrayList<>();
-    Manifest.ProviderInfo imageInfo = info(cfg.images());
-    Manifest.ProviderInfo speechInfo = info(cfg.speech());
-    Usage total = planUsage;
-    for (Segment seg : board.segments()) {
-      int i = seg.index();
-      List<Manifest.WordEntry> we = new ArrayList<>();
-      for (WordTiming w : tl.words().get(i)) {
-        we.add(new Manifest.WordEntry(w.word(), w.start().toMillis(), w.end().toMillis()));
-      }
-      SpeechAsset sa = assets.speech().get(i);
-      entries.add(new Manifest.SegmentEntry(
-          i, seg.narration(), seg.imagePrompt(),
-          tl.starts().get(i).toMillis(), tl.ends().get(i).toMillis(),
-          tl.request().startFrame(i), tl.request().endFrame(i),
-          assets.images().get(i).ref(), imageInfo, assets.images().get(i).seed(),
-          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? info(cfg.aligner()) : null, we,
-          assets.images().get(i).use(), sa.use(), sa.timingsUse(),
-          assets.images().get(i).usage(), sa.usage(), sa.alignerUsage()));
-      total = total.plus(assets.images().get(i).usage()).plus(sa.usage())
-          .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
+    if (!soundtrack.beds().isEmpty()) {
+      Ducking d = cfg.ducking();
+      sound.append("|music ").append(cfg.musicGainDb()).append(" duck ").append(d.depthDb())
+          .append(' ').append(d.minGap().toNanos()).append(' ').append(d.ramp().toNanos());
     }
-    long tEnd = System.nanoTime();
-    Manifest.StageTimings stages = new Manifest.StageTimings(
-        ms(t[1] - t[0]), ms(t[2] - t[1]), ms(t[3] - t[2]), ms(tEnd - t[3]), ms(tEnd - t[0]));
-    Manifest m = new Manifest(
-        VERSION, story.title(), Instant.now().toString(), cfg.format(), board.visualStyle(),
-        info(cfg.planner()), entries,
-        new Manifest.VideoEntry(videoRef, rendered.frameCount(),
-            tl.request().duration().toMillis(), rendered.videoCodec(), rendered.encoder(),
-            rendered.audioCodec(), cfg.renderer().name()),
-        new Manifest.CaptionsEntry(srt, vtt, tl.cues().size()),
-        thumb, stages, cfg.inputKey(), storyboardUse, cachedVideo.use(), planUsage,
-        cfg.moderator() == null ? null : info(cfg.moderator()), total, cfg.budgetUsd());
-    AssetRef manifestRef = storage.put(
-        "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
-    return new JobResult(m, videoRef, srt, vtt, thumb, manifestRef, storage.locate("video.mp4"),
-        Duration.ofNanos(System.nanoTime() - t[0]));
+    for (SoundtrackStage.Placed p : soundtrack.effects()) {
+      sound.append("|sfx ").append(p.audio().ref().sha256()).append(' ').append(p.at().toNanos());
+    }
+    return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
+        sound.toString());
   }
 
   private static long ms(long nanos) {
     return nanos / 1_000_000L;
-  }
-
-  private static Manifest.ProviderInfo info(AssetProvider p) {
-    return new Manifest.ProviderInfo(p.name(), p.model());
   }
 
   static byte[] jpeg(BufferedImage img) {
@@ -748,5 +410,4 @@ public final class Pipeline implements Job {
     }
     return out.toByteArray();
   }
-
 }

@@ -53,6 +53,43 @@ public interface Storage {
   AssetRef put(String key, Path file, String mediaType);
 
   /**
+   * Stores under {@code to} what is stored under {@code from.key()}, replacing what was there,
+   * without the content passing through the caller: the output's files are references to the
+   * asset cache's blobs, not second copies. {@link dev.storyreel.core.LocalStorage} makes a hard
+   * link (one copy on disk), S3 a server-side copy. This default reads the content through a
+   * temporary file and stores it again.
+   *
+   * @param from what is stored, as {@link #put} or {@link #head} returned it; its SHA-256 and
+   *     size are trusted
+   * @param to the new key; never {@code null}
+   * @return what is now stored under {@code to}: {@code from}'s type, size and SHA-256
+   * @throws dev.storyreel.core.StoryReelException if nothing is stored under {@code from} or the
+   *     write fails
+   */
+  default AssetRef copy(AssetRef from, String to) {
+    java.util.Objects.requireNonNull(from, "from");
+    java.util.Objects.requireNonNull(to, "to");
+    Path tmp = null;
+    try {
+      tmp = java.nio.file.Files.createTempFile("storyreel-copy-", ".bin");
+      try (InputStream in = open(from.key())) {
+        java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return put(to, tmp, from.mediaType());
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException("copying " + from.key() + " to " + to, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          java.nio.file.Files.deleteIfExists(tmp);
+        } catch (java.io.IOException ignored) {
+          // a temporary file left behind harms nothing
+        }
+      }
+    }
+  }
+
+  /**
    * @param key the key
    * @return what is stored under the key, or empty if nothing is
    * @throws dev.storyreel.core.StoryReelException if the lookup fails

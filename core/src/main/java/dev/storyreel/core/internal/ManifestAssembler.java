@@ -1,0 +1,106 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Segment;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
+import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.internal.AssetStage.Assets;
+import dev.storyreel.core.internal.AssetStage.SpeechAsset;
+import dev.storyreel.core.internal.SoundtrackStage.Bed;
+import dev.storyreel.core.internal.SoundtrackStage.Placed;
+import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
+import dev.storyreel.core.internal.TimelineStage.Layout;
+import dev.storyreel.core.spi.RenderResult;
+import dev.storyreel.core.timeline.Timeline;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@code manifest.json} from what the stages made: one place for what a manifest says.
+ * Stateless.
+ */
+final class ManifestAssembler {
+  static final String VERSION = "storyreel 0.1.0";
+
+  /**
+   * Everything the manifest is made from.
+   *
+   * @param plan the planning stage's result
+   * @param assets the stored assets
+   * @param layout where everything sits
+   * @param soundtrack the music and effects
+   * @param timeline the rendered timeline
+   * @param rendered what the renderer reported
+   * @param videoUse the video's cache use
+   * @param outputs the published outputs
+   * @param stems the published stems, by name
+   * @param stages the stage timings
+   */
+  record Inputs(PlanStage.Planned plan, Assets assets, Layout layout, Soundtrack soundtrack,
+      Timeline timeline, RenderResult rendered, Manifest.CacheUse videoUse,
+      PublishStage.Outputs outputs, Map<String, AssetRef> stems, Manifest.StageTimings stages) {}
+
+  private ManifestAssembler() {}
+
+  static Manifest assemble(JobContext job, Inputs in) {
+    var cfg = job.cfg;
+    Storyboard board = in.plan().board();
+    List<Manifest.SegmentEntry> entries = new ArrayList<>();
+    Manifest.ProviderInfo imageInfo = JobContext.info(cfg.images());
+    Manifest.ProviderInfo speechInfo = JobContext.info(cfg.speech());
+    Usage total = in.plan().usage();
+    for (Segment seg : board.segments()) {
+      int i = seg.index();
+      List<Manifest.WordEntry> we = new ArrayList<>();
+      for (WordTiming w : in.layout().words().get(i)) {
+        we.add(new Manifest.WordEntry(w.word(), w.start().toMillis(), w.end().toMillis()));
+      }
+      SpeechAsset sa = in.assets().speech().get(i);
+      var img = in.assets().images().get(i);
+      entries.add(new Manifest.SegmentEntry(
+          i, seg.narration(), seg.imagePrompt(),
+          in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
+          in.timeline().startFrame(i), in.timeline().endFrame(i),
+          img.ref(), imageInfo, img.seed(),
+          sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,
+          we, img.use(), sa.use(), sa.timingsUse(), img.usage(), sa.usage(), sa.alignerUsage()));
+      total = total.plus(img.usage()).plus(sa.usage())
+          .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
+    }
+    List<Manifest.MusicBedEntry> beds = new ArrayList<>();
+    for (Bed b : in.soundtrack().beds()) {
+      beds.add(new Manifest.MusicBedEntry(b.mood().id(), b.start().toMillis(), b.end().toMillis(),
+          b.audio().source(), b.audio().ref(), b.audio().use(),
+          b.usage().isEmpty() ? null : b.usage()));
+      total = total.plus(b.usage());
+    }
+    List<Manifest.EffectEntry> effects = new ArrayList<>();
+    for (Placed p : in.soundtrack().effects()) {
+      effects.add(new Manifest.EffectEntry(p.segment(), p.cue().description(),
+          p.cue().wordIndex(), p.at().toMillis(), p.audio().source(), p.audio().ref(),
+          p.audio().use()));
+    }
+    var report = in.rendered().audio();
+    Manifest.SoundtrackEntry soundtrack = new Manifest.SoundtrackEntry(
+        JobContext.info(cfg.music()), beds, cfg.musicGainDb(),
+        cfg.music() == null ? 0 : cfg.ducking().depthDb(), JobContext.info(cfg.effects()),
+        effects, in.soundtrack().unresolved(), cfg.mix().loudnessLufs(),
+        cfg.mix().truePeakDbtp(),
+        Double.isFinite(report.integratedLufs()) ? report.integratedLufs() : null,
+        Double.isFinite(report.truePeakDbtp()) ? report.truePeakDbtp() : null, in.stems());
+    PublishStage.Outputs out = in.outputs();
+    return new Manifest(
+        VERSION, job.story.title(), Instant.now().toString(), cfg.format(), board.visualStyle(),
+        JobContext.info(cfg.planner()), entries,
+        new Manifest.VideoEntry(out.video(), in.rendered().frameCount(),
+            in.timeline().duration().toMillis(), in.rendered().videoCodec(),
+            in.rendered().encoder(), in.rendered().audioCodec(), cfg.renderer().name()),
+        new Manifest.CaptionsEntry(out.srt(), out.vtt(), in.layout().cues().size()),
+        out.thumbnail(), in.stages(), cfg.inputKey(), in.plan().use(), in.videoUse(),
+        in.plan().usage(), JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack);
+  }
+}

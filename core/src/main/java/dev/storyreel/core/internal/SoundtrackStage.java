@@ -1,0 +1,248 @@
+package dev.storyreel.core.internal;
+
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Mood;
+import dev.storyreel.core.Segment;
+import dev.storyreel.core.SoundCue;
+import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
+import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.internal.TaskGraph.TaskKey;
+import dev.storyreel.core.internal.TimelineStage.Layout;
+import dev.storyreel.core.spi.GeneratedAudio;
+import dev.storyreel.core.spi.MusicRequest;
+import dev.storyreel.core.spi.SoundEffectRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The soundtrack stage: the music beds under the narration (one per stretch of segments that
+ * share a mood, crossfading where the mood changes) and the sound effects at their words, each
+ * made by its provider, cached and metered like every other asset. Input: the storyboard and
+ * the layout (the beds' lengths and the effects' times come from the narration). Output: {@link
+ * Soundtrack}, references to what is stored.
+ */
+final class SoundtrackStage {
+  /** How long two beds of different moods overlap and crossfade at their boundary. */
+  static final Duration CROSSFADE = Duration.ofSeconds(2);
+  /** How long the music fades in at the start of the video. */
+  static final Duration FADE_IN = Duration.ofMillis(1500);
+  /** How long the music fades out at the end of the video. */
+  static final Duration FADE_OUT = Duration.ofSeconds(2);
+
+  /**
+   * A music bed placed on the timeline.
+   *
+   * @param mood its mood
+   * @param start where it starts
+   * @param end where it ends
+   * @param fadeIn its fade in
+   * @param fadeOut its fade out
+   * @param audio the stored WAV
+   * @param usage what making it spent in this run
+   */
+  record Bed(Mood mood, Duration start, Duration end, Duration fadeIn, Duration fadeOut,
+      AssetCache.StoredAudio audio, Usage usage) {}
+
+  /**
+   * An effect placed at its word.
+   *
+   * @param segment the segment
+   * @param cue the planner's cue
+   * @param at its word's start
+   * @param audio the stored WAV
+   */
+  record Placed(int segment, SoundCue cue, Duration at, AssetCache.StoredAudio audio) {}
+
+  /**
+   * The soundtrack's assets.
+   *
+   * @param beds the music beds, in time order (empty without music)
+   * @param effects the effects placed, in time order
+   * @param unresolved the cues left without audio, with the reason
+   */
+  record Soundtrack(List<Bed> beds, List<Placed> effects, List<Manifest.UnresolvedCue> unresolved) {}
+
+  /** A stretch of consecutive segments of one mood. */
+  private record Run(Mood mood, Duration start, Duration end) {}
+
+  /** Thrown inside an effect's cache lookup when the provider has nothing for the cue. */
+  private static final class NoMatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoMatch() {
+      super(null, null, false, false);
+    }
+  }
+
+  private final JobContext job;
+
+  SoundtrackStage(JobContext job) {
+    this.job = job;
+  }
+
+  /**
+   * @param board the storyboard (moods, cues)
+   * @param layout where each segment and word sits
+   * @return the soundtrack's stored assets
+   * @throws Exception the first asset that failed for good
+   */
+  Soundtrack run(Storyboard board, Layout layout) throws Exception {
+    var cfg = job.cfg;
+    List<Run> runs = runs(board, layout);
+    TaskGraph.Builder g = TaskGraph.builder();
+    List<TaskKey<Bed>> bedKeys = new ArrayList<>();
+    if (cfg.music() != null) {
+      g.resourceLimit(cfg.music().resource(), job.limit(cfg.music()));
+      Duration total = layout.duration();
+      for (int k = 0; k < runs.size(); k++) {
+        Run r = runs.get(k);
+        boolean firstRun = k == 0;
+        boolean lastRun = k == runs.size() - 1;
+        Duration half = CROSSFADE.dividedBy(2);
+        Duration start = firstRun ? Duration.ZERO : max(Duration.ZERO, r.start().minus(half));
+        Duration end = lastRun ? total : min(total, r.end().plus(half));
+        Duration len = end.minus(start);
+        Duration fadeIn = min(firstRun ? FADE_IN : CROSSFADE, len.dividedBy(3));
+        Duration fadeOut = min(lastRun ? FADE_OUT : CROSSFADE, len.dividedBy(3));
+        long seed = cfg.seed() + k;
+        int index = k;
+        bedKeys.add(g.add(String.format("music-%03d", k), cfg.music().resource(), List.of(),
+            ctx -> makeBed(index, r.mood(), start, end, fadeIn, fadeOut, seed)));
+      }
+    }
+    List<TaskKey<Optional<Placed>>> effectKeys = new ArrayList<>();
+    List<Manifest.UnresolvedCue> unresolved = new ArrayList<>();
+    if (cfg.effects() != null) {
+      g.resourceLimit(cfg.effects().resource(), job.limit(cfg.effects()));
+    }
+    for (Segment seg : board.segments()) {
+      List<WordTiming> words = layout.words().get(seg.index());
+      for (int c = 0; c < seg.soundCues().size(); c++) {
+        SoundCue cue = seg.soundCues().get(c);
+        if (cue.wordIndex() >= words.size()) {
+          unresolved.add(new Manifest.UnresolvedCue(seg.index(), cue.description(),
+              cue.wordIndex(), "segment " + seg.index() + " has only " + words.size()
+                  + " words"));
+        } else if (cfg.effects() == null) {
+          unresolved.add(new Manifest.UnresolvedCue(seg.index(), cue.description(),
+              cue.wordIndex(), "no sound-effect provider (CLI: --sfx DIR)"));
+        } else {
+          Duration at = words.get(cue.wordIndex()).start();
+          long seed = cfg.seed() + 1000L * seg.index() + c;
+          effectKeys.add(g.add(String.format("sfx-%03d-%02d", seg.index(), c),
+              cfg.effects().resource(), List.of(),
+              ctx -> makeEffect(seg.index(), cue, at, seed)));
+        }
+      }
+    }
+    TaskGraph.Results res = job.graphs.run(g.build(), cfg.retry(), AssetStage.FAILURE_GRACE);
+    List<Bed> beds = new ArrayList<>();
+    for (TaskKey<Bed> k : bedKeys) {
+      beds.add(res.get(k));
+    }
+    List<Placed> placed = new ArrayList<>();
+    int e = 0;
+    for (Segment seg : board.segments()) {
+      for (SoundCue cue : seg.soundCues()) {
+        boolean asked = cfg.effects() != null
+            && cue.wordIndex() < layout.words().get(seg.index()).size();
+        if (!asked) {
+          continue;
+        }
+        Optional<Placed> p = res.get(effectKeys.get(e++));
+        if (p.isPresent()) {
+          placed.add(p.get());
+        } else {
+          unresolved.add(new Manifest.UnresolvedCue(seg.index(), cue.description(),
+              cue.wordIndex(), cfg.effects().name() + " has nothing matching it"));
+        }
+      }
+    }
+    placed.sort((a, b) -> a.at().compareTo(b.at()));
+    return new Soundtrack(beds, placed, unresolved);
+  }
+
+  /** The stretches of consecutive segments that share a mood. */
+  private List<Run> runs(Storyboard board, Layout layout) {
+    Mood fallback = job.cfg.mood() != null ? job.cfg.mood() : Mood.DEFAULT;
+    List<Run> out = new ArrayList<>();
+    for (int i = 0; i < board.segments().size(); i++) {
+      Mood m = board.moodOf(i, fallback);
+      Duration s = layout.starts().get(i);
+      Duration e = layout.ends().get(i);
+      if (!out.isEmpty() && out.get(out.size() - 1).mood() == m) {
+        Run last = out.remove(out.size() - 1);
+        out.add(new Run(m, last.start(), e));
+      } else {
+        out.add(new Run(m, s, e));
+      }
+    }
+    return out;
+  }
+
+  private Bed makeBed(int index, Mood mood, Duration start, Duration end, Duration fadeIn,
+      Duration fadeOut, long seed) {
+    var cfg = job.cfg;
+    Duration len = end.minus(start);
+    String key = CacheKeys.music(cfg.music().fingerprint(), mood.id(), len.toNanos(), seed);
+    AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
+    AssetCache.StoredAudio stored = job.cache.audio("music", key, () -> {
+      Metering.Metered<AssetCache.MadeAudio> m = job.metering.call(cfg.music(),
+          "music bed " + index + " (" + mood.id() + ")", Usage.audio(len),
+          () -> {
+            Path out = tempFile("music-" + index + "-");
+            GeneratedAudio a = cfg.music().compose(new MusicRequest(mood, len, seed, out));
+            return new AssetCache.MadeAudio(out, a.duration(), a.source(), a.usage());
+          },
+          AssetCache.MadeAudio::usage);
+      spent.set(m.usage());
+      return m.value();
+    });
+    return new Bed(mood, start, end, fadeIn, fadeOut, stored, spent.get());
+  }
+
+  private Optional<Placed> makeEffect(int segment, SoundCue cue, Duration at, long seed) {
+    var cfg = job.cfg;
+    String key = CacheKeys.effect(cfg.effects().fingerprint(), cue.description(), seed);
+    try {
+      AssetCache.StoredAudio stored = job.cache.audio("effect", key, () -> {
+        Path out = tempFile("sfx-" + segment + "-");
+        Metering.Metered<Optional<GeneratedAudio>> m = job.metering.call(cfg.effects(),
+            "sound effect '" + cue.description() + "' in segment " + segment, Usage.NONE,
+            () -> cfg.effects().resolve(new SoundEffectRequest(segment, cue, seed, out)),
+            o -> o.map(GeneratedAudio::usage).orElse(Usage.NONE));
+        GeneratedAudio a = m.value().orElseThrow(NoMatch::new);
+        return new AssetCache.MadeAudio(out, a.duration(), a.source(), a.usage());
+      });
+      return Optional.of(new Placed(segment, cue, at, stored));
+    } catch (NoMatch e) {
+      return Optional.empty();
+    }
+  }
+
+  private Path tempFile(String prefix) {
+    try {
+      Files.createDirectories(job.tempDir);
+      return Files.createTempFile(job.tempDir, prefix, ".wav");
+    } catch (IOException e) {
+      throw new UncheckedIOException("making a file in the job's temporary folder "
+          + job.tempDir, e);
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}
