@@ -66,7 +66,9 @@ public record Ducking(double depthDb, Duration minGap, Duration ramp) {
         rampStart = Duration.ZERO;
       }
       if (out.isEmpty()) {
-        out.add(new GainPoint(rampStart, 0));
+        if (!first.isZero()) {
+          out.add(new GainPoint(rampStart, 0));
+        }
       } else if (rampStart.compareTo(out.get(out.size() - 1).at()) < 0) {
         rampStart = out.get(out.size() - 1).at();
       }

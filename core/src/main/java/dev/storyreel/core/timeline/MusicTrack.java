@@ -47,23 +47,21 @@ public record MusicTrack(List<MusicClip> clips, double gainDb, List<GainPoint> e
    * The envelope's gain at a moment.
    *
    * @param t the moment
-   * @return the gain in dB, interpolated linearly in dB between points; 0 without points
+   * @return the gain in dB, interpolated linearly in dB between points (at a moment that holds
+   *     two points, the later one's); 0 without points
    */
   public double envelopeDbAt(Duration t) {
     if (envelope.isEmpty()) {
       return 0;
     }
-    if (t.compareTo(envelope.get(0).at()) <= 0) {
+    if (t.compareTo(envelope.get(0).at()) < 0) {
       return envelope.get(0).gainDb();
     }
     for (int i = 1; i < envelope.size(); i++) {
       GainPoint b = envelope.get(i);
-      if (t.compareTo(b.at()) <= 0) {
+      if (t.compareTo(b.at()) < 0) {
         GainPoint a = envelope.get(i - 1);
         long span = b.at().minus(a.at()).toNanos();
-        if (span == 0) {
-          return b.gainDb();
-        }
         double f = (double) t.minus(a.at()).toNanos() / span;
         return a.gainDb() + f * (b.gainDb() - a.gainDb());
       }
