@@ -107,7 +107,7 @@ class SoundtrackMixTest {
     PcmAudio musicStem = PcmAudio.fromWav(Files.readAllBytes(stems.get("music.wav")));
     assertThat(musicStem.sampleRateHz()).isEqualTo(48_000);
     assertThat(musicStem.duration()).isEqualTo(Duration.ofSeconds(6));
-    double spoken = 0;
+    double spoken = Double.NEGATIVE_INFINITY;
     for (long[] w : WORDS_MS) {
       spoken = Math.max(spoken, rmsDb(musicStem, w[0], w[1]));
     }
@@ -174,8 +174,14 @@ class SoundtrackMixTest {
         log.add("open " + n);
         maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         return new FilterInputStream(new ByteArrayInputStream(wav)) {
+          private boolean closed;
+
           @Override
           public void close() throws IOException {
+            if (closed) {
+              return; // Closeable: closing again has no effect
+            }
+            closed = true;
             log.add("close " + n);
             open.decrementAndGet();
             super.close();
