@@ -115,7 +115,8 @@ class FfmpegRendererTest {
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
       segments.add(
-          new VisualClip(i, ImageSource.of(Fixtures.solid(Fixtures.COLOURS[i % 3], 60, 90)), start, end));
+          new VisualClip(
+              i, ImageSource.of(Fixtures.solid(Fixtures.COLOURS[i % 3], 60, 90)), start, end));
       start = end;
     }
     Timeline request =

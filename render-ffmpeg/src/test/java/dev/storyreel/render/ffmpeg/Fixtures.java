@@ -63,7 +63,8 @@ final class Fixtures {
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
       // Source images of odd sizes and aspect ratios, to exercise the cover-fit.
-      segments.add(new VisualClip(i, ImageSource.of(solid(COLOURS[i], 301 + 97 * i, 517 - 61 * i)), start, end));
+      segments.add(new VisualClip(
+          i, ImageSource.of(solid(COLOURS[i], 301 + 97 * i, 517 - 61 * i)), start, end));
       start = end;
     }
     List<CaptionCue> cues = withCues ? cues() : List.of();

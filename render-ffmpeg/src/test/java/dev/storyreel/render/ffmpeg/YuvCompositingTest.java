@@ -56,8 +56,8 @@ class YuvCompositingTest {
       PcmAudio part = Fixtures.sine(ms[i], 16_000, 1);
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
-      segs.add(new VisualClip(i, ImageSource.of(pattern(250 + 40 * i, 400 - 30 * i, i, smooth)), start,
-          end));
+      segs.add(new VisualClip(
+          i, ImageSource.of(pattern(250 + 40 * i, 400 - 30 * i, i, smooth)), start, end));
       start = end;
     }
     return Timeline.of(new VideoFormat(W, H, 10), audio, segs, Fixtures.cues());
