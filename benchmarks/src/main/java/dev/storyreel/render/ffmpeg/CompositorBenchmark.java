@@ -65,7 +65,8 @@ public class CompositorBenchmark {
     PcmAudio silence = new PcmAudio(new byte[16_000 * 2 * 5], 16_000, 1);
     List<VisualClip> segments = List.of(
         new VisualClip(0, ImageSource.of(picture(1024, 1792, 1)), Duration.ZERO, Duration.ofSeconds(5)),
-        new VisualClip(1, ImageSource.of(picture(1792, 1024, 2)), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        new VisualClip(1, ImageSource.of(picture(1792, 1024, 2)), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)));
     List<WordTiming> words = new ArrayList<>();
     String[] text = {"The", "lantern", "keeper", "walked", "to", "the", "harbour", "again"};
     for (int i = 0; i < text.length; i++) {

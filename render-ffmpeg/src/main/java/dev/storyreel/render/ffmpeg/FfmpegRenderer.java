@@ -294,8 +294,8 @@ public final class FfmpegRenderer implements Renderer {
         + (gopFrames == 0 ? "2s" : Integer.toString(gopFrames)) + ",transition="
         + transition.name().toLowerCase(Locale.ROOT) + ":" + transitionDuration().toMillis()
         + "ms,captions=" + captions + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
-        + "k@" + audioSampleRateHz + ",mix=stereo-ebur128-alimiter-" + SoundtrackMixer.LIMITER_MARGIN_DB
-        + "dB,pix=yuv420p-bt601-tv,v3]";
+        + "k@" + audioSampleRateHz + ",mix=stereo-ebur128-alimiter-"
+        + SoundtrackMixer.LIMITER_MARGIN_DB + "dB,pix=yuv420p-bt601-tv,v3]";
   }
 
   /** @return the AAC bit rate, kbit/s */
