@@ -9,10 +9,11 @@ import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.ImageSource;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.RenderResult;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.timeline.VisualClip;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.render.ffmpeg.BenchAccess;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -93,11 +94,11 @@ final class Inputs {
    * @param images which pictures to save
    * @return the saved request, as {@link #load} reads it back (pictures loaded on demand)
    */
-  static RenderRequest generate(VideoFormat format, double seconds, Path dir, Images images)
+  static Timeline generate(VideoFormat format, double seconds, Path dir, Images images)
       throws IOException {
     Files.createDirectories(dir);
     double wordsPerSecond = 3.0;
-    RenderRequest request = null;
+    Timeline request = null;
     for (int attempt = 0; attempt < 4; attempt++) {
       int words = (int) Math.ceil(seconds * wordsPerSecond * 1.08);
       request = capture(format, story(words), dir.resolve("job-" + attempt));
@@ -122,8 +123,8 @@ final class Inputs {
     return sb.toString();
   }
 
-  private static RenderRequest capture(VideoFormat format, String text, Path work) {
-    AtomicReference<RenderRequest> got = new AtomicReference<>();
+  private static Timeline capture(VideoFormat format, String text, Path work) {
+    AtomicReference<Timeline> got = new AtomicReference<>();
     Renderer capturing = new Renderer() {
       @Override
       public String name() {
@@ -131,7 +132,7 @@ final class Inputs {
       }
 
       @Override
-      public RenderResult render(RenderRequest request, Path output, ProgressListener l) {
+      public RenderResult render(Timeline request, Path output, ProgressListener l) {
         got.set(request);
         throw new Captured();
       }
@@ -148,22 +149,22 @@ final class Inputs {
     return got.get();
   }
 
-  private static void save(RenderRequest r, Path dir, Images images) throws IOException {
+  private static void save(Timeline r, Path dir, Images images) throws IOException {
     StringBuilder tsv = new StringBuilder();
     VideoFormat f = r.format();
     tsv.append("format\t").append(f.widthPx()).append('\t').append(f.heightPx()).append('\t')
         .append(f.fps()).append('\n');
-    for (RenderSegment s : r.segments()) {
+    for (VisualClip s : r.visual()) {
       BufferedImage picture = s.loadImage();
       if (images == Images.DETAILED) {
         picture = DetailedPictures.make(picture, f.widthPx(), f.heightPx(),
-            FfmpegRenderer.DEFAULT_KEN_BURNS_ZOOM, s.index());
+            FfmpegRenderer.DEFAULT_KEN_BURNS_ZOOM, s.segment());
       }
-      ImageIO.write(picture, "png", dir.resolve(png(s.index())).toFile());
-      tsv.append("segment\t").append(s.index()).append('\t').append(s.start().toNanos())
+      ImageIO.write(picture, "png", dir.resolve(png(s.segment())).toFile());
+      tsv.append("segment\t").append(s.segment()).append('\t').append(s.start().toNanos())
           .append('\t').append(s.end().toNanos()).append('\n');
     }
-    for (CaptionCue c : r.cues()) {
+    for (CaptionCue c : r.captions()) {
       tsv.append("cue\t").append(c.index()).append('\t').append(c.start().toNanos()).append('\t')
           .append(c.end().toNanos());
       for (WordTiming w : c.words()) {
@@ -172,8 +173,8 @@ final class Inputs {
       }
       tsv.append('\n');
     }
-    Files.write(dir.resolve("narration.wav"), r.audio().toWav());
-    Files.writeString(dir.resolve("captions.srt"), Captions.toSrt(r.cues()));
+    Files.write(dir.resolve("narration.wav"), BenchAccess.narration(r).toWav());
+    Files.writeString(dir.resolve("captions.srt"), Captions.toSrt(r.captions()));
     Files.writeString(dir.resolve("request.tsv"), tsv.toString());
   }
 
@@ -186,9 +187,9 @@ final class Inputs {
    * source reads its PNG when the renderer asks for it, so a long video costs no more memory
    * than a short one.
    */
-  static RenderRequest load(Path dir) throws IOException {
+  static Timeline load(Path dir) throws IOException {
     VideoFormat format = null;
-    List<RenderSegment> segments = new ArrayList<>();
+    List<VisualClip> segments = new ArrayList<>();
     List<CaptionCue> cues = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("request.tsv"), StandardCharsets.UTF_8)) {
       String[] p = line.split("\t");
@@ -197,7 +198,7 @@ final class Inputs {
             Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
         case "segment" -> {
           int i = Integer.parseInt(p[1]);
-          segments.add(new RenderSegment(i, pngSource(dir.resolve(png(i))), nanos(p[2]),
+          segments.add(new VisualClip(i, pngSource(dir.resolve(png(i))), nanos(p[2]),
               nanos(p[3])));
         }
         case "cue" -> {
@@ -214,7 +215,7 @@ final class Inputs {
     try (InputStream in = Files.newInputStream(dir.resolve("narration.wav"))) {
       audio = PcmAudio.fromWav(in);
     }
-    return new RenderRequest(format, audio, segments, cues);
+    return Timeline.of(format, audio, segments, cues);
   }
 
   /** A picture read from a PNG file on every call: nothing kept in between. */

@@ -1,7 +1,7 @@
 package dev.storyreel.benchmarks;
 
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.render.ffmpeg.BenchAccess;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import java.io.BufferedReader;
@@ -104,10 +104,10 @@ public final class SideBySide {
     try {
       Path in = work.resolve("inputs");
       long t0 = System.nanoTime();
-      RenderRequest request = Inputs.generate(format, o.seconds, in, o.images);
+      Timeline request = Inputs.generate(format, o.seconds, in, o.images);
       System.out.printf(Locale.ROOT, "inputs: %d segments, %d cues, %.1f s of narration,"
-              + " %d frames (made in %.1f s)%n", request.segments().size(),
-          request.cues().size(), request.duration().toNanos() / 1e9, request.frameCount(),
+              + " %d frames (made in %.1f s)%n", request.visual().size(),
+          request.captions().size(), request.duration().toNanos() / 1e9, request.frameCount(),
           (System.nanoTime() - t0) / 1e9);
       boolean doA = o.only.contains("a");
       boolean doB = o.only.contains("b");
@@ -167,7 +167,7 @@ public final class SideBySide {
     "c  ffmpeg CLI: zoompan + concat + subtitles"
   };
 
-  private static void report(Options o, Map<String, List<Run>> runs, RenderRequest request) {
+  private static void report(Options o, Map<String, List<Run>> runs, Timeline request) {
     System.out.println();
     System.out.printf(Locale.ROOT, "%-50s %10s %8s %12s   %s%n", "leg", "wall s", "fps",
         "peak RSS MB", "runs (wall s)");
@@ -212,9 +212,9 @@ public final class SideBySide {
   private static void longCheck(Options o, VideoFormat format, Path work, List<Run> base)
       throws Exception {
     Path in = work.resolve("inputs-long");
-    RenderRequest request = Inputs.generate(format, o.seconds * o.longFactor, in, o.images);
+    Timeline request = Inputs.generate(format, o.seconds * o.longFactor, in, o.images);
     System.out.printf(Locale.ROOT, "%nmemory check: %.1f s of video (%dx), %d segments, %d frames%n",
-        request.duration().toNanos() / 1e9, o.longFactor, request.segments().size(),
+        request.duration().toNanos() / 1e9, o.longFactor, request.visual().size(),
         request.frameCount());
     Run r = childJvm(o, "b", in, work.resolve("b-long.mp4"));
     add(new LinkedHashMap<>(), "b x" + o.longFactor, r);
@@ -265,7 +265,7 @@ public final class SideBySide {
     Path out = Path.of(a[3]);
     FfmpegRenderer r = FfmpegRenderer.builder().preset(a[4]).crf(Integer.parseInt(a[5]))
         .workers(Integer.parseInt(a[6])).build();
-    RenderRequest request = Inputs.load(in);
+    Timeline request = Inputs.load(in);
     r.resolveEncoder(); // load the natives before timing
     long t0 = System.nanoTime();
     long frames;
@@ -342,13 +342,13 @@ public final class SideBySide {
     return null;
   }
 
-  private static Run ffmpegCli(String ffmpeg, Options o, RenderRequest request, Path in, Path out)
+  private static Run ffmpegCli(String ffmpeg, Options o, Timeline request, Path in, Path out)
       throws Exception {
     int w = request.format().widthPx();
     int h = request.format().heightPx();
     int fps = request.format().fps();
     double zoom = FfmpegRenderer.DEFAULT_KEN_BURNS_ZOOM;
-    int n = request.segments().size();
+    int n = request.visual().size();
     List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-y", "-hide_banner", "-nostats",
         "-loglevel", "error"));
     StringBuilder graph = new StringBuilder();

@@ -1,14 +1,16 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.PcmAudio;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.NarrationClip;
+import dev.storyreel.core.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ShortBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 
@@ -32,7 +34,7 @@ public final class BenchAccess {
    * @return frames written
    * @throws IOException if the file cannot be written
    */
-  public static long prerender(FfmpegRenderer renderer, RenderRequest request, Path yuvFile)
+  public static long prerender(FfmpegRenderer renderer, Timeline request, Path yuvFile)
       throws IOException {
     FrameCompositor c = new FrameCompositor(renderer.plan(request));
     int w = request.format().widthPx();
@@ -49,34 +51,54 @@ public final class BenchAccess {
   }
 
   /**
-   * Encodes pre-rendered yuv420p frames and the request's narration with the renderer's
-   * recorder settings (encoder, preset, CRF or bit rate, GOP, audio), interleaving the audio as a
-   * render does: the encode-only floor.
+   * The whole narration of a timeline in memory, its clips joined: for benchmark inputs only
+   * (a render streams them instead).
+   *
+   * @param timeline a timeline
+   * @return its narration clips' audio, back to back
+   * @throws IOException if a clip cannot be read
+   */
+  public static PcmAudio narration(Timeline timeline) throws IOException {
+    PcmAudio all = null;
+    for (NarrationClip c : timeline.narration().clips()) {
+      PcmAudio part;
+      try (InputStream in = c.audio().open()) {
+        part = PcmAudio.fromWav(in);
+      }
+      all = all == null ? part : all.concat(part);
+    }
+    return all;
+  }
+
+  /**
+   * Encodes pre-rendered yuv420p frames and the timeline's soundtrack with the renderer's
+   * recorder settings (encoder, preset, CRF or bit rate, GOP, audio), mixing the soundtrack first
+   * and interleaving it as a render does: the encode-only floor (the mix is done before the
+   * first frame and included).
    *
    * @param renderer the settings
-   * @param request the request the frames were rendered from (size, fps, audio)
+   * @param request the timeline the frames were rendered from (size, fps, audio)
    * @param yuvFile frames written by {@link #prerender}
-   * @param output the MP4 to write
+   * @param output the MP4 to write; the mix's scratch file goes beside it and is deleted
    * @return frames encoded
    * @throws Exception if reading or encoding fails
    */
   public static long encodeRaw(
-      FfmpegRenderer renderer, RenderRequest request, Path yuvFile, Path output)
+      FfmpegRenderer renderer, Timeline request, Path yuvFile, Path output)
       throws Exception {
     int w = request.format().widthPx();
     int h = request.format().heightPx();
     int fps = request.format().fps();
-    PcmAudio audio = request.audio();
-    short[] pcm = audio.toShorts();
-    int ch = audio.channels();
-    int rate = audio.sampleRateHz();
-    long pcmFrames = audio.frameCount();
+    int rate = renderer.audioSampleRateHz();
+    SoundtrackMixer.Soundtrack mixed = new SoundtrackMixer(request, rate).mix(output);
+    long pcmFrames = mixed.frames();
     String encoder = renderer.resolveEncoder();
     byte[] yuv = new byte[w * h + 2 * (w / 2) * (h / 2)];
     long frames = 0;
     long sent = 0;
-    FFmpegFrameRecorder r = renderer.newRecorder(output, w, h, fps, ch, encoder);
+    FFmpegFrameRecorder r = renderer.newRecorder(output, w, h, fps, 2, encoder);
     try (InputStream in = Files.newInputStream(yuvFile);
+        InputStream sound = Files.newInputStream(mixed.file());
         YuvFrame frame = new YuvFrame(w, h)) {
       r.start();
       while (in.readNBytes(yuv, 0, yuv.length) == yuv.length) {
@@ -84,20 +106,27 @@ public final class BenchAccess {
         r.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
         frames++;
         long upTo = Math.min(pcmFrames, Math.floorDiv(frames * rate, fps));
-        if (upTo > sent) {
-          r.recordSamples(rate, ch, ShortBuffer.wrap(
-              Arrays.copyOfRange(pcm, (int) (sent * ch), (int) (upTo * ch))));
-          sent = upTo;
-        }
+        sent = send(r, sound, rate, sent, upTo);
       }
-      if (pcmFrames > sent) {
-        r.recordSamples(rate, ch, ShortBuffer.wrap(
-            Arrays.copyOfRange(pcm, (int) (sent * ch), (int) (pcmFrames * ch))));
-      }
+      send(r, sound, rate, sent, pcmFrames);
       r.stop();
     } finally {
       r.release();
+      Files.deleteIfExists(mixed.file());
     }
     return frames;
+  }
+
+  private static long send(FFmpegFrameRecorder r, InputStream sound, int rate, long sent,
+      long upTo) throws IOException {
+    if (upTo <= sent) {
+      return sent;
+    }
+    int n = (int) (upTo - sent);
+    byte[] bytes = sound.readNBytes(8 * n);
+    float[] chunk = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(chunk);
+    r.recordSamples(rate, 2, FloatBuffer.wrap(chunk));
+    return upTo;
   }
 }

@@ -4,8 +4,9 @@ import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +63,10 @@ public class CompositorBenchmark {
     int h = Integer.parseInt(wh[1]);
     VideoFormat format = new VideoFormat(w, h, FPS);
     PcmAudio silence = new PcmAudio(new byte[16_000 * 2 * 5], 16_000, 1);
-    List<RenderSegment> segments = List.of(
-        new RenderSegment(0, picture(1024, 1792, 1), Duration.ZERO, Duration.ofSeconds(5)),
-        new RenderSegment(1, picture(1792, 1024, 2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    List<VisualClip> segments = List.of(
+        new VisualClip(0, ImageSource.of(picture(1024, 1792, 1)), Duration.ZERO, Duration.ofSeconds(5)),
+        new VisualClip(1, ImageSource.of(picture(1792, 1024, 2)), Duration.ofSeconds(5),
+            Duration.ofSeconds(10)));
     List<WordTiming> words = new ArrayList<>();
     String[] text = {"The", "lantern", "keeper", "walked", "to", "the", "harbour", "again"};
     for (int i = 0; i < text.length; i++) {
@@ -73,8 +75,8 @@ public class CompositorBenchmark {
     }
     List<CaptionCue> cues = List.of(
         new CaptionCue(0, Duration.ZERO, Duration.ofSeconds(10), words));
-    RenderRequest request =
-        new RenderRequest(format, silence.concat(silence), segments, cues);
+    Timeline request =
+        Timeline.of(format, silence.concat(silence), segments, cues);
     boolean captions = !frame.equals("kenburns");
     FfmpegRenderer renderer = FfmpegRenderer.builder().captions(captions).build();
     compositor = new FrameCompositor(renderer.plan(request));

@@ -1,6 +1,6 @@
 package dev.storyreel.render.ffmpeg;
 
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,18 +23,18 @@ final class CanvasCache {
   /** Canvases kept: two segments in a transition, plus slack for workers ahead. */
   static final int CAPACITY = 4;
 
-  private final RenderRequest request;
+  private final Timeline timeline;
   private final double zoom;
   private volatile Executor prefetcher;
   private final Map<Integer, CompletableFuture<KenBurns.Canvas>> canvases =
       new LinkedHashMap<>(16, 0.75f, true);
 
   /**
-   * @param request the render request whose segment pictures are scaled
+   * @param timeline the timeline whose segment pictures are scaled
    * @param zoom the maximum Ken Burns zoom, 1.0..2.0
    */
-  CanvasCache(RenderRequest request, double zoom) {
-    this.request = request;
+  CanvasCache(Timeline timeline, double zoom) {
+    this.timeline = timeline;
     this.zoom = zoom;
   }
 
@@ -80,8 +80,8 @@ final class CanvasCache {
   /** Makes a prefetched canvas; a failure is kept for the worker that asks for it. */
   private void make(int segment, CompletableFuture<KenBurns.Canvas> f) {
     try {
-      f.complete(KenBurns.Canvas.cover(request.segments().get(segment).loadImage(),
-          request.format().widthPx(), request.format().heightPx(), zoom));
+      f.complete(KenBurns.Canvas.cover(timeline.visual().get(segment).loadImage(),
+          timeline.format().widthPx(), timeline.format().heightPx(), zoom));
     } catch (RuntimeException | Error e) {
       f.completeExceptionally(e);
       synchronized (canvases) {
@@ -108,7 +108,7 @@ final class CanvasCache {
       }
       // Start on the next segment's picture in the background, so that the workers do not all
       // wait for its decoding and scaling at the cut (the encoder would starve meanwhile).
-      if (ahead != null && segment + 1 < request.segments().size()
+      if (ahead != null && segment + 1 < timeline.visual().size()
           && !canvases.containsKey(segment + 1)) {
         next = claim(segment + 1);
       }
@@ -126,9 +126,9 @@ final class CanvasCache {
       try {
         f.complete(
             KenBurns.Canvas.cover(
-                request.segments().get(segment).loadImage(),
-                request.format().widthPx(),
-                request.format().heightPx(),
+                timeline.visual().get(segment).loadImage(),
+                timeline.format().widthPx(),
+                timeline.format().heightPx(),
                 zoom));
       } catch (RuntimeException | Error e) {
         f.completeExceptionally(e);

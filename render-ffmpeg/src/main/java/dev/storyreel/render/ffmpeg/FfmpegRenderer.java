@@ -2,21 +2,23 @@ package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.NonRetriableException;
-import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.spi.AudioReport;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.timeline.Timeline;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.IOException;
-import java.nio.ShortBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,15 +36,15 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
 /**
- * Renders a {@link RenderRequest} to an MP4 file with FFmpeg through JavaCV: H.264 video in
+ * Renders a {@link Timeline} to an MP4 file with FFmpeg through JavaCV: H.264 video in
  * yuv420p with a slow pan-and-zoom over each segment's picture and word-highlighted captions, and
  * AAC audio, with the {@code moov} atom at the front ({@code movflags=+faststart}) so the file
  * plays while it downloads.
  *
  * <p>Registered name: {@value #NAME}. Build one with {@link #builder()}; every option has a
- * default. Frame timing follows {@link RenderRequest}'s arithmetic exactly: frame {@code k} has
- * presentation time {@code k / fps}, shows segment {@link RenderRequest#segmentAtFrame(long)
- * segmentAtFrame(k)}, and the narration is fed to the encoder interleaved with the frames, up to
+ * default. Frame timing follows {@link Timeline}'s arithmetic exactly: frame {@code k} has
+ * presentation time {@code k / fps}, shows segment {@link Timeline#segmentAtFrame(long)
+ * segmentAtFrame(k)}, and the soundtrack is fed to the encoder interleaved with the frames, up to
  * {@code (k + 1) / fps} after frame {@code k}, computed from absolute sample and frame indexes, so
  * nothing drifts however long the video.
  *
@@ -72,19 +74,27 @@ import org.bytedeco.javacv.Frame;
  * by the video's length. A frame depends only on its index, so the video is the same for any
  * number of workers; with one worker, frames are composed on the calling thread.
  *
- * <p>Audio. The narration keeps its channel count (mono or stereo) and is resampled by
- * libswresample to {@link Builder#audioSampleRateHz(int) the output rate} (48 kHz by default) and
- * encoded with FFmpeg's native AAC-LC encoder. The audio stream's length matches the narration's
- * to within one AAC frame (1024 samples, 21 ms at 48 kHz); the video stream is {@link
- * RenderRequest#frameCount()} frames long, so it ends within one frame after the narration.
+ * <p>Audio. Before the first frame, the timeline's soundtrack is mixed to stereo at {@link
+ * Builder#audioSampleRateHz(int) the output rate} (48 kHz by default) and normalised to its
+ * {@link dev.storyreel.core.timeline.MixSettings}: the narration clips back to back, the music
+ * beds with their fades, gain and ducking envelope, the effects at their cues, summed, measured
+ * with FFmpeg's {@code ebur128}, brought to the loudness target with {@code volume} and held under
+ * the true-peak ceiling (with a margin for the AAC encoder) by {@code alimiter} (see {@code
+ * SoundtrackMixer}). Every source is streamed and the mix goes to a scratch file beside {@code
+ * output} (deleted after encoding), so memory does not grow with the story's length. The mix is
+ * then encoded with FFmpeg's native AAC-LC encoder, interleaved with the frames. Its measured
+ * loudness and true peak, and the stems when the mix settings ask for them ({@code
+ * narration.wav}, {@code music.wav}, {@code effects.wav} beside {@code output}), are in {@link
+ * RenderResult#audio()}. The audio stream is as long as the narration to within one AAC frame
+ * (1024 samples, 21 ms at 48 kHz); the video stream is {@link Timeline#frameCount()} frames long,
+ * so it ends within one frame after the narration.
  *
-
  * <p>Thumbnail. {@link RenderResult#thumbnail()} is the composited frame from the middle of
  * segment 0, with the pan-and-zoom applied and <em>without</em> captions, at the video's size.
  *
  * <p>Thread safety: instances are immutable and thread-safe; each {@link #render} call uses its
  * own encoder, worker threads and buffers, so one instance may render several videos at once.
- * Memory per call, besides the request itself: up to {@value CanvasCache#CAPACITY} scaled pictures
+ * Memory per call, besides the timeline itself: up to {@value CanvasCache#CAPACITY} scaled pictures
  * of {@code 4 * W * H * Z^2} bytes, {@code 8 * W * H} bytes per worker and {@code 1.5 * W * H}
  * bytes per reorder-buffer slot, plus the encoder's own.
  *
@@ -272,8 +282,10 @@ public final class FfmpegRenderer implements Renderer {
    * {@inheritDoc}
    *
    * <p>Holds every setting that changes the video: codec preference, preset, CRF or bit rate,
-   * GOP, transition kind and length, captions, Ken Burns zoom, audio bit rate and rate. Not the
-   * number of workers: the video is the same for any.
+   * GOP, transition kind and length, captions, Ken Burns zoom, audio bit rate and rate, and the
+   * version of the soundtrack mix (stereo, the limiter's margin). Not the number of workers: the
+   * video is the same for any. Not the mix settings either: they are part of the {@link Timeline},
+   * on which the caller keys the video too.
    */
   @Override
   public String fingerprint() {
@@ -282,7 +294,8 @@ public final class FfmpegRenderer implements Renderer {
         + (gopFrames == 0 ? "2s" : Integer.toString(gopFrames)) + ",transition="
         + transition.name().toLowerCase(Locale.ROOT) + ":" + transitionDuration().toMillis()
         + "ms,captions=" + captions + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
-        + "k@" + audioSampleRateHz + ",pix=yuv420p-bt601-tv,v2]";
+        + "k@" + audioSampleRateHz + ",mix=stereo-ebur128-alimiter-"
+        + SoundtrackMixer.LIMITER_MARGIN_DB + "dB,pix=yuv420p-bt601-tv,v3]";
   }
 
   /** @return the AAC bit rate, kbit/s */
@@ -325,7 +338,7 @@ public final class FfmpegRenderer implements Renderer {
    * calling thread; an exception thrown by the listener is ignored. The thread's interrupt flag
    * is checked before every frame.
    *
-   * @param request what to render; never {@code null}
+   * @param timeline what to render; never {@code null}
    * @param output the MP4 file to write; its folder must exist; never {@code null}
    * @param listener receives progress; {@code null} means none
    * @return the frame count, codecs and a thumbnail
@@ -336,13 +349,13 @@ public final class FfmpegRenderer implements Renderer {
    *     a partial file may be left at {@code output}
    */
   @Override
-  public RenderResult render(RenderRequest request, Path output, ProgressListener listener) {
-    Objects.requireNonNull(request, "request");
+  public RenderResult render(Timeline timeline, Path output, ProgressListener listener) {
+    Objects.requireNonNull(timeline, "timeline");
     Objects.requireNonNull(output, "output");
     ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
     checkInterrupted();
     String encoder = FfmpegNatives.resolveEncoder(videoCodec);
-    return new Job(request, output, progress, encoder).run();
+    return new Job(timeline, output, progress, encoder).run();
   }
 
   /**
@@ -351,7 +364,7 @@ public final class FfmpegRenderer implements Renderer {
    * <p>Loads the FFmpeg natives, resolves the encoder exactly as {@link #render} does (a
    * hardware encoder that cannot open falls back to the software one, with the same WARNING),
    * and opens an {@link FFmpegFrameRecorder} with the settings a render uses, at {@code
-   * format}'s size and rate, with a mono AAC stream at {@link #audioSampleRateHz()}: the video
+   * format}'s size and rate, with a stereo AAC stream at {@link #audioSampleRateHz()}: the video
    * encoder (codec, profile, preset, CRF or bit rate, GOP, colour tags), the AAC encoder and the
    * MP4 muxer. It writes the probe's header to a file in a new folder under {@code
    * java.io.tmpdir}, stops at once and deletes both. About 15 ms at 1080x1920 once the natives
@@ -396,7 +409,7 @@ public final class FfmpegRenderer implements Renderer {
     PREFLIGHT_PROBES.incrementAndGet();
     try {
       FFmpegFrameRecorder r =
-          newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 1, encoder);
+          newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 2, encoder);
       try {
         r.start();
         r.stop();
@@ -503,7 +516,7 @@ public final class FfmpegRenderer implements Renderer {
    * @param width frame width, pixels
    * @param height frame height, pixels
    * @param fps frames per second
-   * @param channels audio channels of the narration
+   * @param channels audio channels of the soundtrack (2: the mix is stereo)
    * @param encoder the resolved encoder name
    * @return the recorder; frames go in as yuv420p
    */
@@ -544,13 +557,13 @@ public final class FfmpegRenderer implements Renderer {
   }
 
   /**
-   * @param request a render request
+   * @param timeline a timeline
    * @return the compositing plan a render of it uses: same zoom, captions and transitions
    */
-  FrameCompositor.Plan plan(RenderRequest request) {
-    int fps = request.format().fps();
+  FrameCompositor.Plan plan(Timeline timeline) {
+    int fps = timeline.format().fps();
     int transitionFrames = (int) Math.round(transitionDuration().toNanos() * (double) fps / 1e9);
-    return new FrameCompositor.Plan(request, kenBurnsZoom, captions, transitionFrames);
+    return new FrameCompositor.Plan(timeline, kenBurnsZoom, captions, transitionFrames);
   }
 
   /** @return the compositor workers a render uses now: {@link #workers()}, or the core count */
@@ -560,7 +573,7 @@ public final class FfmpegRenderer implements Renderer {
 
   /** The state of one render call; the recorder is confined to the calling thread. */
   private final class Job {
-    private final RenderRequest request;
+    private final Timeline timeline;
     private final Path output;
     private final ProgressListener listener;
     private final String encoder;
@@ -568,35 +581,36 @@ public final class FfmpegRenderer implements Renderer {
     private final int height;
     private final int fps;
     private final long totalFrames;
-    private final short[] pcm;
     private final int pcmRate;
-    private final int channels;
-    private final long pcmFrames;
+    private long pcmFrames;
+    private FileChannel soundtrack;
+    private final ByteBuffer soundBytes;
     private final FrameCompositor.Plan plan;
     private long pcmSent;
 
-    Job(RenderRequest request, Path output, ProgressListener listener, String encoder) {
-      this.request = request;
+    Job(Timeline timeline, Path output, ProgressListener listener, String encoder) {
+      this.timeline = timeline;
       this.output = output;
       this.listener = listener;
       this.encoder = encoder;
-      VideoFormat format = request.format();
+      VideoFormat format = timeline.format();
       this.width = format.widthPx();
       this.height = format.heightPx();
       this.fps = format.fps();
-      this.totalFrames = request.frameCount();
-      PcmAudio audio = request.audio();
-      this.pcm = audio.toShorts();
-      this.pcmRate = audio.sampleRateHz();
-      this.channels = audio.channels();
-      this.pcmFrames = audio.frameCount();
-      this.plan = plan(request);
+      this.totalFrames = timeline.frameCount();
+      this.pcmRate = audioSampleRateHz;
+      this.soundBytes = ByteBuffer.allocate(8 * pcmRate).order(ByteOrder.LITTLE_ENDIAN);
+      this.plan = plan(timeline);
     }
 
     RenderResult run() {
+      checkInterrupted();
+      SoundtrackMixer.Soundtrack mixed = new SoundtrackMixer(timeline, pcmRate).mix(output);
+      this.pcmFrames = mixed.frames();
       FFmpegFrameRecorder recorder = newRecorder();
       boolean stopped = false;
       try {
+        soundtrack = FileChannel.open(mixed.file());
         recorder.start();
         BufferedImage thumbnail = thumbnail();
         int n = effectiveWorkers();
@@ -615,13 +629,18 @@ public final class FfmpegRenderer implements Renderer {
             "h264",
             encoder,
             "aac",
-            thumbnail);
+            thumbnail,
+            new AudioReport(mixed.integratedLufs(), mixed.truePeakDbtp(), mixed.stems()));
       } catch (FFmpegFrameRecorder.Exception e) {
         throw new NonRetriableException(
             "FFmpeg could not write the video to " + output + " with encoder " + encoder + ": "
                 + e.getMessage() + ". Check that the folder exists and is writable, that the disk"
                 + " has room, and that the encoder works on this machine (try codec 'auto').",
             e);
+      } catch (IOException e) {
+        throw new NonRetriableException("The ffmpeg renderer could not read back its mixed"
+            + " soundtrack " + mixed.file() + ": " + e.getMessage() + ". Check that the folder"
+            + " is writable and the disk has room.", e);
       } finally {
         if (!stopped) {
           try {
@@ -630,16 +649,24 @@ public final class FfmpegRenderer implements Renderer {
             // Already failing or cancelled; the caller deletes the partial file.
           }
         }
+        try {
+          if (soundtrack != null) {
+            soundtrack.close();
+          }
+          Files.deleteIfExists(mixed.file());
+        } catch (IOException e) {
+          // a scratch file in the caller's temporary folder, which the caller deletes
+        }
       }
     }
 
     private FFmpegFrameRecorder newRecorder() {
-      return FfmpegRenderer.this.newRecorder(output, width, height, fps, channels, encoder);
+      return FfmpegRenderer.this.newRecorder(output, width, height, fps, 2, encoder);
     }
 
     /** The middle frame of segment 0, without captions, as an image. */
     private BufferedImage thumbnail() {
-      long k = (request.startFrame(0) + request.endFrame(0) - 1) / 2;
+      long k = (timeline.startFrame(0) + timeline.endFrame(0) - 1) / 2;
       int[] rgb = new FrameCompositor(plan).composeRgb(k, false);
       BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
       int[] to = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
@@ -648,7 +675,8 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     /** One worker: frames composed on the calling thread, in order. */
-    private void encodeInline(FFmpegFrameRecorder recorder) throws FFmpegFrameRecorder.Exception {
+    private void encodeInline(FFmpegFrameRecorder recorder)
+        throws FFmpegFrameRecorder.Exception, IOException {
       FrameCompositor compositor = new FrameCompositor(plan);
       byte[] yuv = new byte[yuvSize()];
       try (YuvFrame frame = new YuvFrame(width, height)) {
@@ -662,7 +690,7 @@ public final class FfmpegRenderer implements Renderer {
 
     /** Workers compose frames by index; the calling thread encodes them in order. */
     private void encodeParallel(FFmpegFrameRecorder recorder, int n)
-        throws FFmpegFrameRecorder.Exception {
+        throws FFmpegFrameRecorder.Exception, IOException {
       ReorderBuffer buffer = new ReorderBuffer(2 * n, yuvSize(), totalFrames);
       ExecutorService pool = Executors.newFixedThreadPool(n, ReorderBuffer.threads());
       ExecutorService ahead = Executors.newSingleThreadExecutor(ReorderBuffer.threads());
@@ -712,7 +740,7 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     private void encode(FFmpegFrameRecorder recorder, YuvFrame frame, byte[] yuv, long k)
-        throws FFmpegFrameRecorder.Exception {
+        throws FFmpegFrameRecorder.Exception, IOException {
       frame.fill(yuv);
       recorder.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
       sendAudioUpTo(recorder, audioFramesBefore(k + 1));
@@ -721,22 +749,29 @@ public final class FfmpegRenderer implements Renderer {
       }
     }
 
-    /** @return how many PCM sample frames play before video frame {@code frame} starts */
+    /** @return how many mixed sample frames play before video frame {@code frame} starts */
     private long audioFramesBefore(long frame) {
       return Math.min(pcmFrames, Math.floorDiv(frame * pcmRate, fps));
     }
 
+    /** Streams the mixed soundtrack from its scratch file, at most a second at a time. */
     private void sendAudioUpTo(FFmpegFrameRecorder recorder, long upTo)
-        throws FFmpegFrameRecorder.Exception {
-      if (upTo <= pcmSent) {
-        return;
+        throws FFmpegFrameRecorder.Exception, IOException {
+      while (upTo > pcmSent) {
+        int n = (int) Math.min(upTo - pcmSent, pcmRate);
+        soundBytes.clear().limit(8 * n);
+        while (soundBytes.hasRemaining()) {
+          if (soundtrack.read(soundBytes) < 0) {
+            throw new IOException("the mixed soundtrack ended early");
+          }
+        }
+        soundBytes.flip();
+        // An array of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
+        float[] chunk = new float[2 * n];
+        soundBytes.asFloatBuffer().get(chunk);
+        recorder.recordSamples(pcmRate, 2, FloatBuffer.wrap(chunk));
+        pcmSent += n;
       }
-      int from = Math.toIntExact(pcmSent * channels);
-      int to = Math.toIntExact(upTo * channels);
-      // A copy of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
-      ShortBuffer chunk = ShortBuffer.wrap(Arrays.copyOfRange(pcm, from, to));
-      recorder.recordSamples(pcmRate, channels, chunk);
-      pcmSent = upTo;
     }
 
     private void emit(long done) {

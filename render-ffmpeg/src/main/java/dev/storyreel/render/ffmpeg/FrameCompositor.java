@@ -1,7 +1,7 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.CaptionCue;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.timeline.Timeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * canvas ({@link KenBurns.Sampler}), an integer blend for the crossfade, an alpha blit of a cached
  * caption bitmap ({@link CaptionPainter}), and a fixed-point RGB to YUV conversion.
  *
- * <p>A frame depends only on its index and the request, never on which frames were composed
+ * <p>A frame depends only on its index and the timeline, never on which frames were composed
  * before, so any number of compositors can share a {@link Plan} and compose frames in any order:
  * the video is the same whichever worker made which frame.
  *
@@ -24,11 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FrameCompositor {
 
   /**
-   * What all the compositors of one render share: the request, the settings, the frame ranges and
+   * What all the compositors of one render share: the timeline, the settings, the frame ranges and
    * transition windows, and the canvas cache. Immutable apart from the thread-safe cache.
    */
   static final class Plan {
-    final RenderRequest request;
+    final Timeline timeline;
     final int width;
     final int height;
     final double zoom;
@@ -52,26 +52,26 @@ final class FrameCompositor {
         new ConcurrentHashMap<>();
 
     /**
-     * @param request the render request
+     * @param timeline the timeline
      * @param zoom the maximum Ken Burns zoom, 1.0..2.0
      * @param captions whether to draw captions
      * @param transitionFrames frames of each crossfade, 0 for hard cuts; each window is centred
      *     on the boundary frame and shrunk where a segment is shorter than twice its half
      */
-    Plan(RenderRequest request, double zoom, boolean captions, int transitionFrames) {
-      this.request = request;
-      this.width = request.format().widthPx();
-      this.height = request.format().heightPx();
+    Plan(Timeline timeline, double zoom, boolean captions, int transitionFrames) {
+      this.timeline = timeline;
+      this.width = timeline.format().widthPx();
+      this.height = timeline.format().heightPx();
       this.zoom = zoom;
-      this.captions = captions && !request.cues().isEmpty();
-      this.canvases = new CanvasCache(request, zoom);
-      this.cues = request.cues();
-      int n = request.segments().size();
+      this.captions = captions && !timeline.captions().isEmpty();
+      this.canvases = new CanvasCache(timeline, zoom);
+      this.cues = timeline.captions();
+      int n = timeline.visual().size();
       start = new long[n];
       end = new long[n];
       for (int i = 0; i < n; i++) {
-        start[i] = request.startFrame(i);
-        end[i] = request.endFrame(i);
+        start[i] = timeline.startFrame(i);
+        end[i] = timeline.endFrame(i);
       }
       before = new long[Math.max(0, n - 1)];
       after = new long[Math.max(0, n - 1)];
@@ -112,7 +112,7 @@ final class FrameCompositor {
 
     /**
      * @param frame a frame index
-     * @return the segment the frame belongs to (as {@link RenderRequest#segmentAtFrame(long)})
+     * @return the segment the frame belongs to (as {@link Timeline#segmentAtFrame(long)})
      */
     int segmentAt(long frame) {
       int lo = 0;
@@ -133,7 +133,7 @@ final class FrameCompositor {
      * @return the index of the cue shown at frame {@code k}, or -1
      */
     int cueAt(long k) {
-      Duration t = request.frameTime(k);
+      Duration t = timeline.frameTime(k);
       int lo = 0;
       int hi = cueEnds.length; // first cue whose end is after t
       while (lo < hi) {
@@ -195,7 +195,7 @@ final class FrameCompositor {
       if (c >= 0) {
         CaptionCue cue = plan.cues.get(c);
         painter
-            .bitmap(c, cue, cue.activeWordAt(plan.request.frameTime(k)))
+            .bitmap(c, cue, cue.activeWordAt(plan.timeline.frameTime(k)))
             .blendInto(rgb, plan.width, plan.height);
       }
     }
@@ -223,7 +223,7 @@ final class FrameCompositor {
       int c = plan.cueAt(k);
       if (c >= 0) {
         CaptionCue cue = plan.cues.get(c);
-        plan.caption(c, cue.activeWordAt(plan.request.frameTime(k)), painter)
+        plan.caption(c, cue.activeWordAt(plan.timeline.frameTime(k)), painter)
             .blendInto(yuv, plan.width, plan.height);
       }
     }

@@ -3,7 +3,7 @@ package dev.storyreel.render.ffmpeg;
 /**
  * How one segment's picture gives way to the next at a narration boundary.
  *
- * <p>Whatever the kind, the cut points stay where {@link dev.storyreel.core.spi.RenderRequest}
+ * <p>Whatever the kind, the cut points stay where {@link dev.storyreel.core.timeline.Timeline}
  * puts them: frame {@code k} belongs to segment {@code segmentAtFrame(k)}; a transition only
  * blends the neighbouring segment's picture into the frames around the boundary.
  */

@@ -9,9 +9,10 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.spi.RenderRequest;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.RenderResult;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class FfmpegRendererTest {
 
   @Test
   void writesH264AndAacWithExactFrameCountAndNarrationLength() throws Exception {
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
     Path out = dir.resolve("video.mp4");
     List<ProgressEvent> events = new CopyOnWriteArrayList<>();
 
@@ -53,7 +54,7 @@ class FfmpegRendererTest {
     assertThat(p.colorSpace()).isEqualTo(avutil.AVCOL_SPC_SMPTE170M);
     assertThat(p.audioCodec()).isEqualTo(avcodec.AV_CODEC_ID_AAC);
     assertThat(p.audioRate()).isEqualTo(48_000);
-    assertThat(p.audioChannels()).isEqualTo(1);
+    assertThat(p.audioChannels()).isEqualTo(2); // the soundtrack is mixed in stereo
     assertThat(request.frameCount()).isEqualTo(42); // ceil(3.42 s * 12)
     assertThat(p.videoFrames()).isEqualTo(request.frameCount());
     double narration = request.duration().toNanos() / 1e9;
@@ -79,7 +80,7 @@ class FfmpegRendererTest {
 
   @Test
   void cutsFallOnTheRequestsStartFrames() throws Exception {
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
     Path out = dir.resolve("cuts.mp4");
     FfmpegRenderer.builder().captions(false).transition(Transition.CUT).build()
         .render(request, out, null);
@@ -89,7 +90,7 @@ class FfmpegRendererTest {
 
   @Test
   void cutsAndLengthsHoldAt25FpsWithStereo22kHzNarration() throws Exception {
-    RenderRequest request = Fixtures.request(new VideoFormat(320, 240, 25), 22_050, 2, true);
+    Timeline request = Fixtures.request(new VideoFormat(320, 240, 25), 22_050, 2, true);
     Path out = dir.resolve("landscape.mp4");
     RenderResult result =
         FfmpegRenderer.builder().transition(Transition.CUT).build().render(request, out, null);
@@ -106,7 +107,7 @@ class FfmpegRendererTest {
   @Test
   void manySegmentsOverHalfAMinuteDoNotDrift() throws Exception {
     // 24 segments of uneven, non-frame-aligned lengths: every frame must show its own segment.
-    List<RenderSegment> segments = new ArrayList<>();
+    List<VisualClip> segments = new ArrayList<>();
     PcmAudio audio = null;
     Duration start = Duration.ZERO;
     for (int i = 0; i < 24; i++) {
@@ -114,11 +115,12 @@ class FfmpegRendererTest {
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
       segments.add(
-          new RenderSegment(i, Fixtures.solid(Fixtures.COLOURS[i % 3], 60, 90), start, end));
+          new VisualClip(
+              i, ImageSource.of(Fixtures.solid(Fixtures.COLOURS[i % 3], 60, 90)), start, end));
       start = end;
     }
-    RenderRequest request =
-        new RenderRequest(new VideoFormat(96, 160, 24), audio, segments, List.of());
+    Timeline request =
+        Timeline.of(new VideoFormat(96, 160, 24), audio, segments, List.of());
     Path out = dir.resolve("long.mp4");
     FfmpegRenderer.builder().transition(Transition.CUT).build().render(request, out, null);
 
@@ -137,8 +139,8 @@ class FfmpegRendererTest {
   @Test
   void oneInstanceRendersTwoVideosAtOnce() throws Exception {
     FfmpegRenderer renderer = FfmpegRenderer.builder().build();
-    RenderRequest a = Fixtures.request(new VideoFormat(96, 160, 12), 16_000, 1, true);
-    RenderRequest b = Fixtures.request(new VideoFormat(160, 96, 25), 22_050, 2, true);
+    Timeline a = Fixtures.request(new VideoFormat(96, 160, 12), 16_000, 1, true);
+    Timeline b = Fixtures.request(new VideoFormat(160, 96, 25), 22_050, 2, true);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<RenderResult> fa = pool.submit(() -> renderer.render(a, dir.resolve("a.mp4"), null));
@@ -152,9 +154,9 @@ class FfmpegRendererTest {
     assertThat(Fixtures.probe(dir.resolve("b.mp4"), false).videoFrames()).isEqualTo(b.frameCount());
   }
 
-  private static void assertCuts(RenderRequest request, Fixtures.Probe p) {
+  private static void assertCuts(Timeline request, Fixtures.Probe p) {
     assertThat(p.frames()).hasSize((int) request.frameCount());
-    for (int i = 1; i < request.segments().size(); i++) {
+    for (int i = 1; i < request.visual().size(); i++) {
       int cut = (int) request.startFrame(i);
       double[] before = Fixtures.centreAverage(p.frames().get(cut - 1));
       double[] after = Fixtures.centreAverage(p.frames().get(cut));
@@ -173,7 +175,7 @@ class FfmpegRendererTest {
 
   @Test
   void captionsAreDrawnInsideTheSafeArea() throws Exception {
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
     Path with = dir.resolve("with.mp4");
     Path without = dir.resolve("without.mp4");
     FfmpegRenderer on = FfmpegRenderer.builder().build();
@@ -258,7 +260,7 @@ class FfmpegRendererTest {
   @Test
   void unknownEncoderIsAConfigurationError() {
     FfmpegRenderer r = FfmpegRenderer.builder().videoCodec("libx999").build();
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
     Path out = dir.resolve("never.mp4");
     assertThatThrownBy(() -> r.render(request, out, null))
         .isInstanceOf(ConfigurationException.class)
@@ -278,7 +280,7 @@ class FfmpegRendererTest {
 
   @Test
   void explicitLibopenh264IsUsedWhenAsked() throws Exception {
-    RenderRequest request = Fixtures.request(new VideoFormat(160, 96, 12), 16_000, 1, false);
+    Timeline request = Fixtures.request(new VideoFormat(160, 96, 12), 16_000, 1, false);
     Path out = dir.resolve("openh264.mp4");
     RenderResult result =
         FfmpegRenderer.builder().videoCodec("libopenh264").build().render(request, out, null);
@@ -290,7 +292,7 @@ class FfmpegRendererTest {
 
   @Test
   void ffmpegFailuresNameTheOutputPath() {
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, false);
     Path out = dir.resolve("no-such-folder").resolve("video.mp4");
     assertThatThrownBy(() -> FfmpegRenderer.builder().build().render(request, out, null))
         .isInstanceOf(NonRetriableException.class)
@@ -300,7 +302,7 @@ class FfmpegRendererTest {
 
   @Test
   void interruptCancelsTheRender() throws Exception {
-    RenderRequest request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
+    Timeline request = Fixtures.request(PORTRAIT_12, 16_000, 1, true);
     Path out = dir.resolve("cancelled.mp4");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicBoolean stillInterrupted = new AtomicBoolean();
@@ -334,7 +336,7 @@ class FfmpegRendererTest {
 
   @Test
   void aThrowingListenerDoesNotBreakTheRender() throws Exception {
-    RenderRequest request = Fixtures.request(new VideoFormat(96, 160, 12), 16_000, 1, false);
+    Timeline request = Fixtures.request(new VideoFormat(96, 160, 12), 16_000, 1, false);
     Path out = dir.resolve("listener.mp4");
     RenderResult result =
         FfmpegRenderer.builder()

@@ -4,8 +4,9 @@ import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -53,8 +54,8 @@ final class Fixtures {
     return new PcmAudio(b.array(), rate, channels);
   }
 
-  static RenderRequest request(VideoFormat format, int rate, int channels, boolean withCues) {
-    List<RenderSegment> segments = new ArrayList<>();
+  static Timeline request(VideoFormat format, int rate, int channels, boolean withCues) {
+    List<VisualClip> segments = new ArrayList<>();
     PcmAudio audio = null;
     Duration start = Duration.ZERO;
     for (int i = 0; i < SEGMENT_MS.length; i++) {
@@ -62,11 +63,12 @@ final class Fixtures {
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
       // Source images of odd sizes and aspect ratios, to exercise the cover-fit.
-      segments.add(new RenderSegment(i, solid(COLOURS[i], 301 + 97 * i, 517 - 61 * i), start, end));
+      segments.add(new VisualClip(
+          i, ImageSource.of(solid(COLOURS[i], 301 + 97 * i, 517 - 61 * i)), start, end));
       start = end;
     }
     List<CaptionCue> cues = withCues ? cues() : List.of();
-    return new RenderRequest(format, audio, segments, cues);
+    return Timeline.of(format, audio, segments, cues);
   }
 
   static List<CaptionCue> cues() {

@@ -6,8 +6,8 @@ import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.spi.ImageSource;
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class LazyImagesTest {
   void picturesAreLoadedWhenTheRenderGetsToTheirSegmentAndAtMostTwice() throws Exception {
     AtomicLong framesDone = new AtomicLong();
     List<Counting> sources = new ArrayList<>();
-    List<RenderSegment> segments = new ArrayList<>();
+    List<VisualClip> segments = new ArrayList<>();
     PcmAudio audio = null;
     Duration start = Duration.ZERO;
     for (int i = 0; i < SEGMENTS; i++) {
@@ -64,11 +64,11 @@ class LazyImagesTest {
       Duration end = start.plus(part.duration());
       Counting c = new Counting(i, framesDone);
       sources.add(c);
-      segments.add(new RenderSegment(i, c, start, end));
+      segments.add(new VisualClip(i, c, start, end));
       start = end;
     }
-    RenderRequest request =
-        new RenderRequest(new VideoFormat(64, 112, FPS), audio, segments, List.of());
+    Timeline request =
+        Timeline.of(new VideoFormat(64, 112, FPS), audio, segments, List.of());
     assertThat(sources).as("building the request loads nothing").allMatch(c -> c.loads.get() == 0);
 
     FfmpegRenderer.builder().workers(2).build().render(request, dir.resolve("lazy.mp4"),

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ class ParallelRendererTest {
 
   @Test
   void parallelOutputEqualsSingleThreadedOutput() throws Exception {
-    RenderRequest request = Fixtures.request(SMALL, 16_000, 1, true);
+    Timeline request = Fixtures.request(SMALL, 16_000, 1, true);
     Path single = dir.resolve("single.mp4");
     Path parallel = dir.resolve("parallel.mp4");
     FfmpegRenderer.builder().workers(1).build().render(request, single, null);
@@ -98,13 +99,13 @@ class ParallelRendererTest {
 
   @Test
   void withCutsThePictureSwitchesExactlyAtEachStartFrame() throws Exception {
-    RenderRequest request = Fixtures.request(SMALL, 16_000, 1, false);
+    Timeline request = Fixtures.request(SMALL, 16_000, 1, false);
     Path out = dir.resolve("cut.mp4");
     FfmpegRenderer.builder().workers(2).transition(Transition.CUT).build()
         .render(request, out, null);
 
     List<BufferedImage> frames = decode(out).frames();
-    for (int i = 1; i < request.segments().size(); i++) {
+    for (int i = 1; i < request.visual().size(); i++) {
       int cut = (int) request.startFrame(i);
       assertThat(Fixtures.looksLike(Fixtures.centreAverage(frames.get(cut - 1)),
           Fixtures.COLOURS[i - 1])).as("frame before cut %d", i).isTrue();
@@ -116,7 +117,7 @@ class ParallelRendererTest {
   @Test
   void crossfadeIsCentredOnTheBoundary() throws Exception {
     // 12 fps and 500 ms: 6 frames, 3 before the boundary frame and 3 from it on.
-    RenderRequest request = Fixtures.request(SMALL, 16_000, 1, false);
+    Timeline request = Fixtures.request(SMALL, 16_000, 1, false);
     Path out = dir.resolve("fade.mp4");
     FfmpegRenderer.builder().workers(2).transitionDuration(Duration.ofMillis(500)).build()
         .render(request, out, null);
@@ -151,11 +152,12 @@ class ParallelRendererTest {
 
   @Test
   void aFailingWorkerFailsTheRenderWithItsCauseAndLeavesNoThreads() {
-    RenderRequest ok = Fixtures.request(SMALL, 16_000, 1, false);
-    List<RenderSegment> segments = new ArrayList<>(ok.segments());
-    RenderSegment s1 = segments.get(1);
-    segments.set(1, new RenderSegment(1, new Broken(), s1.start(), s1.end()));
-    RenderRequest request = new RenderRequest(ok.format(), ok.audio(), segments, List.of());
+    Timeline ok = Fixtures.request(SMALL, 16_000, 1, false);
+    List<VisualClip> segments = new ArrayList<>(ok.visual());
+    VisualClip s1 = segments.get(1);
+    segments.set(1, new VisualClip(1, ImageSource.of(new Broken()), s1.start(), s1.end()));
+    Timeline request = new Timeline(ok.format(), segments, ok.narration(), ok.music(),
+        ok.effects(), List.of(), ok.overlays(), ok.mix());
 
     assertThatThrownBy(
             () -> FfmpegRenderer.builder().workers(2).build()
@@ -168,7 +170,7 @@ class ParallelRendererTest {
 
   @Test
   void interruptingAParallelRenderCancelsItAndStopsTheWorkers() throws Exception {
-    RenderRequest request = Fixtures.request(SMALL, 16_000, 1, true);
+    Timeline request = Fixtures.request(SMALL, 16_000, 1, true);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread t =
         new Thread(

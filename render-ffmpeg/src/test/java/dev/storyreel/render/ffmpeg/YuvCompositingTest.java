@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.spi.RenderRequest;
-import dev.storyreel.core.spi.RenderSegment;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,25 +47,26 @@ class YuvCompositingTest {
     return img;
   }
 
-  private static RenderRequest request(boolean smooth) {
+  private static Timeline request(boolean smooth) {
     long[] ms = {1300, 950, 1170};
-    List<RenderSegment> segs = new ArrayList<>();
+    List<VisualClip> segs = new ArrayList<>();
     PcmAudio audio = null;
     Duration start = Duration.ZERO;
     for (int i = 0; i < ms.length; i++) {
       PcmAudio part = Fixtures.sine(ms[i], 16_000, 1);
       audio = audio == null ? part : audio.concat(part);
       Duration end = start.plus(part.duration());
-      segs.add(new RenderSegment(i, pattern(250 + 40 * i, 400 - 30 * i, i, smooth), start, end));
+      segs.add(new VisualClip(
+          i, ImageSource.of(pattern(250 + 40 * i, 400 - 30 * i, i, smooth)), start, end));
       start = end;
     }
-    return new RenderRequest(new VideoFormat(W, H, 10), audio, segs, Fixtures.cues());
+    return Timeline.of(new VideoFormat(W, H, 10), audio, segs, Fixtures.cues());
   }
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
   void yuvPathMatchesTheRgbReferenceOnEveryFrame(boolean smooth) {
-    RenderRequest request = request(smooth);
+    Timeline request = request(smooth);
     FfmpegRenderer renderer = FfmpegRenderer.builder()
         .transitionDuration(Duration.ofMillis(400)).build();
     FrameCompositor.Plan plan = renderer.plan(request);
@@ -109,7 +111,7 @@ class YuvCompositingTest {
 
   @Test
   void captionIsBlendedInYuv() {
-    RenderRequest request = request(false);
+    Timeline request = request(false);
     FfmpegRenderer with = FfmpegRenderer.builder().build();
     FfmpegRenderer without = FfmpegRenderer.builder().captions(false).build();
     int size = W * H + 2 * (W / 2) * (H / 2);
