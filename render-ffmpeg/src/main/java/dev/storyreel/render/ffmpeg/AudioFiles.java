@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,8 +169,8 @@ final class AudioFiles {
   /**
    * Checks that a file is audio FFmpeg can decode: it opens, has an audio stream, declares a
    * positive duration, its first frames decode to samples, and it still decodes one second before
-   * the end it declares (a file cut short after its header, such as a WAV or an MP3 with a Xing
-   * header whose end is missing, fails there).
+   * the end it declares (an MP3 with a Xing header, or an M4A, whose end is missing fails there);
+   * a WAV file must hold the bytes its RIFF header declares.
    *
    * @param file the file; never {@code null}
    * @param what how to name it in a message, for example {@code "Music file"}
@@ -186,6 +188,7 @@ final class AudioFiles {
     }
     String fix = " Use an audio file FFmpeg can decode (mp3, m4a, ogg, flac or wav), or remove"
         + " it.";
+    checkRiffSize(file, what, fix);
     try (FFmpegFrameGrabber g = decoder(file)) {
       try {
         g.start();
@@ -224,6 +227,35 @@ final class AudioFiles {
     } catch (FrameGrabber.Exception e) {
       throw new InvalidInputException(what + " " + file + " could not be read by FFmpeg ("
           + e.getMessage() + ")." + fix, e);
+    }
+  }
+
+  /**
+   * FFmpeg plays a RIFF file (WAV, AIFF-C aside) cut short as a shorter one, so its declared size
+   * is compared with the file's here, as {@link dev.storyreel.core.PcmAudio#fromWav} does: a
+   * RIFF size over the bytes present (one pad byte tolerated) means the file was truncated. The
+   * streaming sizes {@code 0} and {@code 0xFFFFFFFF} declare no length and pass.
+   */
+  private static void checkRiffSize(Path file, String what, String fix) {
+    byte[] head = new byte[12];
+    long size;
+    try (InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, 12) < 12) {
+        return;
+      }
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new InvalidInputException(what + " " + file + " cannot be read (" + e.getMessage()
+          + "). Check that it exists and is readable.", e);
+    }
+    ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+    if (b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) { // "RIFF", "WAVE"
+      return;
+    }
+    long declared = 8 + Integer.toUnsignedLong(b.getInt(4));
+    if (declared != 8 && declared != 8 + 0xFFFF_FFFFL && declared > size + 1) {
+      throw new InvalidInputException(what + " " + file + " is truncated: its WAV header"
+          + " declares " + declared + " bytes but the file has " + size + "." + fix);
     }
   }
 
