@@ -50,7 +50,8 @@ import org.bytedeco.javacv.FrameGrabber;
  * several candidates the request's seed chooses, deterministically: the same folder, mood and seed
  * always give the same file.
  *
- * <p><b>The bed.</b> Decoded and resampled to 48 kHz stereo 16-bit by the grabber, streamed in
+ * <p><b>The bed.</b> Decoded and resampled to 48 kHz stereo 16-bit by the grabber (a mono
+ * file goes to both channels at libswresample's centre mix level, -3 dB), streamed in
  * chunks (memory stays at a few hundred kilobytes whatever the file's or the bed's length), looped
  * while the bed is longer than the file (each loop point an equal-power crossfade, FFmpeg's
  * {@code acrossfade} with {@code qsin} curves, of the file's last {@link Builder#crossfade} with

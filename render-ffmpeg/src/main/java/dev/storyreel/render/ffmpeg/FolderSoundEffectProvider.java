@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * the distance" matches {@code thunder.ogg}, not {@code door-creak.wav}. No match: {@link
  * #resolve} returns empty and the cue is listed as unresolved.
  *
- * <p><b>Output.</b> The whole file, decoded and resampled to 48 kHz stereo 16-bit by the grabber,
+ * <p><b>Output.</b> The whole file, decoded and resampled to 48 kHz stereo 16-bit by the grabber (a
+ * mono file goes to both channels at libswresample's centre mix level, -3 dB),
  * streamed chunk by chunk into a WAV file at {@code request.output()}.
  *
  * <p>Example: {@code SoundEffectProvider sfx = FolderSoundEffectProvider.builder()
