@@ -107,8 +107,8 @@ final class AudioFiles {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new InvalidInputException(setting + "=" + folder + " cannot be listed (" + e.getMessage()
-          + "). Check that the folder exists and is readable.", e);
+      throw new InvalidInputException(setting + "=" + folder + " cannot be listed ("
+          + e.getMessage() + "). Check that the folder exists and is readable.", e);
     }
   }
 

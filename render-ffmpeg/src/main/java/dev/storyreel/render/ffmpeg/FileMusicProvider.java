@@ -34,8 +34,9 @@ import org.bytedeco.javacv.FrameGrabber;
  * file, or a folder of files picked by mood.
  *
  * <p><b>Files.</b> Anything FFmpeg decodes (mp3, m4a, ogg, opus, flac, wav...). A folder is read
- * once, when the provider is built: its audio files (by extension, see {@link
- * AudioFiles#EXTENSIONS}; not its sub-folders, not hidden files) are each checked to decode
+ * once, when the provider is built: its audio files (by extension: mp3, m4a, aac, mp4, ogg, oga,
+ * opus, flac, wav, wave, aif, aiff, caf, wma, mka, webm; other files such as a cover image are
+ * ignored; not its sub-folders, not hidden files) are each checked to decode
  * (open, an audio stream, a positive duration, first frames decode, and audio one second before
  * the declared end), so a corrupt, truncated or non-audio file is an {@link
  * InvalidInputException} before anything is paid for.

@@ -21,10 +21,10 @@ import java.util.TreeMap;
  * A {@link SoundEffectProvider} named {@value #NAME} that resolves cues to the user's own effect
  * files, matched by the words of their names.
  *
- * <p><b>Files.</b> The folder's audio files (by extension, see {@link AudioFiles#EXTENSIONS}; not
- * its sub-folders, not hidden files) are read when the provider is built and each checked to
- * decode, so a corrupt, truncated or non-audio file is an {@link InvalidInputException} before
- * anything is paid for.
+ * <p><b>Files.</b> The folder's audio files (by extension: mp3, m4a, aac, mp4, ogg, oga, opus,
+ * flac, wav, wave, aif, aiff, caf, wma, mka, webm; not its sub-folders, not hidden files) are
+ * read when the provider is built and each checked to decode, so a corrupt, truncated or
+ * non-audio file is an {@link InvalidInputException} before anything is paid for.
  *
  * <p><b>The matching rule.</b> The cue's description and each file name (without extension) are
  * split into words (runs of letters and digits, case ignored); words made only of digits (take
