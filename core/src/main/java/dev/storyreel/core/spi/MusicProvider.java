@@ -1,5 +1,8 @@
 package dev.storyreel.core.spi;
 
+import dev.storyreel.core.Mood;
+import java.util.Set;
+
 /**
  * Makes the music bed that lies under the narration: procedural music offline, the user's own
  * files, or a paid music model. The pipeline ducks it under the voice and normalises the mix, so
@@ -21,4 +24,15 @@ public non-sealed interface MusicProvider extends AssetProvider {
   default String resource() {
     return "music";
   }
+
+  /**
+   * Checks, before any paid work, that this provider can make a bed for each of the job's moods:
+   * for example that a folder of the user's files holds one usable file per mood. The pipeline
+   * calls it once per job with every mood the storyboard uses. Does nothing by default.
+   *
+   * @param moods the story's and its segments' moods; never {@code null}
+   * @throws dev.storyreel.core.InvalidInputException if a mood cannot be served; the message says
+   *     which and what to add
+   */
+  default void preflight(Set<Mood> moods) {}
 }

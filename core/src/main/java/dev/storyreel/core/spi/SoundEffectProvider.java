@@ -23,4 +23,15 @@ public non-sealed interface SoundEffectProvider extends AssetProvider {
   default String resource() {
     return "sfx";
   }
+
+  /**
+   * Checks, before any paid work, that this provider's sources are usable: for example that a
+   * folder of the user's effect files still exists and every file in it decodes. A cue the
+   * provider has nothing for is not an error here ({@link #resolve} returns empty for it). The
+   * pipeline calls it once per job. Does nothing by default.
+   *
+   * @throws dev.storyreel.core.InvalidInputException if the sources are unusable; the message
+   *     names the file and what is wrong
+   */
+  default void preflight() {}
 }
