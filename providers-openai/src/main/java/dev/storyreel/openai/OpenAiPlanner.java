@@ -3,8 +3,10 @@ package dev.storyreel.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.storyreel.core.Mood;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.Segment;
+import dev.storyreel.core.SoundCue;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.Usage;
@@ -14,15 +16,26 @@ import dev.storyreel.core.http.HttpTransport;
 import dev.storyreel.core.spi.StoryPlanner;
 import dev.storyreel.openai.internal.Dto;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Plans a storyboard with a chat-completions model ({@code POST /v1/chat/completions}) and
  * structured output: {@code response_format} of type {@code json_schema}, strict, asking for
- * {@code {visualStyle, characterSheet, segments: [{narration, imagePrompt}]}} (see
- * https://platform.openai.com/docs/guides/structured-outputs).
+ * {@code {visualStyle, characterSheet, mood, segments: [{narration, imagePrompt, mood,
+ * soundCues: [{description, word}]}]}} (see
+ * https://platform.openai.com/docs/guides/structured-outputs). Strict mode needs every property
+ * required, so a segment's {@code mood} is nullable (null: the story's mood) and {@code
+ * soundCues} may be empty.
+ *
+ * <p>Moods and sound cues are the vendor's suggestions and are taken leniently: a story or
+ * segment mood that is not one of {@link Mood}'s ids is treated as absent, a cue whose {@code
+ * word} is not an index into its segment's words ({@link Words#split}, from 0) or whose
+ * description is blank is dropped; each is logged at {@code WARNING} and nothing is asked again.
  *
  * <p>The answer is checked: the segments' narrations, joined, must give back the story's words
  * exactly ({@link Words#split}). Each segment's narration is then cut from the story itself, so
@@ -36,6 +49,9 @@ import java.util.Map;
 public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanner {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
+  private static final System.Logger LOG = System.getLogger(OpenAiPlanner.class.getName());
+  private static final String MOOD_IDS =
+      Arrays.stream(Mood.values()).map(Mood::id).collect(Collectors.joining(", "));
 
   private static final String SYSTEM = String.join("\n",
       "You storyboard a story for a narrated vertical video.",
@@ -48,7 +64,14 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
           + " action, lighting, camera framing), with no text or captions in the image.",
       "visualStyle: one short phrase describing a look shared by every image.",
       "characterSheet: for each recurring character, a fixed visual description (age, build,"
-          + " hair, clothing) to reuse in every image; empty if there are none.");
+          + " hair, clothing) to reuse in every image; empty if there are none.",
+      "mood: the feeling the story's background music should carry, one of " + MOOD_IDS + ".",
+      "For each segment, mood: one of the same moods where this segment's feeling clearly"
+          + " differs from the story's, else null.",
+      "For each segment, soundCues: at most three short sound effects that are heard in that"
+          + " segment (\"a door creaks\", \"distant thunder\"), each with word: the index,"
+          + " counting from 0, of the word of that segment's narration at which the sound"
+          + " starts; an empty list when nothing is heard.");
 
 
   /**
@@ -62,7 +85,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
   /** @return {@code openai/<model>@<base URL>}; the prompt version is part of it */
   @Override
   public String fingerprint() {
-    return "openai-planner/v1/" + model + "@" + config.endpoint();
+    return "openai-planner/v2/" + model + "@" + config.endpoint();
   }
 
   /**
@@ -113,9 +136,13 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
     }
   }
 
-  private record Plan(String visualStyle, String characterSheet, List<PlanSegment> segments) {}
+  private record Plan(String visualStyle, String characterSheet, String mood,
+      List<PlanSegment> segments) {}
 
-  private record PlanSegment(String narration, String imagePrompt) {}
+  private record PlanSegment(String narration, String imagePrompt, String mood,
+      List<PlanCue> soundCues) {}
+
+  private record PlanCue(String description, Integer word) {}
 
   private static String content(Dto.ChatResponse r) throws PlanProblem {
     if (r.choices() == null || r.choices().isEmpty() || r.choices().get(0).message() == null) {
@@ -193,10 +220,53 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
       String prompt = plan.segments().get(i).imagePrompt().strip()
           + (sheet.isEmpty() ? "" : ". Characters: " + sheet)
           + (style.isEmpty() ? "" : ". Style: " + style);
-      segments.add(new Segment(i, narration, prompt));
+      PlanSegment ps = plan.segments().get(i);
+      segments.add(new Segment(i, narration, prompt, mood(ps.mood(), "segment " + i),
+          cues(ps.soundCues(), counts.get(i), i)));
       word += counts.get(i);
     }
-    return new Storyboard(segments, style, usage);
+    return new Storyboard(segments, style, usage, mood(plan.mood(), "the story"));
+  }
+
+  /** @return the mood named, or {@code null} (logged) when it is absent or not a mood's id */
+  private Mood mood(String id, String where) {
+    if (id == null || id.isBlank()) {
+      return null;
+    }
+    for (Mood m : Mood.values()) {
+      if (m.id().equalsIgnoreCase(id.strip())) {
+        return m;
+      }
+    }
+    LOG.log(Level.WARNING, () -> "openai planner (" + model + "): the mood '" + shorten(id)
+        + "' given for " + where + " is not one of " + MOOD_IDS + "; it is ignored"
+        + (where.startsWith("segment") ? " (the story's mood is used)." : " (the job's default"
+        + " mood is used)."));
+    return null;
+  }
+
+  /** @return the usable cues; those with a blank description or a word out of range dropped */
+  private List<SoundCue> cues(List<PlanCue> planned, int words, int segment) {
+    List<SoundCue> out = new ArrayList<>();
+    for (PlanCue c : planned == null ? List.<PlanCue>of() : planned) {
+      if (c == null || c.description() == null || c.description().isBlank()) {
+        LOG.log(Level.WARNING, () -> "openai planner (" + model + "): a sound cue of segment "
+            + segment + " has no description; it is dropped.");
+      } else if (c.word() == null || c.word() < 0 || c.word() >= words) {
+        LOG.log(Level.WARNING, () -> "openai planner (" + model + "): the sound cue '"
+            + shorten(c.description()) + "' of segment " + segment + " starts at word "
+            + c.word() + ", but the segment's words are 0.." + (words - 1) + "; it is dropped.");
+      } else {
+        out.add(new SoundCue(c.description().strip(), c.word()));
+      }
+    }
+    return out;
+  }
+
+  /** A vendor's text for a log line: one line, at most 80 characters. */
+  private static String shorten(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() > 80 ? one.substring(0, 80) + "..." : one;
   }
 
   /** Start and end offsets of every word of {@link Words#split}, in order. */
@@ -219,18 +289,39 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
     ObjectNode sp = seg.putObject("properties");
     sp.putObject("narration").put("type", "string");
     sp.putObject("imagePrompt").put("type", "string");
-    seg.putArray("required").add("narration").add("imagePrompt");
+    ObjectNode segMood = sp.putObject("mood");
+    segMood.putArray("type").add("string").add("null");
+    ArrayNode segMoods = segMood.putArray("enum");
+    ObjectNode cue = HttpTransport.MAPPER.createObjectNode();
+    cue.put("type", "object");
+    ObjectNode cp = cue.putObject("properties");
+    cp.putObject("description").put("type", "string");
+    cp.putObject("word").put("type", "integer");
+    cue.putArray("required").add("description").add("word");
+    cue.put("additionalProperties", false);
+    ObjectNode cues = sp.putObject("soundCues");
+    cues.put("type", "array");
+    cues.set("items", cue);
+    seg.putArray("required").add("narration").add("imagePrompt").add("mood").add("soundCues");
     seg.put("additionalProperties", false);
     ObjectNode root = HttpTransport.MAPPER.createObjectNode();
     root.put("type", "object");
     ObjectNode p = root.putObject("properties");
     p.putObject("visualStyle").put("type", "string");
     p.putObject("characterSheet").put("type", "string");
+    ObjectNode storyMood = p.putObject("mood");
+    storyMood.put("type", "string");
+    ArrayNode storyMoods = storyMood.putArray("enum");
+    for (Mood m : Mood.values()) {
+      storyMoods.add(m.id());
+      segMoods.add(m.id());
+    }
+    segMoods.addNull();
     ObjectNode segs = p.putObject("segments");
     segs.put("type", "array");
     segs.set("items", seg);
     ArrayNode req = root.putArray("required");
-    req.add("visualStyle").add("characterSheet").add("segments");
+    req.add("visualStyle").add("characterSheet").add("mood").add("segments");
     root.put("additionalProperties", false);
     return new Dto.ResponseFormat("json_schema",
         new Dto.JsonSchema("storyboard", "A storyboard of the story", (JsonNode) root, true));

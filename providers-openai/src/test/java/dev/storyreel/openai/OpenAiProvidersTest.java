@@ -18,9 +18,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.Mood;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.RetriableException;
+import dev.storyreel.core.SoundCue;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.Storyboard;
@@ -164,6 +166,133 @@ class OpenAiProvidersTest {
         .isInstanceOf(NonRetriableException.class)
         .hasMessageContaining("unusable twice");
     assertThat(wm.getAllServeEvents()).hasSize(2);
+  }
+
+  /** A plan with a story mood and, per segment, a mood and sound cues. */
+  static Map<String, Object> moodyPlan(String storyMood, List<Map<String, Object>> segments) {
+    Map<String, Object> p = new java.util.LinkedHashMap<>();
+    p.put("visualStyle", "soft watercolour");
+    p.put("characterSheet", "");
+    p.put("mood", storyMood);
+    p.put("segments", segments);
+    return p;
+  }
+
+  static Map<String, Object> segment(String narration, String mood,
+      List<Map<String, Object>> cues) {
+    Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("narration", narration);
+    s.put("imagePrompt", "scene of " + narration.split(" ")[0]);
+    s.put("mood", mood);
+    s.put("soundCues", cues);
+    return s;
+  }
+
+  static Map<String, Object> cue(String description, Object word) {
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("description", description);
+    c.put("word", word);
+    return c;
+  }
+
+  /** Runs {@code r} collecting the planner's log lines. */
+  static List<String> plannerLog(Runnable r) {
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord rec) {
+        logged.add(rec.getLevel() + " " + rec.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger log = Logger.getLogger(OpenAiPlanner.class.getName());
+    log.addHandler(h);
+    try {
+      r.run();
+    } finally {
+      log.removeHandler(h);
+    }
+    return logged;
+  }
+
+  @Test
+  void plannerMapsTheStoryMoodSegmentMoodsAndSoundCues() throws Exception {
+    wm.stubFor(post("/v1/chat/completions").willReturn(okJson(chat(moodyPlan("dread", List.of(
+        segment("The Door Mara found a red door in the hedge.", "Tension",
+            List.of(cue("leaves rustle", 0), cue("a door creaks", 6))),
+        segment("She knocked twice. Nobody answered, so she went in.", null,
+            List.of(cue("two knocks", 1)))))))));
+    Storyboard b = new OpenAiPlanner(config, "gpt-4o-mini")
+        .plan(Story.of(STORY), VideoFormat.portrait(), "");
+    assertThat(b.mood()).isEqualTo(Mood.DREAD);
+    assertThat(b.segments().get(0).mood()).as("ids in any case").isEqualTo(Mood.TENSION);
+    assertThat(b.segments().get(0).soundCues()).containsExactly(
+        new SoundCue("leaves rustle", 0), new SoundCue("a door creaks", 6));
+    assertThat(b.segments().get(1).mood()).as("null: the story's mood").isNull();
+    assertThat(b.segments().get(1).soundCues()).containsExactly(new SoundCue("two knocks", 1));
+
+    // the schema sent asks for them, strictly: every property required, moods as an enum
+    var schema = JSON.readTree(wm.getAllServeEvents().get(0).getRequest().getBody())
+        .at("/response_format/json_schema/schema");
+    List<String> ids = java.util.Arrays.stream(Mood.values()).map(Mood::id).toList();
+    assertThat(schema.at("/properties/mood/enum")).extracting(n -> n.asText())
+        .containsExactlyElementsOf(ids);
+    assertThat(schema.at("/required")).extracting(n -> n.asText()).contains("mood");
+    var seg = schema.at("/properties/segments/items");
+    assertThat(seg.at("/required")).extracting(n -> n.asText())
+        .contains("mood", "soundCues");
+    assertThat(seg.at("/properties/mood/enum")).hasSize(ids.size() + 1)
+        .anySatisfy(n -> assertThat(n.isNull()).isTrue());
+    assertThat(seg.at("/properties/soundCues/items/required")).extracting(n -> n.asText())
+        .containsExactly("description", "word");
+    String system = JSON.readTree(wm.getAllServeEvents().get(0).getRequest().getBody())
+        .at("/messages/0/content").asText();
+    assertThat(system).contains(String.join(", ", ids)).contains("soundCues");
+  }
+
+  @Test
+  void plannerIgnoresAnUnknownMoodAndDropsCuesOutsideTheirSegment() throws Exception {
+    wm.stubFor(post("/v1/chat/completions").willReturn(okJson(chat(moodyPlan("spooky", List.of(
+        segment("The Door Mara found a red door in the hedge.", "jolly",
+            List.of(cue("a door creaks", 9), cue("wind", 8), cue("  ", 1))),
+        segment("She knocked twice. Nobody answered, so she went in.", "sorrow",
+            List.of(cue("footsteps", -1), cue("a latch", null)))))))));
+    Storyboard[] b = new Storyboard[1];
+    List<String> log = plannerLog(() -> b[0] = new OpenAiPlanner(config, "gpt-4o-mini")
+        .plan(Story.of(STORY), VideoFormat.portrait(), ""));
+    assertThat(b[0].mood()).isNull();
+    assertThat(b[0].segments().get(0).mood()).isNull();
+    assertThat(b[0].segments().get(1).mood()).isEqualTo(Mood.SORROW);
+    // segment 0 has 10 words (0..9): 9 is the last one and kept, 8 too
+    assertThat(b[0].segments().get(0).soundCues()).containsExactly(
+        new SoundCue("a door creaks", 9), new SoundCue("wind", 8));
+    assertThat(b[0].segments().get(1).soundCues()).isEmpty();
+    assertThat(wm.getAllServeEvents()).as("nothing asked again").hasSize(1);
+    assertThat(log).anySatisfy(l -> assertThat(l).startsWith("WARNING").contains("'spooky'")
+        .contains("the story"));
+    assertThat(log).anySatisfy(l -> assertThat(l).contains("'jolly'").contains("segment 0"));
+    assertThat(log).anySatisfy(l -> assertThat(l).contains("'footsteps'").contains("word -1")
+        .contains("dropped"));
+    assertThat(log).anySatisfy(l -> assertThat(l).contains("'a latch'").contains("dropped"));
+    assertThat(log).anySatisfy(l -> assertThat(l).contains("no description"));
+  }
+
+  @Test
+  void aCueJustPastTheLastWordIsDropped() throws Exception {
+    wm.stubFor(post("/v1/chat/completions").willReturn(okJson(chat(moodyPlan("calm", List.of(
+        segment("The Door Mara found a red door in the hedge. She knocked twice. Nobody"
+            + " answered, so she went in.", null, List.of(cue("a door closes", 18),
+            cue("a door shuts", 19)))))))));
+    Storyboard b = new OpenAiPlanner(config, "gpt-4o-mini")
+        .plan(Story.of(STORY), VideoFormat.portrait(), "");
+    assertThat(b.mood()).isEqualTo(Mood.CALM);
+    assertThat(b.segments().get(0).soundCues()).containsExactly(
+        new SoundCue("a door closes", 18));
   }
 
   // ---------------------------------------------------------------- images

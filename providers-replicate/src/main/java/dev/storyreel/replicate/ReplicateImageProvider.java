@@ -1,32 +1,20 @@
 package dev.storyreel.replicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.NonRetriableException;
-import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
-import dev.storyreel.core.RetryPolicy;
-import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.Usage;
-import dev.storyreel.core.http.HttpTransport;
 import dev.storyreel.core.http.SafeDownload;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.PendingWork;
-import dev.storyreel.replicate.internal.Prediction;
 import java.awt.image.BufferedImage;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Draws images with a Replicate model, by default {@code black-forest-labs/flux-schnell}; also
@@ -59,44 +47,33 @@ public final class ReplicateImageProvider implements ImageProvider {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "black-forest-labs/flux-schnell";
   /** The default base URL: {@value}. */
-  public static final String DEFAULT_BASE_URL = "https://api.replicate.com/v1";
-  /** The environment variable the token is read from. */
-  public static final String TOKEN_ENV = "REPLICATE_API_TOKEN";
-  private static final System.Logger LOG =
-      System.getLogger(ReplicateImageProvider.class.getName());
-  /** Replicate ids are base32 in lower case; anything else would be spliced into a path. */
-  private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final Pattern HTTP_STATUS = Pattern.compile("failed: HTTP (\\d{3})\\b");
+  public static final String DEFAULT_BASE_URL = ReplicateOptions.DEFAULT_BASE_URL;
+  /** The environment variable the token is read from: {@value}. */
+  public static final String TOKEN_ENV = ReplicateOptions.TOKEN_ENV;
   private static final String[] RATIOS =
       {"1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21"};
 
-  private final HttpTransport http;
+  private final Predictions predictions;
   private final URI baseUrl;
   private final String model;
   private final String outputFormat;
-  private final Duration deadline;
-  private final Duration pollInterval;
   private final int maxConcurrency;
-  private final int downloadAttempts;
-  private final RetryPolicy readRetry;
+  private final String hostAndPort;
   private final SafeDownload download = SafeDownload.defaults();
 
   private ReplicateImageProvider(Builder b) {
+    this.predictions = new Predictions(b, "draws images",
+        System.getLogger(ReplicateImageProvider.class.getName()));
     this.baseUrl = b.baseUrl;
     this.model = b.model;
     this.outputFormat = b.outputFormat;
-    this.deadline = b.deadline;
-    this.pollInterval = b.pollInterval;
     this.maxConcurrency = b.maxConcurrency;
-    this.downloadAttempts = b.downloadAttempts;
-    this.readRetry = b.readRetry;
-    this.http = HttpTransport.builder("replicate", baseUrl).bearer(b.token)
-        .requestTimeout(b.requestTimeout).readRetry(b.readRetry).build();
+    this.hostAndPort = b.hostAndPort();
   }
 
   /** @return a builder with the defaults (token from {@code REPLICATE_API_TOKEN} if set) */
   public static Builder builder() {
-    return new Builder().apiToken(System.getenv(TOKEN_ENV));
+    return new Builder();
   }
 
   @Override
@@ -117,8 +94,7 @@ public final class ReplicateImageProvider implements ImageProvider {
   /** @return model, output format and base URL; never the token */
   @Override
   public String fingerprint() {
-    return "replicate-images/" + model + "/" + outputFormat + "@" + baseUrl.getHost()
-        + (baseUrl.getPort() > 0 ? ":" + baseUrl.getPort() : "");
+    return "replicate-images/" + model + "/" + outputFormat + "@" + hostAndPort;
   }
 
   /**
@@ -195,305 +171,26 @@ public final class ReplicateImageProvider implements ImageProvider {
   public GeneratedImage generate(ImageRequest request, PendingWork pending) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(pending, "pending");
-    Call call = new Call(request, "segment " + request.segmentIndex(),
-        System.nanoTime() + deadline.toNanos());
-    Prediction.Response p = resume(pending, call);
-    if (p != null) {
-      p = awaitTerminal(p, pending, call);
-      GeneratedImage img = deliver(p, pending, call, false);
-      if (img != null) {
-        return img;
-      }
-    }
-    p = awaitTerminal(create(pending, call), pending, call);
-    return deliver(p, pending, call, true);
-  }
-
-  /** @return the recorded prediction, or {@code null} if there is none to resume */
-  private Prediction.Response resume(PendingWork pending, Call call) {
-    Optional<String> recorded = pending.recorded();
-    if (recorded.isEmpty()) {
-      return null;
-    }
-    String id = recorded.get();
-    if (!VALID_ID.matcher(id).matches()) {
-      pending.clear();
-      LOG.log(Level.WARNING, () -> Redactor.redact("replicate (" + call.ctx() + "): the recorded"
-          + " prediction id is not a Replicate id; it was dropped and a new prediction is"
-          + " created."));
-      return null;
-    }
-    Optional<Prediction.Response> p = fetch(id, call);
-    if (p.isEmpty()) {
-      pending.clear();
-      LOG.log(Level.INFO, () -> Redactor.redact("replicate (" + call.ctx() + "): prediction "
-          + id + " from an earlier attempt is no longer held by Replicate (404); creating a new"
-          + " one, which is billed again."));
-      return null;
-    }
-    LOG.log(Level.DEBUG, () -> Redactor.redact("replicate (" + call.ctx() + "): resuming"
-        + " prediction " + id + " (" + p.get().status() + ") instead of creating a new one."));
-    return p.get();
-  }
-
-  /** Creates (and pays for) one prediction and records its id before anything else. */
-  private Prediction.Response create(PendingWork pending, Call call) {
-    ImageRequest request = call.request();
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("prompt", request.prompt());
     input.put("aspect_ratio", aspectRatio(request.widthPx(), request.heightPx()));
     input.put("seed", Math.floorMod(request.seed(), 1L << 31));
     input.put("output_format", outputFormat);
     input.put("num_outputs", 1);
-    int colon = model.indexOf(':');
-    Prediction.Response p;
-    Map<String, String> wait = Map.of("Prefer", "wait=60");
-    if (colon > 0) {
-      p = http.postJson("/predictions", new Prediction.Request(model.substring(colon + 1), input),
-          Prediction.Response.class, wait, true, call.ctx());
-    } else {
-      p = http.postJson("/models/" + model + "/predictions", new Prediction.Request(null, input),
-          Prediction.Response.class, wait, true, call.ctx());
-    }
-    if (p.id() == null || !VALID_ID.matcher(p.id()).matches()) {
-      throw new NonRetriableException("replicate (" + call.ctx() + "): the created prediction"
-          + " has no usable id, so it cannot be followed; check the base URL points at"
-          + " Replicate's API.");
-    }
-    pending.record(p.id());
-    return p;
+    return predictions.run(input, pending, "segment " + request.segmentIndex(), this::read);
   }
 
-  /** Polls until the prediction is terminal; cancels it past the deadline. */
-  private Prediction.Response awaitTerminal(Prediction.Response first, PendingWork pending,
-      Call call) {
-    Prediction.Response p = first;
-    String id = first.id();
-    while (!p.isTerminal()) {
-      long leftNanos = call.deadlineAtNanos() - System.nanoTime();
-      if (leftNanos <= 0) {
-        cancel(id, call.ctx());
-        pending.clear();
-        throw new NonRetriableException("replicate (" + call.ctx() + "): prediction " + id
-            + " was still " + p.status() + " after " + deadline.toSeconds() + " s; it was"
-            + " cancelled. Not retried (Replicate bills the time used). Raise the deadline"
-            + " (replicate.deadlineSeconds) or try a faster model.");
-      }
-      HttpTransport.sleep(shorter(pollInterval, leftNanos));
-      Optional<Prediction.Response> next = fetch(id, call);
-      if (next.isEmpty()) {
-        pending.clear();
-        throw new RetriableException("replicate (" + call.ctx() + "): Replicate no longer knows"
-            + " prediction " + id + " (HTTP 404 while polling); the next attempt creates a new"
-            + " one.");
-      }
-      p = next.get();
-    }
-    return p;
-  }
-
-  /**
-   * GETs a prediction, retrying transient failures (5xx, 429, resets, timeouts, HTML, malformed
-   * JSON) in-process with backoff until the deadline.
-   *
-   * @return the prediction, or empty if Replicate answers 404
-   * @throws RetriableException if it could not be read before the deadline
-   */
-  private Optional<Prediction.Response> fetch(String id, Call call) {
-    for (int failures = 1; ; failures++) {
-      StoryReelException failure;
-      try {
-        return pollOnce(id, call);
-      } catch (TransientRead e) {
-        failure = e.failure;
-      }
-      long leftNanos = call.deadlineAtNanos() - System.nanoTime();
-      if (leftNanos <= 0) {
-        throw new RetriableException("replicate (" + call.ctx() + "): prediction " + id
-            + " could not be read before the deadline (" + failures + " tries; last: "
-            + failure.getMessage() + "). The prediction is kept: the next attempt resumes it"
-            + " without paying again.", failure, retryAfter(failure));
-      }
-      HttpTransport.sleep(shorter(readRetry.delayAfter(failures, retryAfter(failure)),
-          leftNanos));
-    }
-  }
-
-  private Optional<Prediction.Response> pollOnce(String id, Call call) {
-    HttpTransport.Response r;
+  /** One download of the output, decoded under the pixel cap. */
+  private GeneratedImage read(URI uri, String predictionId, String ctx) {
+    SafeDownload.Download d = download.image("replicate", uri, ctx);
     try {
-      r = http.send("GET", "/predictions/" + id, null, null, Map.of(), false, call.ctx());
-    } catch (RetriableException e) {
-      throw new TransientRead(e);
+      BufferedImage img = SafeDownload.decodeImage("replicate", d.bytes(),
+          SafeDownload.DEFAULT_MAX_PIXELS, ctx);
+      return new GeneratedImage(d.bytes(), d.mediaType(), img.getWidth(), img.getHeight(),
+          Usage.images(1));
     } catch (NonRetriableException e) {
-      if (httpStatus(e) == 404) {
-        return Optional.empty();
-      }
-      throw e; // 401, 403, ...: a setting is wrong; the note is kept for a rerun
+      throw new Predictions.BadOutput(e, d.bytes());
     }
-    Prediction.Response p;
-    try {
-      p = r.json(Prediction.Response.class);
-    } catch (StoryReelException e) {
-      // An HTML page or broken JSON on a GET is a proxy's or a load balancer's hiccup; the
-      // GET changes nothing, so asking again is free and safe.
-      throw new TransientRead(e);
-    }
-    if (p.status() == null) {
-      throw new TransientRead(new RetriableException("replicate GET /predictions/" + id + " ("
-          + call.ctx() + ") answered without a status."));
-    }
-    return Optional.of(p);
-  }
-
-  /**
-   * Checks the verdict and downloads the output.
-   *
-   * @param createdHere whether this call created the prediction; if not, an output that is gone
-   *     makes this return {@code null} (the note cleared) so that the caller creates a new one
-   * @return the image, or {@code null} as above
-   */
-  private GeneratedImage deliver(Prediction.Response p, PendingWork pending, Call call,
-      boolean createdHere) {
-    String ctx = call.ctx();
-    if (!p.succeeded()) {
-      pending.clear();
-      throw new NonRetriableException("replicate (" + ctx + "): prediction " + p.id() + " "
-          + p.status() + (p.error() != null ? ": " + vendorText(p.error()) : "")
-          + ". Not retried: Replicate refused this input. Check the prompt and the model's"
-          + " inputs.");
-    }
-    if (p.outputRemoved() && !createdHere) {
-      return gone(p.id(), pending, call, "Replicate has deleted its output");
-    }
-    String url = firstUrl(p.output());
-    URI uri;
-    try {
-      uri = url == null ? null : URI.create(url);
-    } catch (IllegalArgumentException e) {
-      uri = null;
-    }
-    if (uri == null) {
-      pending.clear();
-      throw new NonRetriableException("replicate (" + ctx + "): prediction " + p.id()
-          + " succeeded without a usable output URL; check that the model draws images.");
-    }
-    StoryReelException last = null;
-    byte[] lastUndecodable = null;
-    for (int attempt = 1; attempt <= downloadAttempts; attempt++) {
-      if (attempt > 1) {
-        // A file host's long Retry-After is left to the task graph, which honours it.
-        Duration wait = readRetry.delayAfter(attempt - 1, retryAfter(last));
-        HttpTransport.sleep(wait.compareTo(readRetry.maxDelay()) > 0 ? readRetry.maxDelay() : wait);
-      }
-      SafeDownload.Download d;
-      try {
-        d = download.image("replicate", uri, ctx);
-      } catch (RetriableException e) {
-        last = e;
-        continue;
-      } catch (NonRetriableException e) {
-        int status = httpStatus(e);
-        if (status != 404 && status != 410) {
-          throw e; // not an image, over the cap, not https: the note is kept for a rerun
-        }
-        if (!createdHere) {
-          return gone(p.id(), pending, call, "its output file is gone (HTTP " + status + ")");
-        }
-        last = e; // a fresh file can take a moment to reach the file host
-        continue;
-      }
-      try {
-        BufferedImage img = SafeDownload.decodeImage("replicate", d.bytes(),
-            SafeDownload.DEFAULT_MAX_PIXELS, ctx);
-        return new GeneratedImage(d.bytes(), d.mediaType(), img.getWidth(), img.getHeight(),
-            Usage.images(1));
-      } catch (NonRetriableException e) {
-        if (Arrays.equals(lastUndecodable, d.bytes())) {
-          // The same bytes twice: the file itself is bad, downloading it again cannot help.
-          pending.clear();
-          throw new NonRetriableException(e.getMessage() + " The same file was downloaded twice;"
-              + " prediction " + p.id() + " is dropped, and running the job again creates a new"
-              + " one.", e);
-        }
-        lastUndecodable = d.bytes();
-        last = e;
-      }
-    }
-    throw new RetriableException("replicate (" + ctx + "): the output of prediction " + p.id()
-        + " could not be downloaded in " + downloadAttempts + " tries (last: "
-        + last.getMessage() + "). The prediction is kept: the next attempt downloads it again"
-        + " without paying for a new one.", last, retryAfter(last));
-  }
-
-  private static GeneratedImage gone(String id, PendingWork pending, Call call, String why) {
-    pending.clear();
-    LOG.log(Level.INFO, () -> Redactor.redact("replicate (" + call.ctx() + "): prediction " + id
-        + " from an earlier attempt succeeded, but " + why + "; creating a new one, which is"
-        + " billed again."));
-    return null;
-  }
-
-  private void cancel(String id, String ctx) {
-    try {
-      http.send("POST", "/predictions/" + id + "/cancel", null, null, Map.of(), false, ctx);
-    } catch (StoryReelException e) {
-      // Best effort: Replicate also cancels at its own deadline.
-      LOG.log(Level.DEBUG, () -> Redactor.redact("replicate: cancelling " + id + " failed: "
-          + e.getMessage()));
-    }
-  }
-
-  /**
-   * The HTTP status in a failure built by {@link dev.storyreel.core.http.HttpFailures#forStatus},
-   * whose messages read {@code "... failed: HTTP 404 ..."}; the exceptions carry no status field.
-   *
-   * @return the status, or 0 if the failure was not an HTTP status
-   */
-  static int httpStatus(StoryReelException e) {
-    Matcher m = HTTP_STATUS.matcher(String.valueOf(e.getMessage()));
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
-  }
-
-  private static Duration retryAfter(StoryReelException e) {
-    return e instanceof RetriableException r ? r.retryAfter() : null;
-  }
-
-  private static Duration shorter(Duration d, long leftNanos) {
-    return d.toNanos() <= leftNanos ? d : Duration.ofNanos(leftNanos);
-  }
-
-  /** A vendor's free text, on one line, at most 500 characters, credentials masked. */
-  private static String vendorText(String s) {
-    String one = s.replaceAll("\\s+", " ").strip();
-    return Redactor.redact(one.length() > 500 ? one.substring(0, 500) + "..." : one);
-  }
-
-  /** One call of {@link #generate(ImageRequest, PendingWork)}. */
-  private record Call(ImageRequest request, String ctx, long deadlineAtNanos) {}
-
-  /** A read that may succeed if repeated; carries the failure for the final message. */
-  private static final class TransientRead extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient StoryReelException failure;
-
-    TransientRead(StoryReelException failure) {
-      super(null, null, false, false);
-      this.failure = failure;
-    }
-  }
-
-  private static String firstUrl(JsonNode out) {
-    if (out == null || out.isNull()) {
-      return null;
-    }
-    if (out.isTextual()) {
-      return out.asText();
-    }
-    if (out.isArray() && out.size() > 0 && out.get(0).isTextual()) {
-      return out.get(0).asText();
-    }
-    return null;
   }
 
   @Override
@@ -501,64 +198,23 @@ public final class ReplicateImageProvider implements ImageProvider {
     return "ReplicateImageProvider[" + model + ", " + baseUrl.getHost() + "]";
   }
 
-  /** Builds a {@link ReplicateImageProvider}; not thread-safe. */
-  public static final class Builder {
-    private URI baseUrl = URI.create(DEFAULT_BASE_URL);
-    private String token;
-    private String model = DEFAULT_MODEL;
+  /**
+   * Builds a {@link ReplicateImageProvider}; not thread-safe. The setters it shares with the
+   * other Replicate providers (base URL, token, model, deadline, poll interval, request timeout,
+   * download attempts, concurrency, read retry) are described on each; the deadline defaults to
+   * 5 minutes here.
+   */
+  public static final class Builder extends ReplicateOptions<Builder> {
     private String outputFormat = "png";
-    private Duration deadline = Duration.ofMinutes(5);
-    private Duration pollInterval = Duration.ofSeconds(1);
-    private Duration requestTimeout = Duration.ofSeconds(90);
-    private int maxConcurrency = 4;
-    private int downloadAttempts = 5;
-    private RetryPolicy readRetry = RetryPolicy.defaults();
 
-    private Builder() {}
-
-    /**
-     * @param url the API base URL, {@code http(s)://host/...} without user info; default
-     *     {@value #DEFAULT_BASE_URL}
-     * @return this builder
-     * @throws IllegalArgumentException if it is not such a URL
-     */
-    public Builder baseUrl(String url) {
-      URI u = URI.create(url.strip());
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (u.getHost() == null || u.getRawUserInfo() != null
-          || !(scheme.equals("https") || scheme.equals("http"))) {
-        throw new IllegalArgumentException(
-            "replicate base URL must be http(s)://host/... without user info");
-      }
-      this.baseUrl = u;
-      return this;
-    }
-
-    /**
-     * @param token the API token, or {@code null}
-     * @return this builder
-     */
-    public Builder apiToken(String token) {
-      this.token = token == null || token.isBlank() ? null : token.strip();
-      return this;
-    }
-
-    /**
-     * @param model {@code owner/name} or {@code owner/name:version}
-     * @return this builder
-     */
-    public Builder model(String model) {
-      if (!model.matches("[\\w.-]+/[\\w.-]+(:[0-9a-f]+)?")) {
-        throw new IllegalArgumentException("replicate model must be owner/name[:version], was "
-            + model);
-      }
-      this.model = model;
-      return this;
+    private Builder() {
+      super(DEFAULT_MODEL, Duration.ofMinutes(5));
     }
 
     /**
      * @param format {@code png} or {@code jpg}; default {@code png}
      * @return this builder
+     * @throws IllegalArgumentException if neither
      */
     public Builder outputFormat(String format) {
       if (!format.equals("png") && !format.equals("jpg")) {
@@ -570,93 +226,11 @@ public final class ReplicateImageProvider implements ImageProvider {
     }
 
     /**
-     * @param d how long one call may wait for its prediction (counted from the start of {@code
-     *     generate}) before the prediction is cancelled; positive; default 5 minutes
-     * @return this builder
-     * @throws IllegalArgumentException if zero or negative
-     */
-    public Builder deadline(Duration d) {
-      this.deadline = positive(d, "deadline");
-      return this;
-    }
-
-    /**
-     * @param d the wait between polls of a running prediction; positive; default 1 s
-     * @return this builder
-     * @throws IllegalArgumentException if zero or negative
-     */
-    public Builder pollInterval(Duration d) {
-      this.pollInterval = positive(d, "pollInterval");
-      return this;
-    }
-
-    /**
-     * @param d how long one HTTP call may take; positive; default 90 s (sync mode waits up to
-     *     60 s)
-     * @return this builder
-     * @throws IllegalArgumentException if zero or negative
-     */
-    public Builder requestTimeout(Duration d) {
-      this.requestTimeout = positive(d, "requestTimeout");
-      return this;
-    }
-
-    /**
-     * @param n how many times one call downloads a prediction's output before it gives up with
-     *     a {@link RetriableException} (keeping the prediction for the next call), 1..20;
-     *     default 5
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     */
-    public Builder downloadAttempts(int n) {
-      if (n < 1 || n > 20) {
-        throw new IllegalArgumentException("downloadAttempts must be 1..20, was " + n);
-      }
-      this.downloadAttempts = n;
-      return this;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + d);
-      }
-      return d;
-    }
-
-    /**
-     * @param n how many predictions may run at once, 1..64; default 4
-     * @return this builder
-     */
-    public Builder maxConcurrency(int n) {
-      if (n < 1 || n > 64) {
-        throw new IllegalArgumentException("maxConcurrency must be 1..64, was " + n);
-      }
-      this.maxConcurrency = n;
-      return this;
-    }
-
-    /**
-     * @param policy the backoff between in-process retries of failed polls (until the deadline)
-     *     and failed downloads (up to {@link #downloadAttempts}); default {@link
-     *     RetryPolicy#defaults()}
-     * @return this builder
-     */
-    public Builder readRetry(RetryPolicy policy) {
-      this.readRetry = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /**
      * @return the provider
      * @throws ConfigurationException if no token is set and the base URL is not local
      */
     public ReplicateImageProvider build() {
-      if (token == null && !SafeDownload.isLoopback(baseUrl.getHost())) {
-        throw new ConfigurationException("No Replicate API token: set the environment variable "
-            + TOKEN_ENV + ", or pass it with ReplicateImageProvider.builder().apiToken(...) or"
-            + " the setting replicate.apiToken.");
-      }
+      requireToken("ReplicateImageProvider.builder()");
       return new ReplicateImageProvider(this);
     }
   }

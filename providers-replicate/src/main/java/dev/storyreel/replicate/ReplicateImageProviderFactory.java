@@ -5,7 +5,7 @@ import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.SettingSpec;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,39 +48,21 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
   /** @return whether {@code REPLICATE_API_TOKEN} is set; never throws */
   @Override
   public boolean isAvailable() {
-    try {
-      String t = System.getenv(ReplicateImageProvider.TOKEN_ENV);
-      return t != null && !t.isBlank();
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return ReplicateSettings.tokenInEnvironment();
   }
 
-  private static final SettingSpec API_TOKEN = SettingSpec.secret("replicate.apiToken",
-      "API token; default: the environment variable " + ReplicateImageProvider.TOKEN_ENV);
-  private static final SettingSpec BASE_URL = SettingSpec.text("replicate.baseUrl",
-      "Replicate's API base URL, http(s)://host/...");
   private static final SettingSpec MODEL = SettingSpec.text("replicate.model",
-      "model, owner/name[:version]");
+      "image model, owner/name[:version]");
   private static final SettingSpec OUTPUT_FORMAT = SettingSpec.oneOf("replicate.outputFormat",
       "image format asked for", "png", "jpg");
-  private static final SettingSpec DEADLINE_SECONDS = SettingSpec.integer(
-      "replicate.deadlineSeconds", "how long to wait for one prediction, in seconds", 1, 86_400);
-  private static final SettingSpec MAX_CONCURRENCY = SettingSpec.integer(
-      "replicate.maxConcurrency", "predictions at once", 1, 64);
-  private static final SettingSpec POLL_INTERVAL_MILLIS = SettingSpec.integer(
-      "replicate.pollIntervalMillis", "wait between polls of a prediction, in milliseconds", 1,
-      60_000);
-  private static final SettingSpec REQUEST_TIMEOUT_SECONDS = SettingSpec.integer(
-      "replicate.requestTimeoutSeconds", "how long one HTTP call may take, in seconds", 1, 3_600);
-  private static final SettingSpec DOWNLOAD_ATTEMPTS = SettingSpec.integer(
-      "replicate.downloadAttempts", "tries of the output download before the task fails", 1, 20);
 
   /** @return the {@code replicate.*} settings, with their ranges */
   @Override
   public List<SettingSpec> settings() {
-    return List.of(API_TOKEN, BASE_URL, MODEL, OUTPUT_FORMAT, DEADLINE_SECONDS, MAX_CONCURRENCY,
-        POLL_INTERVAL_MILLIS, REQUEST_TIMEOUT_SECONDS, DOWNLOAD_ATTEMPTS);
+    List<SettingSpec> all = new ArrayList<>(ReplicateSettings.COMMON);
+    all.add(MODEL);
+    all.add(OUTPUT_FORMAT);
+    return List.copyOf(all);
   }
 
   /**
@@ -96,58 +78,12 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
     // accepted and end a paid prediction at once.
     SettingSpec.checkAll(settings(), s);
     ReplicateImageProvider.Builder b = ReplicateImageProvider.builder();
-    s.get("replicate.apiToken").ifPresent(b::apiToken);
-    s.get("replicate.baseUrl").ifPresent(v -> {
-      try {
-        b.baseUrl(v);
-      } catch (IllegalArgumentException e) {
-        // user:password@ in a URL is a credential: the value is shown only without one
-        throw bad("replicate.baseUrl", v.contains("@") ? "(a URL with user info, not shown)"
-            : v, "an http(s)://host/... URL, for example " + ReplicateImageProvider
-            .DEFAULT_BASE_URL);
-      }
-    });
-    s.get("replicate.model").ifPresent(v -> apply("replicate.model", v, () -> b.model(v.strip()),
-        "owner/name or owner/name:version, for example " + ReplicateImageProvider.DEFAULT_MODEL));
-    s.get("replicate.outputFormat").ifPresent(v -> apply("replicate.outputFormat", v,
-        () -> b.outputFormat(v.strip()), "png or jpg"));
-    s.get("replicate.deadlineSeconds").ifPresent(v -> b.deadline(
-        Duration.ofSeconds(whole("replicate.deadlineSeconds", v, 1, 86_400, "seconds"))));
-    s.get("replicate.pollIntervalMillis").ifPresent(v -> b.pollInterval(
-        Duration.ofMillis(whole("replicate.pollIntervalMillis", v, 1, 60_000, "milliseconds"))));
-    s.get("replicate.requestTimeoutSeconds").ifPresent(v -> b.requestTimeout(
-        Duration.ofSeconds(whole("replicate.requestTimeoutSeconds", v, 1, 3_600, "seconds"))));
-    s.get("replicate.downloadAttempts").ifPresent(v -> b.downloadAttempts(
-        (int) whole("replicate.downloadAttempts", v, 1, 20, "attempts")));
-    s.get("replicate.maxConcurrency").ifPresent(v -> b.maxConcurrency(
-        (int) whole("replicate.maxConcurrency", v, 1, 64, "predictions at once")));
+    ReplicateSettings.applyCommon(s, b);
+    s.get("replicate.model").ifPresent(v -> ReplicateSettings.apply("replicate.model", v,
+        () -> b.model(v.strip()), "owner/name or owner/name:version, for example "
+        + ReplicateImageProvider.DEFAULT_MODEL));
+    s.get("replicate.outputFormat").ifPresent(v -> ReplicateSettings.apply(
+        "replicate.outputFormat", v, () -> b.outputFormat(v.strip()), "png or jpg"));
     return b.build();
-  }
-
-  private static long whole(String key, String value, long min, long max, String unit) {
-    String accepted = "a whole number of " + unit + " in " + min + ".." + max;
-    long n;
-    try {
-      n = Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw bad(key, value, accepted);
-    }
-    if (n < min || n > max) {
-      throw bad(key, value, accepted);
-    }
-    return n;
-  }
-
-  private static void apply(String key, String value, Runnable set, String accepted) {
-    try {
-      set.run();
-    } catch (IllegalArgumentException e) {
-      throw bad(key, value, accepted);
-    }
-  }
-
-  private static ConfigurationException bad(String key, String value, String accepted) {
-    return new ConfigurationException("The setting " + key + " is '" + value.strip()
-        + "', which is not valid: it must be " + accepted + ". Change or remove it.");
   }
 }

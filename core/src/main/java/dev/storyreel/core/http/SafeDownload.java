@@ -5,6 +5,7 @@ import dev.storyreel.core.RetriableException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +13,9 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -21,8 +25,8 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * Fetches and checks files a provider generated (an image URL from Replicate or an OpenAI
- * compatible server) before they are used:
+ * Fetches and checks files a provider generated (an image or audio URL from Replicate or an
+ * OpenAI compatible server) before they are used:
  *
  * <ul>
  *   <li>{@code https} only; plain {@code http} only to a loopback address (for tests and local
@@ -38,8 +42,9 @@ import java.util.concurrent.CancellationException;
  *       checked with the same rules as the first URL before it is requested;
  *   <li>at most {@code maxBytes} are read: a longer file is refused;
  *   <li>the {@code Content-Type} must be one of the expected media types and the first bytes must
- *       be that format's signature (PNG, JPEG, WebP), so an HTML error page or a truncated file
- *       never passes as an image;
+ *       be that format's signature (PNG, JPEG, WebP; WAV, MP3), so an HTML error page never
+ *       passes as an image or a sound; {@link #audio} streams the file to disk instead of
+ *       holding it in memory;
  *   <li>{@link #decodeImage} decodes through {@link ImageChecks}: pixel cap, size against file
  *       size, and a shared memory budget, all before decoding; then a full decode, so a
  *       truncated file fails here.
@@ -62,6 +67,19 @@ public final class SafeDownload {
   public static final int DEFAULT_MAX_REDIRECTS = 5;
   /** The image media types StoryReel accepts. */
   public static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/webp");
+
+  /**
+   * The audio media types {@link #audio} accepts: WAV under its usual names, and MP3. Files
+   * served as {@code application/octet-stream} or {@code binary/octet-stream} are taken by their
+   * signature.
+   */
+  public static final Set<String> AUDIO_TYPES =
+      Set.of("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audio/mpeg");
+  private static final Map<String, String> AUDIO_ALIASES = Map.of("audio/wav", "audio/wav",
+      "audio/x-wav", "audio/wav", "audio/wave", "audio/wav", "audio/vnd.wave", "audio/wav",
+      "audio/mpeg", "audio/mpeg", "audio/mp3", "audio/mpeg");
+  private static final Set<String> OCTET_STREAMS =
+      Set.of("application/octet-stream", "binary/octet-stream");
 
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
@@ -182,6 +200,15 @@ public final class SafeDownload {
   public record Download(byte[] bytes, String mediaType) {}
 
   /**
+   * An audio file {@link #audio} wrote.
+   *
+   * @param path where it was written
+   * @param sizeBytes its size, in bytes
+   * @param mediaType its media type from its signature: {@code audio/wav} or {@code audio/mpeg}
+   */
+  public record AudioFile(Path path, long sizeBytes, String mediaType) {}
+
+  /**
    * Downloads an image and checks its size, media type and signature.
    *
    * @param provider the provider, for messages
@@ -193,6 +220,97 @@ public final class SafeDownload {
    * @throws RetriableException on network failures, an unresolvable host, 429 and 5xx
    */
   public Download image(String provider, URI uri, String context) {
+    return get(provider, uri, context, (call, r, in) -> {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      return checked(call, r, bytes);
+    });
+  }
+
+  /**
+   * Downloads an audio file straight into {@code target}, never holding it whole in memory, and
+   * checks its size, media type and signature (WAV: {@code RIFF....WAVE}; MP3: an ID3 tag or an
+   * MPEG frame sync). The same URL and address rules as {@link #image} apply. On any failure
+   * {@code target} is deleted.
+   *
+   * @param provider the provider, for messages; never {@code null}
+   * @param uri where the file is; never {@code null}
+   * @param context what it is for ({@code "music bed (dread)"}), or {@code null}
+   * @param target the file to write (replaced if it exists); its folder must exist; never {@code
+   *     null}
+   * @return what was written
+   * @throws NonRetriableException if the URL (or a redirect's), its addresses, the size, type or
+   *     signature is not acceptable, there are too many redirects, or {@code target} cannot be
+   *     written
+   * @throws RetriableException on network failures (also part-way through the body), an
+   *     unresolvable host, 429 and 5xx
+   */
+  public AudioFile audio(String provider, URI uri, String context, Path target) {
+    Objects.requireNonNull(target, "target");
+    try {
+      return get(provider, uri, context, (call, r, in) -> {
+        if (r.statusCode() / 100 != 2) {
+          throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), in.readNBytes(64 << 10),
+              false);
+        }
+        String type = declaredType(r);
+        byte[] head = in.readNBytes(12);
+        String sniffed = sniffAudio(head);
+        if (sniffed == null) {
+          throw new NonRetriableException(call + ": the file (" + (type.isEmpty() ? "no type"
+              : type) + ") is not a WAV or MP3 file.");
+        }
+        String declared = AUDIO_ALIASES.get(type);
+        if (!type.isEmpty() && !OCTET_STREAMS.contains(type) && !sniffed.equals(declared)) {
+          throw new NonRetriableException(call + ": served as " + type + " but the bytes are "
+              + sniffed + "; refused.");
+        }
+        long written = copyCapped(call, head, in, target);
+        return new AudioFile(target, written, sniffed);
+      });
+    } catch (RuntimeException e) {
+      deleteQuietly(target);
+      throw e;
+    }
+  }
+
+  private long copyCapped(CallInfo call, byte[] head, InputStream in, Path target)
+      throws IOException {
+    long written = head.length;
+    try (OutputStream out = Files.newOutputStream(target)) {
+      out.write(head);
+      byte[] buf = new byte[64 << 10];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        written += n;
+        if (written > maxBytes) {
+          throw new NonRetriableException(call + ": the file is over the " + maxBytes
+              + "-byte cap; refused.");
+        }
+        out.write(buf, 0, n);
+      }
+    } catch (FileSystemException e) {
+      throw new NonRetriableException(call + ": the download cannot be written to " + target
+          + " (" + e.getMessage() + "); check the folder exists and is writable.", e);
+    }
+    return written;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // best effort: the caller deletes its folder
+    }
+  }
+
+  /** Reads the body of a final (non-redirect) answer; may throw StoryReel failures. */
+  @FunctionalInterface
+  private interface BodyReader<R> {
+    R read(CallInfo call, HttpResponse<InputStream> response, InputStream body)
+        throws IOException;
+  }
+
+  /** Follows redirects (each checked like the first URL) and hands the final answer over. */
+  private <R> R get(String provider, URI uri, String context, BodyReader<R> reader) {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(uri, "uri");
     boolean firstIsLoopback = uri.getHost() != null && isLoopback(uri.getHost());
@@ -209,16 +327,16 @@ public final class SafeDownload {
         checkAddresses(call, at, loopbackAllowed);
       }
       HttpResponse<InputStream> r;
-      byte[] bytes;
+      R result = null;
       try {
         // Only the User-Agent is sent: never a credential, on any hop.
         r = client.send(HttpRequest.newBuilder(at).timeout(timeout)
             .header("User-Agent", HttpTransport.USER_AGENT).GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
-          int limit = REDIRECTS.contains(r.statusCode()) ? 0
-              : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
-          bytes = in.readNBytes(limit);
+          if (!REDIRECTS.contains(r.statusCode())) {
+            result = reader.read(call, r, in);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -226,26 +344,31 @@ public final class SafeDownload {
       } catch (IOException e) {
         throw HttpFailures.forIo(call, e, false);
       }
-      if (REDIRECTS.contains(r.statusCode())) {
-        String location = r.headers().firstValue("location").orElse(null);
-        if (location == null || location.isBlank()) {
-          throw new NonRetriableException(call + ": answered " + r.statusCode()
-              + " without a Location header; the download URL is not usable.");
-        }
-        if (hop >= maxRedirects) {
-          throw new NonRetriableException(call + ": more than " + maxRedirects
-              + " redirects; refused. The provider's download URL loops or is misconfigured.");
-        }
-        try {
-          at = at.resolve(new URI(location.strip()));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-          throw new NonRetriableException(call + ": answered " + r.statusCode()
-              + " with a malformed Location; refused.", e);
-        }
-        continue;
+      if (!REDIRECTS.contains(r.statusCode())) {
+        return result;
       }
-      return checked(call, r, bytes);
+      String location = r.headers().firstValue("location").orElse(null);
+      if (location == null || location.isBlank()) {
+        throw new NonRetriableException(call + ": answered " + r.statusCode()
+            + " without a Location header; the download URL is not usable.");
+      }
+      if (hop >= maxRedirects) {
+        throw new NonRetriableException(call + ": more than " + maxRedirects
+            + " redirects; refused. The provider's download URL loops or is misconfigured.");
+      }
+      try {
+        at = at.resolve(new URI(location.strip()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new NonRetriableException(call + ": answered " + r.statusCode()
+            + " with a malformed Location; refused.", e);
+      }
     }
+  }
+
+  private static String declaredType(HttpResponse<?> r) {
+    String ct = r.headers().firstValue("content-type").orElse("");
+    int semi = ct.indexOf(';');
+    return (semi >= 0 ? ct.substring(0, semi) : ct).strip().toLowerCase(Locale.ROOT);
   }
 
   private Download checked(CallInfo call, HttpResponse<InputStream> r, byte[] bytes) {
@@ -256,9 +379,7 @@ public final class SafeDownload {
       throw new NonRetriableException(call + ": the file is over the " + maxBytes
           + "-byte cap; refused.");
     }
-    String ct = r.headers().firstValue("content-type").orElse("");
-    int semi = ct.indexOf(';');
-    String type = (semi >= 0 ? ct.substring(0, semi) : ct).strip().toLowerCase(Locale.ROOT);
+    String type = declaredType(r);
     String sniffed = sniffImage(bytes);
     if (sniffed == null) {
       throw new NonRetriableException(call + ": the file (" + (type.isEmpty() ? "no type" : type)
@@ -422,6 +543,26 @@ public final class SafeDownload {
         && bytes[3] == 'F' && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B'
         && bytes[11] == 'P') {
       return "image/webp";
+    }
+    return null;
+  }
+
+  /**
+   * @param bytes the start of a file (12 bytes are enough)
+   * @return {@code audio/wav} ({@code RIFF....WAVE}) or {@code audio/mpeg} (an ID3v2 tag or an
+   *     MPEG audio frame sync) from the signature, or {@code null}
+   */
+  public static String sniffAudio(byte[] bytes) {
+    if (bytes.length >= 12 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F'
+        && bytes[3] == 'F' && bytes[8] == 'W' && bytes[9] == 'A' && bytes[10] == 'V'
+        && bytes[11] == 'E') {
+      return "audio/wav";
+    }
+    if (bytes.length >= 3 && bytes[0] == 'I' && bytes[1] == 'D' && bytes[2] == '3') {
+      return "audio/mpeg";
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xe0) == 0xe0) {
+      return "audio/mpeg";
     }
     return null;
   }

@@ -20,6 +20,22 @@ public non-sealed interface MusicProvider extends AssetProvider {
    */
   GeneratedAudio compose(MusicRequest request);
 
+  /**
+   * Writes a bed, resuming paid work an earlier attempt or run started for the same asset.
+   * Providers whose vendor bills work that outlives one HTTP call (a prediction that is created,
+   * then polled, then downloaded) override this: they record the vendor's id in {@code pending}
+   * the moment it exists, and on a later call resume the recorded work rather than paying again.
+   * The pipeline should always call this method; by default it is {@link #compose(MusicRequest)}.
+   *
+   * @param request what to make; never {@code null}
+   * @param pending this asset's note of paid work in progress; never {@code null}
+   * @return what was written; never {@code null}
+   * @throws dev.storyreel.core.StoryReelException if no bed can be made
+   */
+  default GeneratedAudio compose(MusicRequest request, PendingWork pending) {
+    return compose(request);
+  }
+
   @Override
   default String resource() {
     return "music";
