@@ -170,8 +170,9 @@ final class MusicScore {
           case BASS_ROOTS -> {
             for (int half = 0; half < 2; half++) {
               double s = start + half * chordSeconds / 2;
-              w.note(BASS, tonic - 24 + chord.rootSemis() + (half == 1 && rnd.nextBoolean() ? 7 : 0),
-                  60 + rnd.nextInt(10), s, s + chordSeconds / 2 - 0.05);
+              int fifth = half == 1 && rnd.nextBoolean() ? 7 : 0;
+              w.note(BASS, tonic - 24 + chord.rootSemis() + fifth, 60 + rnd.nextInt(10),
+                  s, s + chordSeconds / 2 - 0.05);
             }
           }
           case PULSE -> {
@@ -204,7 +205,8 @@ final class MusicScore {
             }
           }
           case MELODY -> {
-            int notesPerChord = mood == Mood.WONDER ? style.beatsPerChord() : style.beatsPerChord() / 2;
+            int notesPerChord =
+                mood == Mood.WONDER ? style.beatsPerChord() : style.beatsPerChord() / 2;
             double step = chordSeconds / notesPerChord;
             int[] tones = arpeggio(tonic + 12, chord, 1);
             for (int i = 0; i < notesPerChord; i++) {

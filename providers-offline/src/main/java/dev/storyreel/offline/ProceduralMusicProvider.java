@@ -27,9 +27,9 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
  * Offline music beds: a chord progression with pads, drones, pulses or arpeggios chosen by the
- * mood (dread, calm, tension, wonder, sorrow), written as General MIDI and played by the JDK's own software
- * synthesizer (Gervill, with the soundbank the JDK ships or generates) without a sound card or
- * a display. No network, no key, no native code, no hand-written signal processing.
+ * mood (dread, calm, tension, wonder, sorrow; see {@code MusicScore} for each), written as
+ * General MIDI and played by the JDK's own software synthesizer (Gervill, with the soundbank the
+ * JDK ships or generates) without a sound card or a display. No network, no key, no native code, no hand-written signal processing.
  *
  * <p>The bed is a function of (mood, seed): the seed picks the progression, the key, the
  * voicings and the melodic details; the duration only decides where the bed stops, so a longer
@@ -84,7 +84,8 @@ public final class ProceduralMusicProvider implements MusicProvider {
 
   /**
    * @return name, model, output format and the JDK's feature version (the synthesizer and its
-   *     soundbank come with the JDK), for example {@code procedural/gervill-v1/44100Hz-s16-stereo/jdk17}
+   *     soundbank come with the JDK), for example {@code
+   *     procedural/gervill-v1/44100Hz-s16-stereo/jdk17}
    */
   @Override
   public String fingerprint() {

@@ -15,16 +15,23 @@ import java.util.List;
  * RuleBasedPlanner#moodOf(String)}, else calm).
  */
 public final class RuleBasedPlannerFactory implements ProviderFactory<StoryPlanner> {
+
+  /** Creates the factory; {@link java.util.ServiceLoader} calls this. */
+  public RuleBasedPlannerFactory() {}
+
+  /** @return {@link StoryPlanner} */
   @Override
   public Class<StoryPlanner> type() {
     return StoryPlanner.class;
   }
 
+  /** @return {@code rules} */
   @Override
   public String name() {
     return "rules";
   }
 
+  /** @return 1: the offline fallback */
   @Override
   public int priority() {
     return 1;
