@@ -30,13 +30,31 @@ import java.util.stream.Collectors;
 public final class Providers {
   private static final System.Logger LOG = System.getLogger(Providers.class.getName());
 
+  private static final String OFFLINE_MODULE = "dev.storyreel:storyreel-providers-offline";
+  private static final String FFMPEG_MODULE = "dev.storyreel:storyreel-render-ffmpeg";
+
   /** Provider names StoryReel publishes, and the module that brings each. */
   private static final Map<String, String> KNOWN_MODULES =
       Map.of(
           "openai", "dev.storyreel:storyreel-providers-openai",
           "replicate", "dev.storyreel:storyreel-providers-replicate",
           "s3", "dev.storyreel:storyreel-storage-s3",
-          "ffmpeg", "dev.storyreel:storyreel-render-ffmpeg");
+          "ffmpeg", FFMPEG_MODULE,
+          "rules", OFFLINE_MODULE,
+          "procedural", OFFLINE_MODULE,
+          "freetts", OFFLINE_MODULE);
+
+  /**
+   * The module that brings the default provider of a kind, by the kind's simple name: the one to
+   * name when no provider of that kind is found at all.
+   */
+  private static final Map<String, String> DEFAULT_MODULES =
+      Map.of(
+          "StoryPlanner", OFFLINE_MODULE,
+          "ImageProvider", OFFLINE_MODULE,
+          "SpeechProvider", OFFLINE_MODULE,
+          "MusicProvider", OFFLINE_MODULE,
+          "Renderer", FFMPEG_MODULE);
 
   private Providers() {}
 
@@ -118,7 +136,10 @@ public final class Providers {
    * @param <T> the kind
    * @return a new provider
    * @throws ConfigurationException if no factory has that name, several do, or (without a name)
-   *     none is available; the message lists the factories found and the module to add
+   *     none is available; the message lists the factories found and the module to add (for
+   *     the planner, images, speech and music with no provider at all: {@code
+   *     dev.storyreel:storyreel-providers-offline}; for the renderer: {@code
+   *     dev.storyreel:storyreel-render-ffmpeg})
    */
   public static <T> T create(Class<T> type, String name, ProviderSettings settings) {
     Objects.requireNonNull(settings, "settings");
@@ -130,10 +151,13 @@ public final class Providers {
           return f.create(settings);
         }
       }
+      String module = DEFAULT_MODULES.get(kind);
       throw new ConfigurationException(
-          "No " + kind + " is available. Found: " + describe(all)
-              + ". Add a provider module to the classpath (for example "
-              + KNOWN_MODULES.get("ffmpeg") + " for the renderer) or pass one to the builder.");
+          "No " + kind + " is available. Found: " + describe(all) + ". "
+              + (module != null
+                  ? "Add the Maven dependency " + module + " (the default " + kind
+                      + "), another provider module, or pass one to the builder."
+                  : "Add a provider module to the classpath or pass one to the builder."));
     }
     String wanted = name.strip().toLowerCase(Locale.ROOT);
     List<ProviderFactory<T>> named =

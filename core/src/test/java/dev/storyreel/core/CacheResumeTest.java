@@ -3,7 +3,6 @@ package dev.storyreel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.storyreel.core.internal.RuleBasedPlanner;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.SpeechRequest;
 import dev.storyreel.core.spi.StoryPlanner;
@@ -30,7 +29,7 @@ class CacheResumeTest {
   /** Counts plan calls. */
   static final class Planner implements StoryPlanner {
     final AtomicInteger calls = new AtomicInteger();
-    private final RuleBasedPlanner rules = new RuleBasedPlanner(165, 2.0, 4.0);
+    private final Fakes.Sentences rules = new Fakes.Sentences();
 
     @Override
     public String name() {

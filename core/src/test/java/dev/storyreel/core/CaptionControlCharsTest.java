@@ -110,6 +110,7 @@ class CaptionControlCharsTest {
         .format(new VideoFormat(270, 480, 12))
         .images(new Fakes.Images())
         .speech(new Fakes.Speech(true))
+        .planner(new Fakes.Sentences())
         .renderer(renderer)
         .workDir(dir.resolve("work"))
         .build()

@@ -8,6 +8,7 @@ import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.SpeechRequest;
+import dev.storyreel.core.spi.StoryPlanner;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -28,6 +29,40 @@ import javax.imageio.ImageIO;
 /** Counting test doubles for the pipeline's providers. */
 final class Fakes {
   private Fakes() {}
+
+  /**
+   * One segment per sentence (a sentence ends at {@code . ! ?} or {@code 。} followed by
+   * whitespace, or at a line break); the prompt is the sentence and the style. Core's tests use
+   * it where the offline rule-based planner (module providers-offline) would give several
+   * segments.
+   */
+  static class Sentences implements StoryPlanner {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "fake-sentences";
+    }
+
+    @Override
+    public String model() {
+      return "v1";
+    }
+
+    @Override
+    public Storyboard plan(Story story, VideoFormat format, String visualStyle) {
+      calls.incrementAndGet();
+      String style = visualStyle == null ? "" : visualStyle.strip();
+      List<Segment> segments = new ArrayList<>();
+      for (String sentence : story.text().strip().split("(?<=[.!?\u3002])\\s+|\\R+")) {
+        if (!sentence.isBlank()) {
+          segments.add(new Segment(segments.size(), sentence.strip(),
+              sentence.strip() + " | Style: " + style));
+        }
+      }
+      return new Storyboard(segments, style);
+    }
+  }
 
   static class Images implements ImageProvider {
     final AtomicInteger calls = new AtomicInteger();

@@ -34,7 +34,7 @@ class LazyPicturesTest {
         .images(new Fakes.Images())
         .speech(new Fakes.Speech(true))
         .renderer(renderer)
-        .planner(new dev.storyreel.core.internal.RuleBasedPlanner(165, 2.0, 4.0))
+        .planner(new Fakes.Sentences())
         .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofMillis(1)).jitter(0).build())
         .workDir(dir.resolve("work"))
         .build()

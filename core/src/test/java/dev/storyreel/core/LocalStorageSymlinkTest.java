@@ -104,6 +104,7 @@ class LocalStorageSymlinkTest {
         .format(new VideoFormat(270, 480, 12))
         .images(new Fakes.Images())
         .speech(new Fakes.Speech(true))
+        .planner(new Fakes.Sentences())
         .renderer(new Fakes.Render())
         .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofMillis(1)).jitter(0).build())
         .workDir(dir.resolve("work"))

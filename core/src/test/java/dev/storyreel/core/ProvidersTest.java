@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storyreel.core.spi.Moderator;
+import dev.storyreel.core.spi.MusicProvider;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.StoryPlanner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,11 +15,30 @@ import org.junit.jupiter.api.Test;
 class ProvidersTest {
 
   @Test
-  void findsTheOfflinePlannerByNameAndByPriority() {
-    assertThat(Providers.create(StoryPlanner.class, "rules", ProviderSettings.EMPTY).name())
-        .isEqualTo("rules");
-    assertThat(Providers.create(StoryPlanner.class, null, ProviderSettings.EMPTY).name())
-        .isEqualTo("rules");
+  void withNoPlannerOnTheClasspathTheErrorNamesTheOfflineModule() {
+    // Core has no planner of its own: the offline one lives in providers-offline (whose own
+    // tests find it by name and by priority).
+    assertThat(Providers.factories(StoryPlanner.class)).isEmpty();
+    assertThatThrownBy(() -> Providers.create(StoryPlanner.class, null, ProviderSettings.EMPTY))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("No StoryPlanner is available. Found: none.")
+        .hasMessageContaining("Add the Maven dependency dev.storyreel:storyreel-providers-offline");
+    assertThatThrownBy(() -> Providers.create(MusicProvider.class, null, ProviderSettings.EMPTY))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("dev.storyreel:storyreel-providers-offline");
+    assertThatThrownBy(() -> Providers.create(Renderer.class, null, ProviderSettings.EMPTY))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("dev.storyreel:storyreel-render-ffmpeg");
+  }
+
+  @Test
+  void anOfflineProviderAskedForByNameNamesItsModule() {
+    for (String name : List.of("rules", "procedural", "freetts")) {
+      assertThatThrownBy(() -> Providers.create(StoryPlanner.class, name, ProviderSettings.EMPTY))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("No StoryPlanner named '" + name + "'")
+          .hasMessageContaining("Add the Maven dependency dev.storyreel:storyreel-providers-offline.");
+    }
   }
 
   @Test
@@ -25,8 +46,11 @@ class ProvidersTest {
     assertThatThrownBy(() -> Providers.create(StoryPlanner.class, "openai", ProviderSettings.EMPTY))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("No StoryPlanner named 'openai'")
-        .hasMessageContaining("Found: rules")
+        .hasMessageContaining("Found: none")
         .hasMessageContaining("dev.storyreel:storyreel-providers-openai");
+    assertThatThrownBy(() -> Providers.create(Moderator.class, "openai", ProviderSettings.EMPTY))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("Found: twin (unavailable), twin (unavailable), offline-only");
   }
 
   @Test

@@ -39,7 +39,7 @@ class StoryReelTest {
         .speech(speech)
         .renderer(renderer)
         // short segments so the test story gets several
-        .planner(new dev.storyreel.core.internal.RuleBasedPlanner(165, 2.0, 4.0))
+        .planner(new Fakes.Sentences())
         .retryPolicy(RetryPolicy.builder().initialDelay(Duration.ofMillis(1)).jitter(0).build())
         .workDir(dir.resolve("work"));
   }

@@ -34,7 +34,7 @@ class PluginDiscoveryTest {
       }
 
       @Override
-      public dev.storyreel.core.spi.RenderResult render(dev.storyreel.core.spi.RenderRequest r,
+      public dev.storyreel.core.spi.RenderResult render(dev.storyreel.core.timeline.Timeline r,
           java.nio.file.Path out, dev.storyreel.core.ProgressListener l) {
         throw new AssertionError("not rendering");
       }

@@ -1,4 +1,4 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,16 +1,23 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.Mood;
+import dev.storyreel.core.Providers;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SettingSpec;
+import dev.storyreel.core.spi.StoryPlanner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +89,44 @@ class RuleBasedPlannerTest {
   void rejectsBadSettings() {
     assertThatThrownBy(() -> new RuleBasedPlanner(10, 8, 15)).hasMessageContaining("was 10");
     assertThatThrownBy(() -> new RuleBasedPlanner(165, 9, 8)).hasMessageContaining("minSeconds");
+  }
+
+  @Test
+  void theMoodComesFromTheSettingElseTheStyleElseTheDefault() {
+    Story story = new Story("t", "The ferry left at nine. Nobody waved.");
+    VideoFormat f = VideoFormat.portrait();
+    assertThat(planner.plan(story, f, "").mood()).isEqualTo(Mood.DEFAULT);
+    assertThat(planner.plan(story, f, "Eerie, foggy harbour at night").mood()).isEqualTo(Mood.DREAD);
+    assertThat(planner.plan(story, f, "a haunted house, horror film still").mood())
+        .isEqualTo(Mood.DREAD);
+    assertThat(planner.plan(story, f, "watercolour, dreamy pastels").mood()).isEqualTo(Mood.WONDER);
+    assertThat(planner.plan(story, f, "melancholy rain; later a calm sea").mood())
+        .isEqualTo(Mood.SORROW);
+    assertThat(planner.plan(story, f, "noir thriller").mood()).isEqualTo(Mood.TENSION);
+    assertThat(planner.plan(story, f, "pastoral morning").mood()).isEqualTo(Mood.CALM);
+    // Only at the start of a word: "sad" is not found in "crusade", nor "tear" in "pastel".
+    assertThat(RuleBasedPlanner.moodOf("crusade in pastel")).isNull();
+    assertThat(planner.plan(story, f, "crusade in pastel").mood()).isEqualTo(Mood.DEFAULT);
+    assertThat(planner.plan(story, f, "x").segments()).allMatch(s -> s.mood() == null);
+
+    RuleBasedPlanner fixed = new RuleBasedPlanner(165, 8, 15, Mood.SORROW);
+    assertThat(fixed.plan(story, f, "eerie horror").mood()).isEqualTo(Mood.SORROW);
+    assertThat(fixed.fingerprint()).isEqualTo("rules/sentences-165wpm/moods-v1/sorrow");
+    assertThat(planner.fingerprint()).isEqualTo("rules/sentences-165wpm/moods-v1");
+  }
+
+  @Test
+  void theFactoryReadsRulesMoodAndRefusesAnUnknownOne() {
+    Story story = new Story("t", "The ferry left at nine.");
+    StoryPlanner p = Providers.create(StoryPlanner.class, "rules",
+        new ProviderSettings(Map.of("rules.mood", "Tension")));
+    assertThat(p.plan(story, VideoFormat.portrait(), "calm lake").mood()).isEqualTo(Mood.TENSION);
+    assertThat(Providers.settings(StoryPlanner.class).get("rules"))
+        .extracting(SettingSpec::key).containsExactly("wordsPerMinute", "rules.mood");
+    assertThatThrownBy(() -> Providers.create(StoryPlanner.class, "rules",
+            new ProviderSettings(Map.of("rules.mood", "spooky"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("rules.mood='spooky' is not allowed")
+        .hasMessageContaining("dread, calm, tension, wonder, sorrow");
   }
 }

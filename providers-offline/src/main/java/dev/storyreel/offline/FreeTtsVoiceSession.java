@@ -1,4 +1,4 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
 import com.sun.speech.freetts.Item;
 import com.sun.speech.freetts.OutputQueue;

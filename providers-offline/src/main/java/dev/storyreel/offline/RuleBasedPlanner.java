@@ -1,8 +1,10 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
+import dev.storyreel.core.Mood;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.Words;
 import dev.storyreel.core.spi.StoryPlanner;
@@ -10,6 +12,7 @@ import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,9 +38,27 @@ public final class RuleBasedPlanner implements StoryPlanner {
 
   private static final int MAX_PROMPT_TEXT_CHARS = 400;
 
+  /**
+   * The words of a style that name a mood, in the order they are looked for. A style's mood is
+   * that of the keyword found earliest in it; a keyword matches the start of a word, so {@code
+   * haunt} also matches {@code haunted}.
+   */
+  private static final List<Map.Entry<Mood, List<String>>> MOOD_WORDS = List.of(
+      Map.entry(Mood.DREAD, List.of("eerie", "horror", "haunt", "creep", "sinister", "dread",
+          "ghost", "gothic", "macabre", "ominous", "dark", "nightmare", "terror")),
+      Map.entry(Mood.TENSION, List.of("tense", "tension", "thriller", "suspense", "chase",
+          "noir", "action", "urgent", "danger", "frantic")),
+      Map.entry(Mood.SORROW, List.of("sad", "sorrow", "melanchol", "grief", "griev", "tragic",
+          "tragedy", "mourn", "elegy", "elegia", "lament", "bleak", "tear")),
+      Map.entry(Mood.WONDER, List.of("wonder", "magic", "fantasy", "fairy", "dream", "whimsic",
+          "cosmic", "epic", "enchant", "mythic", "ethereal", "awe")),
+      Map.entry(Mood.CALM, List.of("calm", "gentle", "peace", "serene", "cozy", "cosy",
+          "pastoral", "tranquil", "quiet", "warm", "soothing")));
+
   private final int wordsPerMinute;
   private final double minSeconds;
   private final double maxSeconds;
+  private final Mood mood;
 
   /** A planner with 165 words a minute and segments of 8-15 s. */
   public RuleBasedPlanner() {
@@ -51,6 +72,17 @@ public final class RuleBasedPlanner implements StoryPlanner {
    * @throws IllegalArgumentException if a value is out of range
    */
   public RuleBasedPlanner(int wordsPerMinute, double minSeconds, double maxSeconds) {
+    this(wordsPerMinute, minSeconds, maxSeconds, null);
+  }
+
+  /**
+   * @param wordsPerMinute assumed speaking rate, 60..400
+   * @param minSeconds the length a segment should reach before it is closed, &gt; 0
+   * @param maxSeconds the length a segment should not pass, &ge; {@code minSeconds}
+   * @param mood the story's mood, or {@code null} to read it from the style
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public RuleBasedPlanner(int wordsPerMinute, double minSeconds, double maxSeconds, Mood mood) {
     if (wordsPerMinute < 60 || wordsPerMinute > 400) {
       throw new IllegalArgumentException("wordsPerMinute must be 60..400, was " + wordsPerMinute);
     }
@@ -61,6 +93,7 @@ public final class RuleBasedPlanner implements StoryPlanner {
     this.wordsPerMinute = wordsPerMinute;
     this.minSeconds = minSeconds;
     this.maxSeconds = maxSeconds;
+    this.mood = mood;
   }
 
   @Override
@@ -71,6 +104,50 @@ public final class RuleBasedPlanner implements StoryPlanner {
   @Override
   public String model() {
     return "sentences-" + wordsPerMinute + "wpm";
+  }
+
+  /**
+   * @return name and model, the mood rule's version and the fixed mood if any, for example
+   *     {@code rules/sentences-165wpm/moods-v1} or {@code rules/sentences-165wpm/moods-v1/dread}
+   */
+  @Override
+  public String fingerprint() {
+    return name() + "/" + model() + "/moods-v1" + (mood == null ? "" : "/" + mood.id());
+  }
+
+  /**
+   * The mood a visual style suggests: that of the earliest keyword in it, ignoring case. Dread:
+   * eerie, horror, haunt(ed), creep(y), sinister, dread, ghost, gothic, macabre, ominous, dark,
+   * nightmare, terror. Tension: tense, tension, thriller, suspense, chase, noir, action, urgent,
+   * danger, frantic. Sorrow: sad, sorrow, melanchol(y/ic), grief, griev(ing), tragic, tragedy,
+   * mourn(ful), elegy, elegiac, lament, bleak, tear(s). Wonder: wonder, magic(al), fantasy,
+   * fairy, dream(y), whimsic(al), cosmic, epic, enchant(ed), mythic, ethereal, awe. Calm: calm,
+   * gentle, peace(ful), serene, cozy, cosy, pastoral, tranquil, quiet, warm, soothing. A keyword
+   * matches at the start of a word. For example {@code "eerie, foggy harbour at night"} is dread
+   * and {@code "watercolour, dreamy pastels"} is wonder.
+   *
+   * @param style a style phrase, or {@code null}
+   * @return the mood it names, or {@code null} when it names none
+   */
+  public static Mood moodOf(String style) {
+    if (style == null) {
+      return null;
+    }
+    String s = style.toLowerCase(Locale.ROOT);
+    Mood best = null;
+    int bestAt = Integer.MAX_VALUE;
+    for (Map.Entry<Mood, List<String>> e : MOOD_WORDS) {
+      for (String word : e.getValue()) {
+        for (int at = s.indexOf(word); at >= 0; at = s.indexOf(word, at + 1)) {
+          if (at < bestAt && (at == 0 || !Character.isLetter(s.charAt(at - 1)))) {
+            best = e.getKey();
+            bestAt = at;
+            break;
+          }
+        }
+      }
+    }
+    return best;
   }
 
   @Override
@@ -112,7 +189,9 @@ public final class RuleBasedPlanner implements StoryPlanner {
     for (int[] g : groups) {
       segments.add(segment(segments.size(), join(sentences, g[0], g[1]), style));
     }
-    return new Storyboard(segments, style);
+    Mood storyMood = mood != null ? mood
+        : moodOf(visualStyle) != null ? moodOf(visualStyle) : Mood.DEFAULT;
+    return new Storyboard(segments, style, Usage.NONE, storyMood);
   }
 
   /** Joins sentences, keeping the author's line breaks: speech and captions pause there. */

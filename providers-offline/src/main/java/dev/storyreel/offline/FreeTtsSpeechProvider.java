@@ -1,4 +1,4 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
 import com.sun.speech.freetts.Voice;
 import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;

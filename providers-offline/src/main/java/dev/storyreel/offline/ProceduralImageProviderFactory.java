@@ -1,4 +1,4 @@
-package dev.storyreel.core.internal;
+package dev.storyreel.offline;
 
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderFactory;
