@@ -27,13 +27,15 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Turns a story into a narrated, captioned video: plan, then per segment an image and a voice-over
- * with word timings, then render, then store {@code video.mp4}, {@code captions.srt}, {@code
+ * with word timings, then a music bed under the voice (ducked on the words) and sound effects,
+ * then render and normalise the mix, then store {@code video.mp4}, {@code captions.srt}, {@code
  * captions.vtt}, {@code thumbnail.jpg} and {@code manifest.json}.
  *
  * <p>Immutable and thread-safe: build one and use it for many jobs at once. Providers not set on
  * the builder are found with {@link Providers} (the highest-priority available one of each kind):
- * with only {@code storyreel-core} and {@code storyreel-render-ffmpeg} on the classpath, that is
- * the offline set (rule-based planner, procedural images, FreeTTS speech).
+ * with {@code storyreel-core}, {@code storyreel-providers-offline} and {@code
+ * storyreel-render-ffmpeg} on the classpath, that is the offline set (rule-based planner,
+ * procedural images, FreeTTS speech, procedural music).
  *
  * <pre>{@code
  * StoryReel reel = StoryReel.builder().format(VideoFormat.portrait()).build();
@@ -312,6 +314,13 @@ public final class StoryReel {
     }
     checkSpeakable(story.text(), words);
     preflightRenderer();
+    if (music != null && mood != null) {
+      // The mood asked for; the planner's moods are checked once known, before any asset.
+      music.preflight(java.util.EnumSet.of(mood));
+    }
+    if (effects != null) {
+      effects.preflight();
+    }
     storage.preflight();
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
         planner.fingerprint(), images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),

@@ -235,11 +235,14 @@ public final class Pipeline implements Job {
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(plan.board().segments().size()));
 
+      SoundtrackStage sound = new SoundtrackStage(job);
+      sound.preflight(plan.board()); // the user's music files, before images and speech are paid
+
       setState(JobState.GENERATING_ASSETS);
       Assets assets = new AssetStage(job).run(plan.board());
       TimelineStage timelines = new TimelineStage(job);
       Layout layout = timelines.layout(plan.board(), assets);
-      Soundtrack soundtrack = new SoundtrackStage(job).run(plan.board(), layout);
+      Soundtrack soundtrack = sound.run(plan.board(), layout);
       Timeline timeline = timelines.assemble(layout, soundtrack);
       long tAssets = System.nanoTime();
 

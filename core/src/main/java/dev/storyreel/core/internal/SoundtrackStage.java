@@ -11,6 +11,7 @@ import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.internal.TimelineStage.Layout;
 import dev.storyreel.core.spi.GeneratedAudio;
 import dev.storyreel.core.spi.MusicRequest;
+import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.SoundEffectRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,6 +95,28 @@ final class SoundtrackStage {
    * @return the soundtrack's stored assets
    * @throws Exception the first asset that failed for good
    */
+  /**
+   * Checks, before any asset of the job is paid for, that the music and effect providers can
+   * serve this storyboard (the user's files exist, decode, and cover its moods).
+   *
+   * @param board the storyboard
+   * @throws dev.storyreel.core.InvalidInputException if they cannot
+   */
+  void preflight(Storyboard board) {
+    var cfg = job.cfg;
+    if (cfg.music() != null) {
+      Mood fallback = cfg.mood() != null ? cfg.mood() : Mood.DEFAULT;
+      java.util.Set<Mood> moods = java.util.EnumSet.noneOf(Mood.class);
+      for (int i = 0; i < board.segments().size(); i++) {
+        moods.add(board.moodOf(i, fallback));
+      }
+      cfg.music().preflight(moods);
+    }
+    if (cfg.effects() != null) {
+      cfg.effects().preflight();
+    }
+  }
+
   Soundtrack run(Storyboard board, Layout layout) throws Exception {
     var cfg = job.cfg;
     List<Run> runs = runs(board, layout);
@@ -194,18 +217,23 @@ final class SoundtrackStage {
     Duration len = end.minus(start);
     String key = CacheKeys.music(cfg.music().fingerprint(), mood.id(), len.toNanos(), seed);
     AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
+    PendingWork pending = job.cache.pending("music", key);
     AssetCache.StoredAudio stored = job.cache.audio("music", key, () -> {
       Metering.Metered<AssetCache.MadeAudio> m = job.metering.call(cfg.music(),
           "music bed " + index + " (" + mood.id() + ")", Usage.audio(len),
           () -> {
             Path out = tempFile("music-" + index + "-");
-            GeneratedAudio a = cfg.music().compose(new MusicRequest(mood, len, seed, out));
+            GeneratedAudio a = cfg.music().compose(new MusicRequest(mood, len, seed, out),
+                pending);
             return new AssetCache.MadeAudio(out, a.duration(), a.source(), a.usage());
           },
           AssetCache.MadeAudio::usage);
       spent.set(m.usage());
       return m.value();
     });
+    if (!stored.use().hit()) {
+      pending.clear(); // stored: nothing is left to resume
+    }
     return new Bed(mood, start, end, fadeIn, fadeOut, stored, spent.get());
   }
 
