@@ -6,6 +6,7 @@ import dev.storyreel.core.JobResult;
 import dev.storyreel.core.JobState;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.Mood;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.StoryReelException;
@@ -13,6 +14,8 @@ import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
+import dev.storyreel.core.timeline.Ducking;
+import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import dev.storyreel.render.ffmpeg.Transition;
 import dev.storyreel.core.Job;
@@ -22,6 +25,7 @@ import dev.storyreel.core.Providers;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
+import dev.storyreel.core.spi.MusicProvider;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SettingSpec;
@@ -305,6 +309,45 @@ public final class StoryReelCli implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     int transitionMs;
 
+    @Option(names = "--music", paramLabel = "procedural|none|FILE|DIR|NAME",
+        defaultValue = "procedural",
+        description = "The music under the voice: procedural (offline), none, a music file or a"
+            + " folder to pick from by mood tag in the file name (anything FFmpeg decodes), or a"
+            + " provider's name (replicate: paid). Default: ${DEFAULT-VALUE}.")
+    String music;
+
+    @Option(names = "--music-gain", paramLabel = "DB", defaultValue = "-6",
+        description = "The music's level before ducking, -60..0 dB. Default: ${DEFAULT-VALUE}.")
+    double musicGainDb;
+
+    @Option(names = "--duck-db", paramLabel = "DB", defaultValue = "12",
+        description = "How far the music goes down while words are spoken, 0..40 dB."
+            + " Default: ${DEFAULT-VALUE}.")
+    double duckDb;
+
+    @Option(names = "--mood", paramLabel = "NAME",
+        description = "The story's mood when the planner gives none: dread, calm, tension,"
+            + " wonder or sorrow. Default: from the style, else calm.")
+    String mood;
+
+    @Option(names = "--sfx", paramLabel = "DIR|none", defaultValue = "none",
+        description = "A folder of sound-effect files matched to the planner's cues by the words"
+            + " of their names, or none. Default: ${DEFAULT-VALUE}.")
+    String sfx;
+
+    @Option(names = "--loudness", paramLabel = "LUFS", defaultValue = "-14",
+        description = "The mix's integrated loudness target, -70..-5 LUFS."
+            + " Default: ${DEFAULT-VALUE}.")
+    double loudnessLufs;
+
+    @Option(names = "--true-peak", paramLabel = "DBTP", defaultValue = "-1",
+        description = "The mix's true-peak ceiling, -9..0 dBTP. Default: ${DEFAULT-VALUE}.")
+    double truePeakDbtp;
+
+    @Option(names = "--stems",
+        description = "Also write narration.wav, music.wav (after ducking) and effects.wav.")
+    boolean stems;
+
     @Option(names = "--no-progress",
         description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
@@ -331,6 +374,7 @@ public final class StoryReelCli implements Callable<Integer> {
         }
         PriceTable prices = prices();
         Map<String, String> ps = checkedSettings();
+        Soundtrack sound = soundtrack(ps);
         Story s = Story.read(story, maxChars);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
@@ -383,6 +427,12 @@ public final class StoryReelCli implements Callable<Integer> {
                 .seed(seed)
                 .listener(progress)
                 .renderer(renderer)
+                .music(sound.music())
+                .effects(sound.effects())
+                .mood(sound.mood())
+                .musicGainDb(musicGainDb)
+                .ducking(new Ducking(duckDb, Ducking.DEFAULTS.minGap(), Ducking.DEFAULTS.ramp()))
+                .mix(new MixSettings(loudnessLufs, truePeakDbtp, stems))
                 .build();
           } catch (IllegalArgumentException e) {
             throw new InvalidInputException(userMessage(e));
@@ -543,9 +593,64 @@ public final class StoryReelCli implements Callable<Integer> {
       }
     }
 
+    /** What the soundtrack options ask for. */
+    private record Soundtrack(String music, String effects, Mood mood) {}
+
+    /**
+     * Reads the soundtrack options, adding the settings they imply ({@code music.path}, {@code
+     * sfx.path}, {@code rules.mood}) to {@code ps}; every value is checked here, before anything
+     * is written.
+     */
+    private Soundtrack soundtrack(Map<String, String> ps) {
+      if (!(loudnessLufs >= -70 && loudnessLufs <= -5)) {
+        throw new InvalidInputException("--loudness must be -70..-5 LUFS, was " + loudnessLufs
+            + ". Platforms normalise to about -14.");
+      }
+      if (!(truePeakDbtp >= -9 && truePeakDbtp <= 0)) {
+        throw new InvalidInputException("--true-peak must be -9..0 dBTP, was " + truePeakDbtp
+            + ".");
+      }
+      if (!(duckDb >= 0 && duckDb <= 40)) {
+        throw new InvalidInputException("--duck-db must be 0..40 dB, was " + duckDb + ".");
+      }
+      if (!(musicGainDb >= -60 && musicGainDb <= 0)) {
+        throw new InvalidInputException("--music-gain must be -60..0 dB, was " + musicGainDb
+            + ".");
+      }
+      Mood m = mood == null ? null : Mood.parse(mood); // lists the known moods when unknown
+      if (m != null) {
+        ps.putIfAbsent("rules.mood", m.id());
+      }
+      String musicName = music.strip();
+      boolean named = musicName.equals("none")
+          || Providers.settings(MusicProvider.class).containsKey(musicName);
+      if (!named) {
+        Path p = Path.of(musicName);
+        if (!Files.exists(p)) {
+          throw new InvalidInputException("--music " + musicName + ": no such file or folder,"
+              + " and no music provider of that name (known: none, "
+              + String.join(", ", Providers.settings(MusicProvider.class).keySet()) + ").");
+        }
+        ps.put("music.path", p.toAbsolutePath().toString());
+        musicName = "file";
+      }
+      String effectsName = "none";
+      if (!sfx.strip().equals("none")) {
+        Path p = Path.of(sfx.strip());
+        if (!Files.isDirectory(p)) {
+          throw new InvalidInputException("--sfx " + sfx + " is not a folder. Give a folder of"
+              + " sound-effect files named by what they sound like (door-creak.wav), or none.");
+        }
+        ps.put("sfx.path", p.toAbsolutePath().toString());
+        effectsName = "folder";
+      }
+      return new Soundtrack(musicName, effectsName, m);
+    }
+
     /** The kinds whose factories the builder creates from {@code --set} settings. */
     private static final List<Class<?>> SETTING_KINDS = List.of(StoryPlanner.class,
-        ImageProvider.class, SpeechProvider.class, Aligner.class, Moderator.class);
+        ImageProvider.class, SpeechProvider.class, Aligner.class, Moderator.class,
+        MusicProvider.class, dev.storyreel.core.spi.SoundEffectProvider.class);
 
     /**
      * The {@code --set} settings (plus the base-URL options), each key checked against the
