@@ -19,7 +19,11 @@ import java.util.stream.Collectors;
  * Finds providers on the classpath through {@link ServiceLoader} and {@link ProviderFactory}.
  *
  * <p>An explicit name wins. Without a name, the {@linkplain ProviderFactory#isAvailable()
- * available} factory with the highest {@linkplain ProviderFactory#priority() priority} is used.
+ * available} factory with the highest {@linkplain ProviderFactory#priority() priority} among those
+ * that are not {@linkplain ProviderFactory#isPaid() paid} is used: a provider that bills an
+ * account (OpenAI, Replicate) is used only when named, whatever API keys the environment holds, so
+ * that adding a provider module or exporting a key never makes a run cost money unasked. If the
+ * only available providers of a kind are paid, the error names them and says how to name one.
  * A name that is not on the classpath, or two factories with the same name for the same kind,
  * are {@link ConfigurationException}s that list what was found and which Maven module to add.
  * A factory that fails to load is logged and skipped, so one broken plugin cannot hide the
@@ -37,6 +41,16 @@ public final class Providers {
           "replicate", "dev.storyreel:storyreel-providers-replicate",
           "s3", "dev.storyreel:storyreel-storage-s3",
           "ffmpeg", "dev.storyreel:storyreel-render-ffmpeg");
+
+  /** The builder option (and CLI flag) that names a provider of each kind. */
+  private static final Map<String, String> BUILDER_OPTIONS =
+      Map.of(
+          "StoryPlanner", "planner",
+          "ImageProvider", "images",
+          "SpeechProvider", "speech",
+          "Aligner", "aligner",
+          "Renderer", "renderer",
+          "Moderator", "moderator");
 
   private Providers() {}
 
@@ -114,21 +128,43 @@ public final class Providers {
    *
    * @param type the kind, for example {@code ImageProvider.class}
    * @param name the provider's name, case-insensitive, or {@code null} for the best available
+   *     one that is not {@linkplain ProviderFactory#isPaid() paid}
    * @param settings handed to the factory; never {@code null}
    * @param <T> the kind
    * @return a new provider
    * @throws ConfigurationException if no factory has that name, several do, or (without a name)
-   *     none is available; the message lists the factories found and the module to add
+   *     none is available; the message lists the factories found and the module to add. Without
+   *     a name, also if only paid factories are available: the message names them and says how
+   *     to name one
    */
   public static <T> T create(Class<T> type, String name, ProviderSettings settings) {
     Objects.requireNonNull(settings, "settings");
     List<ProviderFactory<T>> all = factories(type);
     String kind = type.getSimpleName();
     if (name == null || name.isBlank()) {
+      List<String> paid = new ArrayList<>();
       for (ProviderFactory<T> f : all) {
-        if (safeAvailable(f)) {
-          return f.create(settings);
+        if (!safeAvailable(f)) {
+          continue;
         }
+        if (safePaid(f)) {
+          paid.add(f.name());
+          continue;
+        }
+        return f.create(settings);
+      }
+      if (!paid.isEmpty()) {
+        String option = BUILDER_OPTIONS.getOrDefault(kind, "the builder's option for it");
+        String first = paid.get(0);
+        throw new ConfigurationException(
+            "No free " + kind + " is available, and a paid one is used only when it is named,"
+                + " so that an API key in the environment never spends money unasked. Available"
+                + " paid: " + String.join(", ", paid) + ". Name it to use it"
+                + (BUILDER_OPTIONS.containsKey(kind)
+                    ? " (StoryReel.builder()." + option + "(\"" + first + "\"), or --" + option
+                        + " " + first + " on the command line)"
+                    : "")
+                + ", or add a free provider module to the classpath.");
       }
       throw new ConfigurationException(
           "No " + kind + " is available. Found: " + describe(all)
@@ -160,7 +196,8 @@ public final class Providers {
       return "none";
     }
     return all.stream()
-        .map(f -> f.name() + (safeAvailable(f) ? "" : " (unavailable)"))
+        .map(f -> f.name() + (safeAvailable(f) ? "" : " (unavailable)")
+            + (safePaid(f) ? " (paid)" : ""))
         .collect(Collectors.joining(", "));
   }
 
@@ -170,6 +207,16 @@ public final class Providers {
     } catch (RuntimeException | LinkageError e) {
       LOG.log(System.Logger.Level.WARNING, "isAvailable() threw in " + f.getClass(), e);
       return false;
+    }
+  }
+
+  /** A factory whose {@code isPaid()} throws is taken as paid: never chosen unnamed. */
+  private static boolean safePaid(ProviderFactory<?> f) {
+    try {
+      return f.isPaid();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "isPaid() threw in " + f.getClass(), e);
+      return true;
     }
   }
 

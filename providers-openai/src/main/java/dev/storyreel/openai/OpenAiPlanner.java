@@ -2,6 +2,7 @@ package dev.storyreel.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.Segment;
@@ -136,7 +137,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
 
   private static Plan parse(String content) throws PlanProblem {
     try {
-      Plan p = HttpTransport.MAPPER.readValue(content, Plan.class);
+      Plan p = HttpTransport.jsonReader().forType(Plan.class).readValue(content);
       if (p == null || p.segments() == null || p.segments().isEmpty()) {
         throw new PlanProblem("it had no segments.");
       }
@@ -214,14 +215,14 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
   }
 
   private static Dto.ResponseFormat responseFormat() {
-    ObjectNode seg = HttpTransport.MAPPER.createObjectNode();
+    ObjectNode seg = JsonNodeFactory.instance.objectNode();
     seg.put("type", "object");
     ObjectNode sp = seg.putObject("properties");
     sp.putObject("narration").put("type", "string");
     sp.putObject("imagePrompt").put("type", "string");
     seg.putArray("required").add("narration").add("imagePrompt");
     seg.put("additionalProperties", false);
-    ObjectNode root = HttpTransport.MAPPER.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("type", "object");
     ObjectNode p = root.putObject("properties");
     p.putObject("visualStyle").put("type", "string");

@@ -2,6 +2,7 @@ package dev.storyreel.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.ContentRefusedException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
@@ -25,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +66,6 @@ public final class ReplicateImageProvider implements ImageProvider {
       System.getLogger(ReplicateImageProvider.class.getName());
   /** Replicate ids are base32 in lower case; anything else would be spliced into a path. */
   private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final Pattern HTTP_STATUS = Pattern.compile("failed: HTTP (\\d{3})\\b");
   private static final String[] RATIOS =
       {"1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21"};
 
@@ -358,10 +357,14 @@ public final class ReplicateImageProvider implements ImageProvider {
     String ctx = call.ctx();
     if (!p.succeeded()) {
       pending.clear();
-      throw new NonRetriableException("replicate (" + ctx + "): prediction " + p.id() + " "
+      String message = "replicate (" + ctx + "): prediction " + p.id() + " "
           + p.status() + (p.error() != null ? ": " + vendorText(p.error()) : "")
           + ". Not retried: Replicate refused this input. Check the prompt and the model's"
-          + " inputs.");
+          + " inputs.";
+      if (isNsfwRefusal(p.error())) {
+        throw new ContentRefusedException(message, "replicate", 0);
+      }
+      throw new NonRetriableException(message, null, "replicate", 0);
     }
     if (p.outputRemoved() && !createdHere) {
       return gone(p.id(), pending, call, "Replicate has deleted its output");
@@ -445,14 +448,19 @@ public final class ReplicateImageProvider implements ImageProvider {
   }
 
   /**
-   * The HTTP status in a failure built by {@link dev.storyreel.core.http.HttpFailures#forStatus},
-   * whose messages read {@code "... failed: HTTP 404 ..."}; the exceptions carry no status field.
-   *
-   * @return the status, or 0 if the failure was not an HTTP status
+   * @return the HTTP status a failure carries ({@link StoryReelException#httpStatus()}), or 0 if
+   *     it was not an HTTP answer
    */
-  static int httpStatus(StoryReelException e) {
-    Matcher m = HTTP_STATUS.matcher(String.valueOf(e.getMessage()));
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  private static int httpStatus(StoryReelException e) {
+    return e.httpStatus().orElse(0);
+  }
+
+  /**
+   * Whether a failed prediction's error is the model's safety checker ("NSFW content detected",
+   * flux and SDXL models' wording), as opposed to a bad input.
+   */
+  static boolean isNsfwRefusal(String error) {
+    return error != null && error.toLowerCase(Locale.ROOT).contains("nsfw");
   }
 
   private static Duration retryAfter(StoryReelException e) {

@@ -20,13 +20,13 @@ import dev.storyreel.core.internal.RuleBasedPlanner;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ImageRequest;
-import dev.storyreel.core.spi.RenderRequest;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.SpeechRequest;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.timeline.Timeline;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -173,7 +173,7 @@ class ResumeTest {
     }
 
     @Override
-    public RenderResult render(RenderRequest request, Path output, ProgressListener listener) {
+    public RenderResult render(Timeline request, Path output, ProgressListener listener) {
       calls.incrementAndGet();
       try {
         Files.write(output, ("frames=" + request.frameCount()).getBytes());
