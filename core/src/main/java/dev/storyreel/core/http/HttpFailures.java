@@ -26,7 +26,9 @@ import java.util.Set;
 
 /**
  * The one mapping of HTTP failures onto {@link RetriableException} and {@link
- * NonRetriableException}, shared by every HTTP provider.
+ * NonRetriableException} and their typed subclasses ({@link RateLimitException}, {@link
+ * AuthenticationException}, ...: see {@link #forStatus}), shared by every HTTP provider. Every
+ * failure carries the call's provider, and one mapped from a status carries the status.
  *
  * <p>Retriable (the task graph tries the whole task again, with backoff that honours {@code
  * Retry-After}): 429 (except OpenAI's {@code insufficient_quota}), 503, a refused connection or a
