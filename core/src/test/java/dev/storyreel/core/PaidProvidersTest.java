@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.StoryPlanner;
@@ -14,43 +15,45 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A paid provider is used only when named: the test factories below are registered in this
- * module's test {@code META-INF/services}, available, and outrank the offline ones.
+ * module's test {@code META-INF/services}, available, and outrank the free ones ({@link
+ * ProvidersTest}'s {@code offline-only} moderator). Nothing here depends on which offline
+ * providers core itself ships.
  */
 class PaidProvidersTest {
 
   @Test
   void withoutANameTheFreeProviderWinsOverAnAvailablePaidOneOfHigherPriority() {
-    List<ProviderFactory<StoryPlanner>> all = Providers.factories(StoryPlanner.class);
-    assertThat(all.get(0).name()).isEqualTo("paid-planner"); // first by priority
+    List<ProviderFactory<Moderator>> all = Providers.factories(Moderator.class);
+    assertThat(all.get(0).name()).isEqualTo("paid-moderator"); // first by priority
     assertThat(all.get(0).isAvailable()).isTrue();
 
-    assertThat(Providers.create(StoryPlanner.class, null, ProviderSettings.EMPTY).name())
-        .isEqualTo("rules");
-  }
-
-  @Test
-  void aReelBuiltWithDefaultsPlansOffline(@TempDir Path dir) {
-    // The paid planner's plan() throws, so a render that completes did not use it.
-    JobResult r = StoryReel.builder().format(new VideoFormat(180, 320, 10))
-        .images(new Fakes.Images()).speech(new Fakes.Speech(true)).renderer(new Fakes.Render())
-        .workDir(dir.resolve("work")).build()
-        .render(new Story("Pier", "The ferry left at nine. Nobody waved."), dir.resolve("out"));
-    assertThat(r.manifest().planner().provider()).isEqualTo("rules");
-  }
-
-  @Test
-  void aReelNamingThePaidPlannerUsesIt(@TempDir Path dir) {
-    StoryReel reel = StoryReel.builder().planner("paid-planner").format(new VideoFormat(180, 320,
-        10)).images(new Fakes.Images()).speech(new Fakes.Speech(true))
-        .renderer(new Fakes.Render()).workDir(dir.resolve("work")).build();
-    assertThatThrownBy(() -> reel.render(new Story("Pier", "The ferry left."), dir.resolve("out")))
-        .hasStackTraceContaining("a paid provider was called");
+    Moderator chosen = Providers.create(Moderator.class, null, ProviderSettings.EMPTY);
+    assertThat(chosen.name()).isNotEqualTo("paid-moderator");
+    assertThat(all).filteredOn(f -> f.name().equals(chosen.name()))
+        .isNotEmpty().noneMatch(ProviderFactory::isPaid);
   }
 
   @Test
   void thePaidProviderIsUsedWhenNamed() {
-    assertThat(Providers.create(StoryPlanner.class, "paid-planner", ProviderSettings.EMPTY)
-        .name()).isEqualTo("paid-planner");
+    assertThat(Providers.create(Moderator.class, "paid-moderator", ProviderSettings.EMPTY)
+        .name()).isEqualTo("paid-moderator");
+  }
+
+  @Test
+  void aReelNamingThePaidModeratorCallsIt(@TempDir Path dir) {
+    StoryReel reel = StoryReel.builder().moderator("paid-moderator")
+        .planner(new Unused("test-planner") {
+          @Override
+          public Storyboard plan(Story story, VideoFormat format, String visualStyle) {
+            return new Storyboard(List.of(new Segment(0, "The ferry left.", "a ferry")),
+                "plain");
+          }
+        })
+        .format(new VideoFormat(180, 320, 10)).images(new Fakes.Images())
+        .speech(new Fakes.Speech(true)).renderer(new Fakes.Render())
+        .workDir(dir.resolve("work")).build();
+    assertThatThrownBy(() -> reel.render(new Story("Pier", "The ferry left."), dir.resolve("out")))
+        .hasStackTraceContaining("a paid provider was called");
   }
 
   @Test
@@ -74,14 +77,30 @@ class PaidProvidersTest {
 
   @Test
   void theFoundListMarksPaidFactories() {
-    assertThatThrownBy(() -> Providers.create(StoryPlanner.class, "nope", ProviderSettings.EMPTY))
-        .hasMessageContaining("paid-planner (paid)")
-        .hasMessageContaining("rules")
-        .hasMessageNotContaining("rules (paid)");
+    assertThatThrownBy(() -> Providers.create(Moderator.class, "nope", ProviderSettings.EMPTY))
+        .hasMessageContaining("paid-moderator (paid)")
+        .hasMessageContaining("offline-only")
+        .hasMessageNotContaining("offline-only (paid)");
   }
 
-  /** A planner that must never be called in these tests. */
-  record Unused(String name) implements StoryPlanner, Aligner {
+  /** A provider that must never be called in these tests. */
+  static class Unused implements StoryPlanner, Aligner, Moderator {
+    private final String name;
+
+    Unused(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public List<List<String>> moderate(List<String> texts) {
+      throw new AssertionError("a paid provider was called");
+    }
+
     @Override
     public String model() {
       return "test";
@@ -103,16 +122,16 @@ class PaidProvidersTest {
     }
   }
 
-  /** Available, paid, and of higher priority than the offline planner. */
-  public static final class PaidPlanner implements ProviderFactory<StoryPlanner> {
+  /** Available, paid, and of higher priority than every other moderator factory. */
+  public static final class PaidModerator implements ProviderFactory<Moderator> {
     @Override
-    public Class<StoryPlanner> type() {
-      return StoryPlanner.class;
+    public Class<Moderator> type() {
+      return Moderator.class;
     }
 
     @Override
     public String name() {
-      return "paid-planner";
+      return "paid-moderator";
     }
 
     @Override
@@ -126,7 +145,7 @@ class PaidProvidersTest {
     }
 
     @Override
-    public StoryPlanner create(ProviderSettings settings) {
+    public Moderator create(ProviderSettings settings) {
       return new Unused(name());
     }
   }
