@@ -19,7 +19,11 @@ import java.util.stream.Collectors;
  * Finds providers on the classpath through {@link ServiceLoader} and {@link ProviderFactory}.
  *
  * <p>An explicit name wins. Without a name, the {@linkplain ProviderFactory#isAvailable()
- * available} factory with the highest {@linkplain ProviderFactory#priority() priority} is used.
+ * available} factory with the highest {@linkplain ProviderFactory#priority() priority} among those
+ * that are not {@linkplain ProviderFactory#isPaid() paid} is used: a provider that bills an
+ * account (OpenAI, Replicate) is used only when named, whatever API keys the environment holds, so
+ * that adding a provider module or exporting a key never makes a run cost money unasked. If the
+ * only available providers of a kind are paid, the error names them and says how to name one.
  * A name that is not on the classpath, or two factories with the same name for the same kind,
  * are {@link ConfigurationException}s that list what was found and which Maven module to add.
  * A factory that fails to load is logged and skipped, so one broken plugin cannot hide the
@@ -55,6 +59,16 @@ public final class Providers {
           "SpeechProvider", OFFLINE_MODULE,
           "MusicProvider", OFFLINE_MODULE,
           "Renderer", FFMPEG_MODULE);
+
+  /** The builder option (and CLI flag) that names a provider of each kind. */
+  private static final Map<String, String> BUILDER_OPTIONS =
+      Map.of(
+          "StoryPlanner", "planner",
+          "ImageProvider", "images",
+          "SpeechProvider", "speech",
+          "Aligner", "aligner",
+          "Renderer", "renderer",
+          "Moderator", "moderator");
 
   private Providers() {}
 
@@ -132,6 +146,7 @@ public final class Providers {
    *
    * @param type the kind, for example {@code ImageProvider.class}
    * @param name the provider's name, case-insensitive, or {@code null} for the best available
+   *     one that is not {@linkplain ProviderFactory#isPaid() paid}
    * @param settings handed to the factory; never {@code null}
    * @param <T> the kind
    * @return a new provider
@@ -139,17 +154,37 @@ public final class Providers {
    *     none is available; the message lists the factories found and the module to add (for
    *     the planner, images, speech and music with no provider at all: {@code
    *     dev.storyreel:storyreel-providers-offline}; for the renderer: {@code
-   *     dev.storyreel:storyreel-render-ffmpeg})
+   *     dev.storyreel:storyreel-render-ffmpeg}). Without a name, also if only paid factories are
+   *     available: the message names them and says how to name one
    */
   public static <T> T create(Class<T> type, String name, ProviderSettings settings) {
     Objects.requireNonNull(settings, "settings");
     List<ProviderFactory<T>> all = factories(type);
     String kind = type.getSimpleName();
     if (name == null || name.isBlank()) {
+      List<String> paid = new ArrayList<>();
       for (ProviderFactory<T> f : all) {
-        if (safeAvailable(f)) {
-          return f.create(settings);
+        if (!safeAvailable(f)) {
+          continue;
         }
+        if (safePaid(f)) {
+          paid.add(f.name());
+          continue;
+        }
+        return f.create(settings);
+      }
+      if (!paid.isEmpty()) {
+        String option = BUILDER_OPTIONS.getOrDefault(kind, "the builder's option for it");
+        String first = paid.get(0);
+        throw new ConfigurationException(
+            "No free " + kind + " is available, and a paid one is used only when it is named,"
+                + " so that an API key in the environment never spends money unasked. Available"
+                + " paid: " + String.join(", ", paid) + ". Name it to use it"
+                + (BUILDER_OPTIONS.containsKey(kind)
+                    ? " (StoryReel.builder()." + option + "(\"" + first + "\"), or --" + option
+                        + " " + first + " on the command line)"
+                    : "")
+                + ", or add a free provider module to the classpath.");
       }
       String module = DEFAULT_MODULES.get(kind);
       throw new ConfigurationException(
@@ -184,7 +219,8 @@ public final class Providers {
       return "none";
     }
     return all.stream()
-        .map(f -> f.name() + (safeAvailable(f) ? "" : " (unavailable)"))
+        .map(f -> f.name() + (safeAvailable(f) ? "" : " (unavailable)")
+            + (safePaid(f) ? " (paid)" : ""))
         .collect(Collectors.joining(", "));
   }
 
@@ -194,6 +230,16 @@ public final class Providers {
     } catch (RuntimeException | LinkageError e) {
       LOG.log(System.Logger.Level.WARNING, "isAvailable() threw in " + f.getClass(), e);
       return false;
+    }
+  }
+
+  /** A factory whose {@code isPaid()} throws is taken as paid: never chosen unnamed. */
+  private static boolean safePaid(ProviderFactory<?> f) {
+    try {
+      return f.isPaid();
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "isPaid() threw in " + f.getClass(), e);
+      return true;
     }
   }
 

@@ -32,10 +32,10 @@ import java.util.concurrent.CompletionException;
  * captions.vtt}, {@code thumbnail.jpg} and {@code manifest.json}.
  *
  * <p>Immutable and thread-safe: build one and use it for many jobs at once. Providers not set on
- * the builder are found with {@link Providers} (the highest-priority available one of each kind):
- * with {@code storyreel-core}, {@code storyreel-providers-offline} and {@code
- * storyreel-render-ffmpeg} on the classpath, that is the offline set (rule-based planner,
- * procedural images, FreeTTS speech, procedural music).
+ * the builder are found with {@link Providers} (the highest-priority available one of each kind
+ * that is not paid): unless a paid provider (OpenAI, Replicate) is named on the builder, that is
+ * the offline set from {@code storyreel-providers-offline} (rule-based planner, procedural images,
+ * FreeTTS speech, procedural music), whatever API keys the environment holds.
  *
  * <pre>{@code
  * StoryReel reel = StoryReel.builder().format(VideoFormat.portrait()).build();

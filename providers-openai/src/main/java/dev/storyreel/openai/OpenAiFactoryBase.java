@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the OpenAI factories share: the name {@code openai}, priority 5, and availability when
- * {@code OPENAI_API_KEY} is set. Without a key a factory is still listed, and {@code create}
+ * What the OpenAI factories share: the name {@code openai}, priority 5, availability when {@code
+ * OPENAI_API_KEY} is set, and being {@linkplain #isPaid() paid}: they are used only when named
+ * ({@code StoryReel.builder().planner("openai")}), never picked just because the key is set. Without a key a factory is still listed, and {@code create}
  * fails with a {@link dev.storyreel.core.ConfigurationException} that says to set it, unless
  * {@code openai.baseUrl} points at a local server.
  *
@@ -31,6 +32,15 @@ abstract class OpenAiFactoryBase<T> implements ProviderFactory<T> {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * @return {@code true}: OpenAI bills the account for every call, so the OpenAI providers are
+   *     used only when named
+   */
+  @Override
+  public final boolean isPaid() {
+    return true;
   }
 
   /** The {@link OpenAiConfig} settings every OpenAI provider reads. */

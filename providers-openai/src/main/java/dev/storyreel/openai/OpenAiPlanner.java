@@ -2,6 +2,7 @@ package dev.storyreel.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyreel.core.Mood;
 import dev.storyreel.core.NonRetriableException;
@@ -163,7 +164,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
 
   private static Plan parse(String content) throws PlanProblem {
     try {
-      Plan p = HttpTransport.MAPPER.readValue(content, Plan.class);
+      Plan p = HttpTransport.jsonReader().forType(Plan.class).readValue(content);
       if (p == null || p.segments() == null || p.segments().isEmpty()) {
         throw new PlanProblem("it had no segments.");
       }
@@ -284,7 +285,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
   }
 
   private static Dto.ResponseFormat responseFormat() {
-    ObjectNode seg = HttpTransport.MAPPER.createObjectNode();
+    ObjectNode seg = JsonNodeFactory.instance.objectNode();
     seg.put("type", "object");
     ObjectNode sp = seg.putObject("properties");
     sp.putObject("narration").put("type", "string");
@@ -292,7 +293,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
     ObjectNode segMood = sp.putObject("mood");
     segMood.putArray("type").add("string").add("null");
     ArrayNode segMoods = segMood.putArray("enum");
-    ObjectNode cue = HttpTransport.MAPPER.createObjectNode();
+    ObjectNode cue = JsonNodeFactory.instance.objectNode();
     cue.put("type", "object");
     ObjectNode cp = cue.putObject("properties");
     cp.putObject("description").put("type", "string");
@@ -304,7 +305,7 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
     cues.set("items", cue);
     seg.putArray("required").add("narration").add("imagePrompt").add("mood").add("soundCues");
     seg.put("additionalProperties", false);
-    ObjectNode root = HttpTransport.MAPPER.createObjectNode();
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("type", "object");
     ObjectNode p = root.putObject("properties");
     p.putObject("visualStyle").put("type", "string");

@@ -1,6 +1,7 @@
 package dev.storyreel.replicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.storyreel.core.ContentRefusedException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
@@ -16,7 +17,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 final class Predictions {
   /** Replicate ids are base32 in lower case; anything else would be spliced into a path. */
   private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final Pattern HTTP_STATUS = Pattern.compile("failed: HTTP (\\d{3})\\b");
 
   private final HttpTransport http;
   private final String model;
@@ -277,10 +276,14 @@ final class Predictions {
     String ctx = call.ctx();
     if (!p.succeeded()) {
       pending.clear();
-      throw new NonRetriableException("replicate (" + ctx + "): prediction " + p.id() + " "
+      String message = "replicate (" + ctx + "): prediction " + p.id() + " "
           + p.status() + (p.error() != null ? ": " + vendorText(p.error()) : "")
           + ". Not retried: Replicate refused this input. Check the prompt and the model's"
-          + " inputs.");
+          + " inputs.";
+      if (isNsfwRefusal(p.error())) {
+        throw new ContentRefusedException(message, "replicate", 0);
+      }
+      throw new NonRetriableException(message, null, "replicate", 0);
     }
     if (p.outputRemoved() && !createdHere) {
       return gone(p.id(), pending, call, "Replicate has deleted its output");
@@ -355,14 +358,19 @@ final class Predictions {
   }
 
   /**
-   * The HTTP status in a failure built by {@link dev.storyreel.core.http.HttpFailures#forStatus},
-   * whose messages read {@code "... failed: HTTP 404 ..."}; the exceptions carry no status field.
-   *
-   * @return the status, or 0 if the failure was not an HTTP status
+   * @return the HTTP status a failure carries ({@link StoryReelException#httpStatus()}), or 0 if
+   *     it was not an HTTP answer
    */
   static int httpStatus(StoryReelException e) {
-    Matcher m = HTTP_STATUS.matcher(String.valueOf(e.getMessage()));
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return e.httpStatus().orElse(0);
+  }
+
+  /**
+   * Whether a failed prediction's error is the model's safety checker ("NSFW content detected",
+   * flux and SDXL models' wording), as opposed to a bad input.
+   */
+  static boolean isNsfwRefusal(String error) {
+    return error != null && error.toLowerCase(java.util.Locale.ROOT).contains("nsfw");
   }
 
   private static Duration retryAfter(StoryReelException e) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Makes {@link ReplicateImageProvider}s, registered as {@code replicate}. Available when {@code
- * REPLICATE_API_TOKEN} is set. Settings (others ignored):
+ * REPLICATE_API_TOKEN} is set; {@linkplain #isPaid() paid}, so used only when named ({@code
+ * StoryReel.builder().images("replicate")}). Settings (others ignored):
  *
  * <ul>
  *   <li>{@code replicate.apiToken}: the API token (never shown in any message);
@@ -49,6 +50,15 @@ public final class ReplicateImageProviderFactory implements ProviderFactory<Imag
   @Override
   public boolean isAvailable() {
     return ReplicateSettings.tokenInEnvironment();
+  }
+
+  /**
+   * @return {@code true}: Replicate bills every prediction, so this provider is used only when
+   *     named
+   */
+  @Override
+  public boolean isPaid() {
+    return true;
   }
 
   private static final SettingSpec MODEL = SettingSpec.text("replicate.model",

@@ -54,6 +54,15 @@ public final class ReplicateMusicProviderFactory implements ProviderFactory<Musi
   }
 
   /** @return whether {@code REPLICATE_API_TOKEN} is set; never throws */
+  /**
+   * @return {@code true}: Replicate bills every prediction, so this provider is used only when
+   *     named
+   */
+  @Override
+  public boolean isPaid() {
+    return true;
+  }
+
   @Override
   public boolean isAvailable() {
     return ReplicateSettings.tokenInEnvironment();

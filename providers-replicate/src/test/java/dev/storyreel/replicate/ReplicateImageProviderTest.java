@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import dev.storyreel.core.AuthenticationException;
+import dev.storyreel.core.ContentRefusedException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
@@ -131,13 +133,42 @@ class ReplicateImageProviderTest {
         .withBody(prediction("failed", "null").replace("\"error\":null",
             "\"error\":\"NSFW content detected\""))));
     assertThatThrownBy(() -> provider.generate(new ImageRequest(5, "x", 100, 100, 1)))
-        .isInstanceOf(NonRetriableException.class)
-        .hasMessageContaining("segment 5").hasMessageContaining("NSFW content detected");
+        .hasMessageContaining("segment 5").hasMessageContaining("NSFW content detected")
+        .isInstanceOfSatisfying(ContentRefusedException.class, e -> {
+          assertThat(e.isRetriable()).isFalse();
+          assertThat(e.provider()).contains("replicate");
+        });
+  }
+
+  @Test
+  void aPredictionThatFailedForAnotherReasonIsNotARefusal() {
+    wm.stubFor(post(CREATE).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody(prediction("failed", "null").replace("\"error\":null",
+            "\"error\":\"CUDA out of memory\""))));
+    assertThatThrownBy(() -> provider.generate(new ImageRequest(5, "x", 100, 100, 1)))
+        .isExactlyInstanceOf(NonRetriableException.class)
+        .hasMessageContaining("CUDA out of memory");
+  }
+
+  @Test
+  void aRejectedTokenIsATypedAuthenticationFailureWithItsStatus() {
+    wm.stubFor(post(CREATE).willReturn(aResponse().withStatus(401)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"detail\":\"You did not pass a valid authentication token\"}")));
+    assertThatThrownBy(() -> provider.generate(new ImageRequest(5, "x", 100, 100, 1)))
+        .isInstanceOfSatisfying(AuthenticationException.class, e -> {
+          assertThat(e.httpStatus()).hasValue(401);
+          assertThat(e.provider()).contains("replicate");
+        });
   }
 
   @Test
   void pastTheDeadlineThePredictionIsCancelled() {
-    provider = builder().deadline(Duration.ofMillis(200)).build();
+    // A roomy request timeout: run first in a cold JVM on a loaded machine, the create call can
+    // take over the default 1.5 s, and only the prediction's deadline is under test here.
+    provider = builder().deadline(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(10))
+        .build();
     wm.stubFor(post(CREATE).willReturn(aResponse().withStatus(201)
         .withHeader("Content-Type", "application/json").withBody(prediction("starting", "null"))));
     wm.stubFor(get("/v1/predictions/p1").willReturn(okJson(prediction("processing", "null"))));

@@ -1,7 +1,14 @@
 package dev.storyreel.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.storyreel.core.AuthenticationException;
+import dev.storyreel.core.ContentRefusedException;
+import dev.storyreel.core.InvalidRequestException;
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.NotFoundException;
+import dev.storyreel.core.QuotaExceededException;
+import dev.storyreel.core.RateLimitException;
+import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.StoryReelException;
 import java.io.IOException;
@@ -15,10 +22,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one mapping of HTTP failures onto {@link RetriableException} and {@link
- * NonRetriableException}, shared by every HTTP provider.
+ * NonRetriableException} and their typed subclasses ({@link RateLimitException}, {@link
+ * AuthenticationException}, ...: see {@link #forStatus}), shared by every HTTP provider. Every
+ * failure carries the call's provider, and one mapped from a status carries the status.
  *
  * <p>Retriable (the task graph tries the whole task again, with backoff that honours {@code
  * Retry-After}): 429 (except OpenAI's {@code insufficient_quota}), 503, a refused connection or a
@@ -42,10 +52,32 @@ public final class HttpFailures {
   private HttpFailures() {}
 
   /**
-   * Maps a response whose status is not 2xx.
+   * Maps a response whose status is not 2xx onto the typed failure a caller can catch.
+   *
+   * <table>
+   *   <caption>status and body to type</caption>
+   *   <tr><th>answer</th><th>type</th><th>retried</th></tr>
+   *   <tr><td>429 with {@code insufficient_quota}; 402; 4xx with {@code billing_hard_limit_reached}
+   *       or {@code billing_not_active}</td><td>{@link QuotaExceededException}</td><td>no</td></tr>
+   *   <tr><td>429</td><td>{@link RateLimitException}, with {@code Retry-After}</td>
+   *       <td>yes</td></tr>
+   *   <tr><td>4xx with {@code content_policy_violation} or {@code moderation_blocked}, or a
+   *       message about the vendor's safety system</td><td>{@link ContentRefusedException}</td>
+   *       <td>no</td></tr>
+   *   <tr><td>401, 403</td><td>{@link AuthenticationException}</td><td>no</td></tr>
+   *   <tr><td>404</td><td>{@link NotFoundException}</td><td>no</td></tr>
+   *   <tr><td>400, 422</td><td>{@link InvalidRequestException}</td><td>no</td></tr>
+   *   <tr><td>503; 408 and 5xx of a free call</td><td>{@link RetriableException}</td>
+   *       <td>yes</td></tr>
+   *   <tr><td>408 and 5xx (but 503) of a paid call; any other status</td>
+   *       <td>{@link NonRetriableException}</td><td>no</td></tr>
+   * </table>
+   *
+   * <p>Every one carries {@link StoryReelException#provider()} (the call's provider) and {@link
+   * StoryReelException#httpStatus()}.
    *
    * @param call who called what: provider, method, path, segment
-   * @param status the HTTP status
+   * @param status the HTTP status, 100..599
    * @param headers the response headers
    * @param body the response body, maybe empty
    * @param paid whether the call makes a billed asset (see the class comment)
@@ -55,31 +87,44 @@ public final class HttpFailures {
       CallInfo call, int status, HttpHeaders headers, byte[] body, boolean paid) {
     String vendor = vendorMessage(body, headers);
     String code = vendorCode(body);
+    String provider = call.provider();
     String head = call + " failed: HTTP " + status + (vendor.isEmpty() ? "" : ": " + vendor);
     Duration retryAfter = retryAfter(headers).orElse(null);
     if (status == 429) {
       if ("insufficient_quota".equals(code)) {
-        return new NonRetriableException(head + ". The account is out of credit or over its"
-            + " quota; add credit or raise the limit in the vendor's dashboard.");
+        return new QuotaExceededException(head + ". The account is out of credit or over its"
+            + " quota; add credit or raise the limit in the vendor's dashboard.", provider,
+            status);
       }
-      return new RetriableException(head + ". Rate limited"
+      return new RateLimitException(head + ". Rate limited"
           + (retryAfter != null ? " (the server asked to wait " + retryAfter.toMillis() + " ms)"
               : "")
           + "; a transient failure, tried again with backoff while attempts remain."
-          + " Lower the provider's concurrency if this persists.", null, retryAfter);
+          + " Lower the provider's concurrency if this persists.", retryAfter, provider, status);
     }
     if (status == 503) {
       return new RetriableException(
-          head + ". The service is overloaded or down; a transient failure.", null, retryAfter);
+          head + ". The service is overloaded or down; a transient failure.", null, retryAfter,
+          provider, status);
     }
     if (status == 408 || status >= 500) {
       if (paid) {
         return new NonRetriableException(head + ". Not retried: the server may have made and"
             + " billed the result before failing, and StoryReel never pays twice for one asset."
-            + " Run the job again to retry.");
+            + " Run the job again to retry.", null, provider, status);
       }
       return new RetriableException(head + ". A server error; a transient failure.", null,
-          retryAfter);
+          retryAfter, provider, status);
+    }
+    if (status == 402 || BILLING_CODES.contains(code)) {
+      return new QuotaExceededException(head + ". The account is out of credit or over its"
+          + " billing limit; add credit or raise the limit in the vendor's dashboard.", provider,
+          status);
+    }
+    if (isContentRefusal(code, vendor)) {
+      return new ContentRefusedException(head + ". The provider's content policy refused this"
+          + " request; not retried, since the same text is refused again. Edit that part of the"
+          + " story or the style.", provider, status);
     }
     String todo = switch (status) {
       case 401 -> "The API key was rejected: check that it is set and valid (it is never shown).";
@@ -89,7 +134,31 @@ public final class HttpFailures {
       case 400, 422 -> "The request was refused as invalid: check the model and its options.";
       default -> "Not retried.";
     };
-    return new NonRetriableException(head + ". " + todo);
+    String message = head + ". " + todo;
+    return switch (status) {
+      case 401, 403 -> new AuthenticationException(message, provider, status);
+      case 404 -> new NotFoundException(message, provider, status);
+      case 400, 422 -> new InvalidRequestException(message, provider, status);
+      default -> new NonRetriableException(message, null, provider, status);
+    };
+  }
+
+  /** OpenAI's error codes for a billing limit, which waiting does not lift. */
+  private static final Set<String> BILLING_CODES =
+      Set.of("billing_hard_limit_reached", "billing_not_active");
+
+  /** Error codes vendors use for content refused by a policy (images, moderation). */
+  private static final Set<String> REFUSAL_CODES =
+      Set.of("content_policy_violation", "moderation_blocked");
+
+  /**
+   * Whether a 4xx answer is a content-policy refusal: OpenAI's codes, or its message "Your
+   * request was rejected as a result of our safety system" (sent by some endpoints without a
+   * code).
+   */
+  private static boolean isContentRefusal(String code, String vendorMessage) {
+    return REFUSAL_CODES.contains(code)
+        || vendorMessage.toLowerCase(Locale.ROOT).contains("safety system");
   }
 
   /**
@@ -111,10 +180,10 @@ public final class HttpFailures {
     if (paid && !notSent) {
       return new NonRetriableException(head + ". Not retried: the request was sent and the"
           + " server may have made and billed the result, and StoryReel never pays twice for one"
-          + " asset. Run the job again to retry.", e);
+          + " asset. Run the job again to retry.", e, call.provider(), 0);
     }
     return new RetriableException(head + ". A transient failure: check the network and the base"
-        + " URL if this persists.", e, null);
+        + " URL if this persists.", e, null, call.provider(), 0);
   }
 
   /**
@@ -129,10 +198,10 @@ public final class HttpFailures {
     if (paid) {
       return new NonRetriableException(head + " Not retried: the server may have made and billed"
           + " the result, and StoryReel never pays twice for one asset. Check the base URL points"
-          + " at a compatible API; run the job again to retry.");
+          + " at a compatible API; run the job again to retry.", null, call.provider(), 0);
     }
     return new RetriableException(head + " A transient failure; check the base URL points at a"
-        + " compatible API if it persists.");
+        + " compatible API if it persists.", null, null, call.provider(), 0);
   }
 
   /**
@@ -147,10 +216,10 @@ public final class HttpFailures {
         + ") where JSON was expected: a proxy, a captive portal or a wrong base URL.";
     if (paid) {
       return new NonRetriableException(head + " Not retried, since the call may have been"
-          + " billed; check the base URL, then run the job again.");
+          + " billed; check the base URL, then run the job again.", null, call.provider(), 0);
     }
     return new RetriableException(head + " A transient failure; check the base URL if it"
-        + " persists.");
+        + " persists.", null, null, call.provider(), 0);
   }
 
   /**
@@ -200,7 +269,7 @@ public final class HttpFailures {
    * @return the text with keys replaced by {@code ***}
    */
   public static String redact(String text) {
-    return text == null ? "" : dev.storyreel.core.Redactor.redact(text);
+    return text == null ? "" : Redactor.redact(text);
   }
 
   private static String vendorMessage(byte[] body, HttpHeaders headers) {
@@ -244,7 +313,7 @@ public final class HttpFailures {
       return null;
     }
     try {
-      return HttpTransport.MAPPER.readTree(body);
+      return HttpTransport.readTree(body);
     } catch (IOException | RuntimeException e) {
       return null;
     }

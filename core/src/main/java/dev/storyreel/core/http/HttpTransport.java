@@ -3,7 +3,10 @@ package dev.storyreel.core.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
@@ -40,11 +43,19 @@ import java.util.concurrent.CancellationException;
  * configuration.
  */
 public final class HttpTransport {
-  /** Compact JSON, {@code null} fields left out, unknown fields ignored. Thread-safe. */
-  public static final ObjectMapper MAPPER = JsonMapper.builder()
+  /**
+   * Compact JSON, {@code null} fields left out, unknown fields ignored. Private: a mapper is
+   * mutable ({@code configure}, {@code registerModule}), and one caller changing a shared one
+   * would change every provider's wire format. Callers get the immutable {@link #jsonReader()}
+   * and {@link #jsonWriter()} made from it.
+   */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
+
+  private static final ObjectReader READER = MAPPER.reader();
+  private static final ObjectWriter WRITER = MAPPER.writer();
 
   /** The {@code User-Agent} sent by default. */
   public static final String USER_AGENT = "storyreel/0.1.0 (+java.net.http)";
@@ -167,7 +178,7 @@ public final class HttpTransport {
    * POSTs a JSON body once and reads a JSON answer.
    *
    * @param path the path below the base URL
-   * @param request the body, serialised with {@link #MAPPER}
+   * @param request the body, serialised with {@link #jsonWriter()}
    * @param type the answer's type
    * @param extraHeaders more headers
    * @param paid whether the call makes a billed asset
@@ -208,12 +219,41 @@ public final class HttpTransport {
   }
 
   /**
+   * The reader of the wire JSON: unknown fields ignored. Immutable and thread-safe; derive a
+   * typed one with {@code jsonReader().forType(Plan.class)}, which leaves this one unchanged.
+   *
+   * @return the shared reader; never {@code null}
+   */
+  public static ObjectReader jsonReader() {
+    return READER;
+  }
+
+  /**
+   * The writer of the wire JSON: compact, {@code null} fields left out. Immutable and
+   * thread-safe; {@code with(...)} derives a new one and leaves this one unchanged.
+   *
+   * @return the shared writer; never {@code null}
+   */
+  public static ObjectWriter jsonWriter() {
+    return WRITER;
+  }
+
+  /**
+   * @param body JSON bytes
+   * @return the tree
+   * @throws IOException if the bytes are not JSON
+   */
+  static JsonNode readTree(byte[] body) throws IOException {
+    return READER.readTree(body);
+  }
+
+  /**
    * @param value any Jackson-serialisable value
    * @return its compact JSON
    */
   public static byte[] toJson(Object value) {
     try {
-      return MAPPER.writeValueAsBytes(value);
+      return WRITER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot serialise " + value.getClass(), e);
     }
@@ -295,7 +335,7 @@ public final class HttpTransport {
         throw HttpFailures.html(call, mediaType(), paid);
       }
       try {
-        T v = MAPPER.readValue(body, type);
+        T v = READER.forType(type).readValue(body);
         if (v == null) {
           throw HttpFailures.malformed(call, "empty answer", paid);
         }

@@ -5,9 +5,11 @@ package dev.storyreel.core.spi;
  * META-INF/services/dev.storyreel.core.spi.ProviderFactory}.
  *
  * <p>Contract (as gRPC's {@code ManagedChannelProvider}): loading the class and calling {@link
- * #name()}, {@link #type()}, {@link #priority()} and {@link #isAvailable()} never throws and never
- * touches the network. An explicitly named provider wins; otherwise the available one with the
- * highest priority is used. Two factories with the same name and type are a configuration error.
+ * #name()}, {@link #type()}, {@link #priority()}, {@link #isAvailable()} and {@link #isPaid()}
+ * never throws and never touches the network. An explicitly named provider wins; otherwise the
+ * available one with the highest priority among those that are not {@linkplain #isPaid() paid} is
+ * used: a provider that bills an account is used only when named, whatever keys the environment
+ * holds. Two factories with the same name and type are a configuration error.
  *
  * @param <T> the kind made: {@link StoryPlanner}, {@link ImageProvider}, {@link SpeechProvider},
  *     {@link Aligner}, {@link Moderator}, {@link Storage} or {@link Renderer}
@@ -21,8 +23,9 @@ public interface ProviderFactory<T> {
   String name();
 
   /**
-   * @return 0..10, higher wins when no name is given; 5 by default. The offline defaults use 1,
-   *     so that any available real provider on the classpath is preferred to them.
+   * @return 0..10, higher wins when no name is given (among factories that are not {@linkplain
+   *     #isPaid() paid}); 5 by default. The offline defaults use 1, so that any available free
+   *     provider on the classpath (a plugin) is preferred to them.
    */
   default int priority() {
     return 5;
@@ -34,6 +37,21 @@ public interface ProviderFactory<T> {
    */
   default boolean isAvailable() {
     return true;
+  }
+
+  /**
+   * Whether the providers this factory makes bill an account (a vendor API with a key: OpenAI,
+   * Replicate). A paid factory is never chosen without its name, even when it is {@linkplain
+   * #isAvailable() available} and has the highest priority, so that a key that happens to be in
+   * the environment never makes a run cost money unasked; it is used only when named ({@code
+   * StoryReel.builder().planner("openai")}) or passed as an instance. Like {@link #name()} this
+   * never throws and touches no network.
+   *
+   * @return {@code true} if using the provider may cost money; {@code false} by default (offline
+   *     and local providers)
+   */
+  default boolean isPaid() {
+    return false;
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.storyreel.storage.s3;
 
 import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.AuthenticationException;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.NotFoundException;
+import dev.storyreel.core.RateLimitException;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.spi.Storage;
@@ -92,6 +95,8 @@ public final class S3Storage implements Storage, AutoCloseable {
   /** S3's smallest part size (except the last part), in bytes: 5 MiB. */
   public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
 
+  /** The provider name S3 failures carry ({@link StoryReelException#provider()}). */
+  private static final String PROVIDER = "s3";
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]");
 
@@ -555,7 +560,9 @@ public final class S3Storage implements Storage, AutoCloseable {
   }
 
   /**
-   * Maps an SDK failure to StoryReel's exceptions.
+   * Maps an SDK failure to StoryReel's exceptions: a missing bucket is a {@link
+   * NotFoundException}, refused credentials an {@link AuthenticationException}, throttling a
+   * {@link RateLimitException}; each carries the provider {@code s3} and the HTTP status.
    *
    * @param op what was being done, for the message
    * @param key the storage key
@@ -566,27 +573,34 @@ public final class S3Storage implements Storage, AutoCloseable {
     if (e instanceof S3Exception s) {
       String code = code(s);
       int status = s.statusCode();
+      int httpStatus = status >= 100 && status <= 599 ? status : 0;
       if ("NoSuchBucket".equals(code)) {
-        return new NonRetriableException(missingBucket(), e);
+        return new NotFoundException(missingBucket(), e, PROVIDER, httpStatus);
       }
       if (status == 403 || code.equals("InvalidAccessKeyId") || code.equals("SignatureDoesNotMatch")
           || code.equals("AccessDenied") || code.equals("ExpiredToken")
           || code.equals("InvalidToken")) {
-        return new NonRetriableException(denied(op + " '" + key + "'", s), e);
+        return new AuthenticationException(denied(op + " '" + key + "'", s), e, PROVIDER,
+            httpStatus);
       }
-      if (status == 429 || status >= 500 || code.equals("SlowDown") || code.equals("Throttling")
-          || code.equals("RequestTimeout")) {
+      if (status == 429 || code.equals("SlowDown") || code.equals("Throttling")) {
+        return new RateLimitException("S3 could not " + op + " '" + key + "' in bucket '" + bucket
+            + "' (HTTP " + status + " " + code + where() + "), after the SDK's retries.", e, null,
+            PROVIDER, httpStatus);
+      }
+      if (status >= 500 || code.equals("RequestTimeout")) {
         return new RetriableException("S3 could not " + op + " '" + key + "' in bucket '" + bucket
-            + "' (HTTP " + status + " " + code + where() + "), after the SDK's retries.", e);
+            + "' (HTTP " + status + " " + code + where() + "), after the SDK's retries.", e, null,
+            PROVIDER, httpStatus);
       }
       return new NonRetriableException("S3 refused to " + op + " '" + key + "' in bucket '"
-          + bucket + "': HTTP " + status + " " + code + where() + ".", e);
+          + bucket + "': HTTP " + status + " " + code + where() + ".", e, PROVIDER, httpStatus);
     }
     if (e instanceof SdkClientException && e.getCause() instanceof NonRetriableException n) {
       return n;
     }
     return new RetriableException("S3 request to " + op + " '" + key + "' in bucket '" + bucket
-        + "' failed" + where() + ": " + e.getMessage(), e);
+        + "' failed" + where() + ": " + e.getMessage(), e, null, PROVIDER, 0);
   }
 
   private static String sha256(byte[] bytes) {

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.RateLimitException;
 import dev.storyreel.core.RetriableException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,13 @@ class S3RetryTest {
     assertThatThrownBy(() -> s3.put("assets/a.png", new byte[] {1, 2, 3}, "image/png"))
         .isInstanceOf(RetriableException.class)
         .hasMessageContaining("bucket '" + BUCKET + "'")
-        .hasMessageContaining(String.valueOf(status));
+        .hasMessageContaining(String.valueOf(status))
+        .isInstanceOfSatisfying(RetriableException.class, e -> {
+          assertThat(e.provider()).contains("s3");
+          assertThat(e.httpStatus()).hasValue(status);
+          // throttling (429, SlowDown) is a rate limit; a plain 500 is not
+          assertThat(e instanceof RateLimitException).isEqualTo(status != 500);
+        });
     // The SDK's standard mode: the first attempt and two retries.
     wm.verify(3, putRequestedFor(urlPathEqualTo(OBJECT)));
   }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.AuthenticationException;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.NotFoundException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -159,7 +161,11 @@ class S3StorageTest {
           .hasMessageContaining("--storage");
       assertThatThrownBy(() -> none.put("a.txt", new byte[1], "text/plain"))
           .isInstanceOf(NonRetriableException.class)
-          .hasMessageContaining("'no-such-bucket' does not exist");
+          .hasMessageContaining("'no-such-bucket' does not exist")
+          .isInstanceOfSatisfying(NotFoundException.class, e -> {
+            assertThat(e.provider()).contains("s3");
+            assertThat(e.httpStatus()).hasValue(404);
+          });
     }
   }
 
@@ -168,7 +174,7 @@ class S3StorageTest {
     try (S3Storage bad = s3.toBuilder().credentialsProvider(StaticCredentialsProvider.create(
         AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, "wrong-secret-value"))).build()) {
       assertThatThrownBy(() -> bad.put("a.txt", new byte[1], "text/plain"))
-          .isInstanceOf(NonRetriableException.class)
+          .isInstanceOf(AuthenticationException.class)
           .hasMessageContaining(bucket)
           .hasMessageContaining("Check the credentials")
           .hasMessageNotContaining("wrong-secret-value");
