@@ -31,7 +31,8 @@ class ModerationRefusalTest {
         return texts.stream().map(t -> List.of("violence")).toList();
       }
     };
-    StoryReel reel = StoryReel.builder().format(new VideoFormat(180, 320, 10)).images(images)
+    StoryReel reel = StoryReel.builder().format(new VideoFormat(180, 320, 10))
+        .planner(new Fakes.Sentences()).images(images)
         .speech(new Fakes.Speech(true)).renderer(new Fakes.Render()).moderator(flagsAll)
         .workDir(dir.resolve("work")).build();
 

@@ -50,7 +50,8 @@ class ProvidersTest {
         .hasMessageContaining("dev.storyreel:storyreel-providers-openai");
     assertThatThrownBy(() -> Providers.create(Moderator.class, "openai", ProviderSettings.EMPTY))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("Found: twin (unavailable), twin (unavailable), offline-only");
+        .hasMessageContaining("twin (unavailable), twin (unavailable), offline-only")
+        .hasMessageContaining("paid-moderator (paid)");
   }
 
   @Test
