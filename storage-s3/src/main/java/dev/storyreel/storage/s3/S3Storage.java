@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * ({@link Builder#checksumAlgorithm}, SHA-256 by default) that the server verifies, and the
  * object's own SHA-256 as user metadata ({@code x-amz-meta-storyreel-sha256}); {@link #open} and
  * {@link #read} check it while reading and throw {@link NonRetriableException} naming the key on
- * a mismatch.
+ * a mismatch. {@link #copy} is a server-side copy inside the bucket that keeps that metadata, so
+ * publishing a cached blob as an output never downloads or uploads its content.
  *
  * <p>{@link #locate(String)} returns {@code s3://bucket/prefix/key}, as {@link Storage} says;
  * {@link #presign(String)} gives an https URL anyone can GET until it expires.
@@ -443,7 +445,7 @@ public final class S3Storage implements Storage, AutoCloseable {
     HeadObjectResponse h = s3.headObject(r -> r.bucket(bucket).key(src));
     long size = h.contentLength();
     String etag = h.eTag();
-    Map<String, String> metadata = new java.util.HashMap<>(h.metadata());
+    Map<String, String> metadata = new HashMap<>(h.metadata());
     metadata.putIfAbsent(SHA256_METADATA, from.sha256());
     String type = h.contentType() != null ? h.contentType() : from.mediaType();
     long partBytes = Math.max(copyPartSizeBytes, (size + 9_999) / 10_000);
