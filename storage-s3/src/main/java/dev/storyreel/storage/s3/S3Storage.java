@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -49,8 +51,10 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyPartResult;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -76,7 +80,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * ({@link Builder#checksumAlgorithm}, SHA-256 by default) that the server verifies, and the
  * object's own SHA-256 as user metadata ({@code x-amz-meta-storyreel-sha256}); {@link #open} and
  * {@link #read} check it while reading and throw {@link NonRetriableException} naming the key on
- * a mismatch.
+ * a mismatch. {@link #copy} is a server-side copy inside the bucket that keeps that metadata, so
+ * publishing a cached blob as an output never downloads or uploads its content.
  *
  * <p>{@link #locate(String)} returns {@code s3://bucket/prefix/key}, as {@link Storage} says;
  * {@link #presign(String)} gives an https URL anyone can GET until it expires.
@@ -94,6 +99,10 @@ public final class S3Storage implements Storage, AutoCloseable {
   public static final String SHA256_METADATA = "storyreel-sha256";
   /** S3's smallest part size (except the last part), in bytes: 5 MiB. */
   public static final long MIN_PART_SIZE_BYTES = 5L * 1024 * 1024;
+  /** S3's largest object one {@code CopyObject} request may copy, in bytes: 5 GiB. */
+  static final long MAX_COPY_OBJECT_BYTES = 5L * 1024 * 1024 * 1024;
+  /** The part size of a multipart copy, in bytes: 512 MiB (a copied part holds no memory). */
+  static final long COPY_PART_SIZE_BYTES = 512L * 1024 * 1024;
 
   /** The provider name S3 failures carry ({@link StoryReelException#provider()}). */
   private static final String PROVIDER = "s3";
@@ -112,6 +121,9 @@ public final class S3Storage implements Storage, AutoCloseable {
   private final ServerSideEncryption sse;
   private final String kmsKeyId;
   private final Duration presignExpiry;
+  private final long maxSingleCopyBytes;
+  private final long copyPartSizeBytes;
+  private final List<ExecutionInterceptor> interceptors;
   private final S3Client s3;
   private final S3Presigner presigner;
 
@@ -128,6 +140,9 @@ public final class S3Storage implements Storage, AutoCloseable {
     this.sse = b.sse;
     this.kmsKeyId = b.kmsKeyId;
     this.presignExpiry = b.presignExpiry;
+    this.maxSingleCopyBytes = b.maxSingleCopyBytes;
+    this.copyPartSizeBytes = b.copyPartSizeBytes;
+    this.interceptors = List.copyOf(b.interceptors);
     S3Configuration conf = S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build();
     var cb = S3Client.builder()
         .region(region)
@@ -136,7 +151,8 @@ public final class S3Storage implements Storage, AutoCloseable {
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(60)))
         .serviceConfiguration(conf)
-        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+            .executionInterceptors(interceptors));
     var pb = S3Presigner.builder().region(region).credentialsProvider(credentials)
         .serviceConfiguration(conf);
     if (endpoint != null) {
@@ -175,6 +191,9 @@ public final class S3Storage implements Storage, AutoCloseable {
     b.sse = sse;
     b.kmsKeyId = kmsKeyId;
     b.presignExpiry = presignExpiry;
+    b.maxSingleCopyBytes = maxSingleCopyBytes;
+    b.copyPartSizeBytes = copyPartSizeBytes;
+    b.interceptors.addAll(interceptors);
     return b;
   }
 
@@ -286,14 +305,14 @@ public final class S3Storage implements Storage, AutoCloseable {
     void read(long offset, byte[] buf, int len) throws IOException;
   }
 
+  /** Sends the parts of a started multipart upload and returns them in order. */
+  private interface Parts {
+    List<CompletedPart> send(String uploadId) throws IOException;
+  }
+
   private void multipart(String key, String ok, String mediaType, String sha, long size,
       PartSource source) throws UncheckedIOException {
-    String uploadId = call("start multipart upload of", key, () -> s3.createMultipartUpload(r -> r
-        .bucket(bucket).key(ok).contentType(mediaType).checksumAlgorithm(checksumAlgorithm)
-        .metadata(Map.of(SHA256_METADATA, sha)).serverSideEncryption(sse).ssekmsKeyId(kmsKeyId)))
-        .uploadId();
-    boolean done = false;
-    try {
+    multipart(key, ok, mediaType, Map.of(SHA256_METADATA, sha), uploadId -> {
       List<CompletedPart> parts = new ArrayList<>();
       byte[] buf = new byte[(int) Math.min(partSizeBytes, size)];
       int number = 1;
@@ -307,12 +326,28 @@ public final class S3Storage implements Storage, AutoCloseable {
             .checksumAlgorithm(checksumAlgorithm), RequestBody.fromBytes(part)));
         parts.add(CompletedPart.builder().partNumber(n).eTag(resp.eTag())
             .checksumSHA256(resp.checksumSHA256()).checksumCRC32C(resp.checksumCRC32C()).build());
-        if (Thread.currentThread().isInterrupted()) {
-          throw new java.util.concurrent.CancellationException("interrupted during upload of " + key);
-        }
+        checkInterrupted(key);
       }
+      return parts;
+    });
+  }
+
+  /**
+   * Starts a multipart upload of {@code ok} with the builder's checksum and encryption settings,
+   * lets {@code parts} fill it, and completes it; aborts it if anything fails, so a failed
+   * upload leaves nothing visible.
+   */
+  private void multipart(String key, String ok, String mediaType, Map<String, String> metadata,
+      Parts parts) throws UncheckedIOException {
+    String uploadId = call("start multipart upload of", key, () -> s3.createMultipartUpload(r -> r
+        .bucket(bucket).key(ok).contentType(mediaType).checksumAlgorithm(checksumAlgorithm)
+        .metadata(metadata).serverSideEncryption(sse).ssekmsKeyId(kmsKeyId)))
+        .uploadId();
+    boolean done = false;
+    try {
+      List<CompletedPart> sent = parts.send(uploadId);
       call("complete multipart upload of", key, () -> s3.completeMultipartUpload(r -> r
-          .bucket(bucket).key(ok).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+          .bucket(bucket).key(ok).uploadId(uploadId).multipartUpload(m -> m.parts(sent))));
       done = true;
     } catch (IOException e) {
       throw new UncheckedIOException("reading the content of " + key, e);
@@ -325,6 +360,111 @@ public final class S3Storage implements Storage, AutoCloseable {
         }
       }
     }
+  }
+
+  private static void checkInterrupted(String key) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new java.util.concurrent.CancellationException("interrupted during upload of " + key);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A server-side copy inside the bucket: the content never passes through this JVM. Both keys
+   * go under {@link #prefix()} and are checked with {@link StorageKeys#validate}. The copy keeps
+   * the source's content type and user metadata, so its {@code x-amz-meta-storyreel-sha256} is
+   * the source's and {@link #open} checks it as for any other object; it is encrypted as {@link
+   * Builder#serverSideEncryption} and {@link Builder#kmsKeyId} ask, as {@link #put} would, and
+   * S3 computes the {@link Builder#checksumAlgorithm} checksum for it. Up to 5 GiB this is one
+   * {@code CopyObject} request, which is atomic; above it (S3's limit for one copy) a multipart
+   * upload filled with {@code UploadPartCopy} parts of up to 512 MiB each, pinned to the
+   * source's ETag and invisible until completed, aborted if any part fails.
+   *
+   * <p>Copying a key onto itself stores nothing and only checks that the object exists.
+   *
+   * @param from what is stored, as {@link #put} or {@link #head} returned it; never {@code null}
+   * @param to the new key; never {@code null}
+   * @return {@code from}'s media type, size and SHA-256 under {@code to}
+   * @throws InvalidInputException if either key is not acceptable
+   * @throws NotFoundException (non-retriable) naming the key if nothing is stored under {@code
+   *     from.key()}, or if the bucket does not exist
+   * @throws RetriableException if S3 throttles or fails (5xx, I/O) after the SDK's retries
+   * @throws NonRetriableException if S3 refuses the copy (credentials, policy)
+   */
+  @Override
+  public AssetRef copy(AssetRef from, String to) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    String src = objectKey(from.key());
+    String dst = objectKey(to);
+    AssetRef copied = new AssetRef(to, from.mediaType(), from.sizeBytes(), from.sha256());
+    if (src.equals(dst)) {
+      // S3 refuses to copy an object onto itself unchanged; there is nothing to do.
+      if (head(from.key()).isEmpty()) {
+        throw missingSource(from.key(), to, null);
+      }
+      return copied;
+    }
+    try {
+      if (from.sizeBytes() > maxSingleCopyBytes) {
+        multipartCopy(from, to, src, dst);
+      } else {
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(src)
+            .destinationBucket(bucket).destinationKey(dst)
+            .metadataDirective(MetadataDirective.COPY)
+            .checksumAlgorithm(checksumAlgorithm)
+            .serverSideEncryption(sse).ssekmsKeyId(kmsKeyId));
+      }
+    } catch (NoSuchKeyException e) {
+      throw missingSource(from.key(), to, e);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(code(e))) {
+        throw missingSource(from.key(), to, e);
+      }
+      throw map("copy '" + from.key() + "' to", to, e);
+    } catch (SdkException e) {
+      throw map("copy '" + from.key() + "' to", to, e);
+    }
+    return copied;
+  }
+
+  private NotFoundException missingSource(String from, String to, S3Exception e) {
+    return new NotFoundException("Nothing is stored under '" + from + "' in " + locate(from)
+        + ", so it cannot be copied to '" + to + "'. It was deleted or never written; run the"
+        + " job again to make it.", e, PROVIDER, 404);
+  }
+
+  /**
+   * Copies an object too large for one {@code CopyObject} in {@code UploadPartCopy} parts. The
+   * size, type and metadata come from a HEAD of the source (a multipart upload does not copy
+   * them); every part is pinned to the source's ETag so a source replaced meanwhile fails the
+   * copy instead of mixing two versions.
+   */
+  private void multipartCopy(AssetRef from, String to, String src, String dst) {
+    HeadObjectResponse h = s3.headObject(r -> r.bucket(bucket).key(src));
+    long size = h.contentLength();
+    String etag = h.eTag();
+    Map<String, String> metadata = new HashMap<>(h.metadata());
+    metadata.putIfAbsent(SHA256_METADATA, from.sha256());
+    String type = h.contentType() != null ? h.contentType() : from.mediaType();
+    long partBytes = Math.max(copyPartSizeBytes, (size + 9_999) / 10_000);
+    multipart(to, dst, type, metadata, uploadId -> {
+      List<CompletedPart> parts = new ArrayList<>();
+      int number = 1;
+      for (long first = 0; first < size; first += partBytes, number++) {
+        String range = "bytes=" + first + "-" + (Math.min(first + partBytes, size) - 1);
+        int n = number;
+        CopyPartResult part = s3.uploadPartCopy(r -> r.sourceBucket(bucket).sourceKey(src)
+            .copySourceIfMatch(etag).copySourceRange(range)
+            .destinationBucket(bucket).destinationKey(dst).uploadId(uploadId).partNumber(n))
+            .copyPartResult();
+        parts.add(CompletedPart.builder().partNumber(n).eTag(part.eTag())
+            .checksumSHA256(part.checksumSHA256()).checksumCRC32C(part.checksumCRC32C()).build());
+        checkInterrupted(to);
+      }
+      return parts;
+    });
   }
 
   @Override
@@ -640,8 +780,36 @@ public final class S3Storage implements Storage, AutoCloseable {
     private ServerSideEncryption sse;
     private String kmsKeyId;
     private Duration presignExpiry = Duration.ofHours(24);
+    private long maxSingleCopyBytes = MAX_COPY_OBJECT_BYTES;
+    private long copyPartSizeBytes = COPY_PART_SIZE_BYTES;
+    private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * For tests: where {@link S3Storage#copy} switches from one {@code CopyObject} to a multipart
+     * copy, and the multipart copy's part size, so that a small object exercises the multipart
+     * path. Not public: S3's own limits (5 GiB, 512 MiB parts) are the only sensible values.
+     */
+    Builder copyLimits(long maxSingleCopyBytes, long copyPartSizeBytes) {
+      if (maxSingleCopyBytes < 0 || maxSingleCopyBytes > MAX_COPY_OBJECT_BYTES) {
+        throw new IllegalArgumentException("maxSingleCopyBytes must be 0..5 GiB, was "
+            + maxSingleCopyBytes);
+      }
+      if (copyPartSizeBytes < MIN_PART_SIZE_BYTES || copyPartSizeBytes > MAX_COPY_OBJECT_BYTES) {
+        throw new IllegalArgumentException("copyPartSizeBytes must be 5 MiB..5 GiB, was "
+            + copyPartSizeBytes);
+      }
+      this.maxSingleCopyBytes = maxSingleCopyBytes;
+      this.copyPartSizeBytes = copyPartSizeBytes;
+      return this;
+    }
+
+    /** For tests: an SDK interceptor that sees every request, to count PUTs and copies. */
+    Builder interceptor(ExecutionInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
 
     /**
      * @param bucket the bucket's name (3..63 lower-case letters, digits, dots, hyphens); required

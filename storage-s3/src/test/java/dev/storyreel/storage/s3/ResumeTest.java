@@ -34,20 +34,31 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The resume contract, on local storage and on S3 (s3proxy): a run interrupted mid-way and
@@ -260,5 +271,47 @@ class ResumeTest {
     assertThat(p1.speech().calls.get()).isEqualTo(1);
     assertThat(after.segments().stream().filter(s -> !s.audioCache().hit()).map(s -> s.narration()))
         .singleElement().asString().contains("him");
+  }
+
+  @Test
+  void onS3ThePublishedFilesAreServerSideCopiesOfTheCacheBlobs() {
+    List<String> uploaded = Collections.synchronizedList(new ArrayList<>());
+    Map<String, String> copiedFrom = new ConcurrentHashMap<>();
+    ExecutionInterceptor spy = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+        if (c.request() instanceof PutObjectRequest put) {
+          uploaded.add(put.key());
+        } else if (c.request() instanceof CopyObjectRequest copy) {
+          // The SDK folds sourceBucket/sourceKey into the URL-encoded "bucket/key" copySource
+          // before interceptors see the request.
+          String source = copy.sourceKey() != null ? copy.sourceKey()
+              : URLDecoder.decode(copy.copySource(), StandardCharsets.UTF_8)
+              .replaceFirst("^/?" + copy.destinationBucket() + "/", "");
+          copiedFrom.put(copy.destinationKey(), source);
+        }
+      }
+    };
+    S3Storage out = S3ProxyServer.storage("resume-" + BUCKETS.incrementAndGet()).prefix("out")
+        .interceptor(spy).build();
+
+    Manifest m = Providers.fresh(0).reel(dir.resolve("work")).render(new Story("Ferry", TEXT), out)
+        .manifest();
+
+    List<String> published = new ArrayList<>(List.of("out/video.mp4", "out/thumbnail.jpg"));
+    for (Manifest.SegmentEntry s : m.segments()) {
+      published.add("out/" + s.image().key());
+      published.add("out/" + s.audio().key());
+    }
+    assertThat(published).hasSizeGreaterThan(2 + 2 * 3);
+    assertThat(copiedFrom).containsKeys(published.toArray(String[]::new));
+    assertThat(copiedFrom.values()).allSatisfy(k -> assertThat(k).startsWith("out/cache/"));
+    assertThat(uploaded).as("no published file is uploaded a second time")
+        .doesNotContainAnyElementsOf(published);
+    assertThat(out.read("video.mp4")).isEqualTo(("frames=" + m.video().frameCount()).getBytes());
+    String videoBlob = copiedFrom.get("out/video.mp4").substring("out/".length());
+    assertThat(out.head("video.mp4").orElseThrow().sha256())
+        .isEqualTo(out.head(videoBlob).orElseThrow().sha256());
+    out.close();
   }
 }
