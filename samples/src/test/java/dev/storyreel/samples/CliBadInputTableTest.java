@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.storyreel.testkit.Fixtures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -210,7 +211,50 @@ class CliBadInputTableTest {
         row("--speech nosuch", "No SpeechProvider named 'nosuch'", std("--speech", "nosuch")),
         row("--aligner nosuch", "No Aligner named 'nosuch'", std("--aligner", "nosuch")),
         row("--moderator nosuch", "No Moderator named 'nosuch'", std("--moderator", "nosuch")),
-        row("--voice nosuch", "Unknown voice 'nosuch' for freetts", std("--voice", "nosuch")));
+        row("--voice nosuch", "Unknown voice 'nosuch' for freetts", std("--voice", "nosuch")),
+        // the soundtrack
+        row("--music a PNG renamed .mp3", d -> Files.write(d.resolve("song.mp3"),
+            Fixtures.png(16, 16)), "song.mp3", std("--music", "{dir}/song.mp3")),
+        row("--music a PNG renamed .mp3 says it is no audio", d -> Files.write(
+            d.resolve("song.mp3"), Fixtures.png(16, 16)), "has no audio stream",
+            std("--music", "{dir}/song.mp3")),
+        row("--music a truncated WAV", d -> SoundFixtures.truncate(
+            SoundFixtures.chord(d.resolve("cut.wav"), 4.0), 0.4), "cut.wav",
+            std("--music", "{dir}/cut.wav")),
+        row("--music a truncated WAV says so", d -> SoundFixtures.truncate(
+            SoundFixtures.chord(d.resolve("cut.wav"), 4.0), 0.4), "truncated",
+            std("--music", "{dir}/cut.wav")),
+        row("--music a folder of dread only, --mood calm", CliBadInputTableTest::dreadOnly,
+            "fits the mood 'calm'", std("--music", "{dir}/music", "--mood", "calm")),
+        row("--music a folder of dread only lists dread-1.wav", CliBadInputTableTest::dreadOnly,
+            "dread-1.wav (dread)", std("--music", "{dir}/music", "--mood", "calm")),
+        row("--music a folder of dread only lists dread-2.wav", CliBadInputTableTest::dreadOnly,
+            "dread-2.wav (dread)", std("--music", "{dir}/music", "--mood", "calm")),
+        row("--music /no/such/path", "--music /no/such/path: no such file or folder",
+            std("--music", "/no/such/path")),
+        row("--music /no/such/path lists the providers", "known: none, ",
+            std("--music", "/no/such/path")),
+        row("--loudness -4", "--loudness must be -70..-5 LUFS, was -4", std("--loudness", "-4")),
+        row("--loudness -71", "--loudness must be -70..-5 LUFS, was -71",
+            std("--loudness", "-71")),
+        row("--loudness not a number", "'loud' is not a double", std("--loudness", "loud")),
+        row("--true-peak 1", "--true-peak must be -9..0 dBTP, was 1", std("--true-peak", "1")),
+        row("--duck-db 41", "--duck-db must be 0..40 dB, was 41", std("--duck-db", "41")),
+        row("--duck-db -1", "--duck-db must be 0..40 dB, was -1", std("--duck-db", "-1")),
+        row("--music-gain 3", "--music-gain must be -60..0 dB, was 3",
+            std("--music-gain", "3")),
+        row("--mood cheerful", "Unknown mood 'cheerful'. Known moods: dread, calm, tension,"
+            + " wonder, sorrow", std("--mood", "cheerful")),
+        row("--sfx a file", d -> SoundFixtures.burst(d.resolve("door-creak.wav"), 0.3),
+            "is not a folder", std("--sfx", "{dir}/door-creak.wav")),
+        row("--sfx a missing folder", "no-sfx is not a folder", std("--sfx", "{dir}/no-sfx")));
+  }
+
+  /** A music folder whose files are all tagged dread. */
+  private static void dreadOnly(Path d) throws Exception {
+    Path music = Files.createDirectories(d.resolve("music"));
+    SoundFixtures.chord(music.resolve("dread-1.wav"), 1.5);
+    SoundFixtures.chord(music.resolve("dread-2.wav"), 1.5);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -158,6 +158,34 @@ class EndToEndTest {
   }
 
   @Test
+  void theDefaultMusicIsProceduralAndTheMixIsAtMinus14Lufs() throws Exception {
+    Manifest.SoundtrackEntry st = manifest.soundtrack();
+    assertThat(st).as("soundtrack entry").isNotNull();
+    assertThat(st.music().provider()).isEqualTo("procedural");
+    assertThat(st.beds()).isNotEmpty().allSatisfy(b -> {
+      assertThat(b.source()).startsWith("procedural (gervill): mood=" + b.mood());
+      assertThat(b.cache().hit()).isFalse();
+      assertThat(out.resolve(b.audio().key())).isRegularFile();
+    });
+    assertThat(st.beds().get(0).startMillis()).isZero();
+    assertThat(st.beds().get(st.beds().size() - 1).endMillis())
+        .isEqualTo(manifest.video().durationMillis());
+    assertThat(st.effectsProvider()).as("no --sfx: no effects provider").isNull();
+    assertThat(st.musicGainDb()).isEqualTo(-6.0);
+    assertThat(st.duckDb()).isEqualTo(12.0);
+    assertThat(st.targetLufs()).isEqualTo(-14.0);
+    assertThat(st.measuredLufs()).as("loudness the renderer measured")
+        .isCloseTo(-14.0, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(st.measuredTruePeakDbtp()).isLessThanOrEqualTo(-1.0);
+    assertThat(st.stems()).as("no --stems").isEmpty();
+    assertThat(out.resolve("music.wav")).doesNotExist();
+    double[] m = SoundFixtures.loudness(out.resolve("video.mp4"));
+    assertThat(m[0]).as("integrated loudness of the MP4, LUFS")
+        .isCloseTo(-14.0, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(m[1]).as("true peak of the MP4, dBTP").isLessThanOrEqualTo(-1.0);
+  }
+
+  @Test
   void wordTimingsIncreaseAndStayInsideTheirSegment() {
     for (Manifest.SegmentEntry s : manifest.segments()) {
       assertThat(s.words()).hasSize(s.narration().split("\\s+").length);
