@@ -637,6 +637,10 @@ public final class StoryReelCli implements Callable<Integer> {
       String effectsName = "none";
       if (!sfx.strip().equals("none")) {
         Path p = Path.of(sfx.strip());
+        if (!Files.exists(p)) {
+          throw new InvalidInputException("--sfx " + sfx + ": no such folder. Give a folder of"
+              + " sound-effect files named by what they sound like (door-creak.wav), or none.");
+        }
         if (!Files.isDirectory(p)) {
           throw new InvalidInputException("--sfx " + sfx + " is not a folder. Give a folder of"
               + " sound-effect files named by what they sound like (door-creak.wav), or none.");

@@ -247,7 +247,7 @@ class CliBadInputTableTest {
             + " wonder, sorrow", std("--mood", "cheerful")),
         row("--sfx a file", d -> SoundFixtures.burst(d.resolve("door-creak.wav"), 0.3),
             "is not a folder", std("--sfx", "{dir}/door-creak.wav")),
-        row("--sfx a missing folder", "no-sfx is not a folder", std("--sfx", "{dir}/no-sfx")));
+        row("--sfx a missing folder", "no-sfx: no such folder", std("--sfx", "{dir}/no-sfx")));
   }
 
   /** A music folder whose files are all tagged dread. */
