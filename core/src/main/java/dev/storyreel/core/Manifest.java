@@ -12,6 +12,8 @@ import java.util.Objects;
  * Serialised with Jackson (see {@link dev.storyreel.core.internal.Json}); read one back with
  * {@link #read(java.io.InputStream)}.
  *
+ * @param schemaVersion the shape of this manifest: {@value #SCHEMA_VERSION} for what this
+ *     version writes; a manifest written before the field existed reads as 1
  * @param generator the library and version, for example {@code storyreel 0.1.0}
  * @param title the story's title
  * @param createdAt when the job finished, ISO-8601 UTC
@@ -37,9 +39,14 @@ import java.util.Objects;
  * @param budgetUsd the job's budget in US dollars, or absent when it had none
  * @param soundtrack the music, effects and mix under the voice; absent in manifests of versions
  *     without one
+ * @param renderOptions the renderer's settings ({@link dev.storyreel.core.spi.Renderer#options()}):
+ *     codec, preset, CRF or bit rate, transition...; empty in manifests of schema 1
+ * @param warnings what the job went on without, in the order found (an unresolved sound cue,
+ *     say), each also sent as a {@link ProgressEvent.Warning}; empty when there were none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
+    Integer schemaVersion,
     String generator,
     String title,
     String createdAt,
@@ -58,7 +65,45 @@ public record Manifest(
     ProviderInfo moderator,
     Usage totalUsage,
     java.math.BigDecimal budgetUsd,
-    SoundtrackEntry soundtrack) {
+    SoundtrackEntry soundtrack,
+    java.util.Map<String, String> renderOptions,
+    List<String> warnings) {
+
+  /** The schema version this library writes. */
+  public static final int SCHEMA_VERSION = 2;
+
+  /**
+   * A schema-1 manifest: no render settings, no warnings.
+   *
+   * @param generator the library and version
+   * @param title the story's title
+   * @param createdAt when the job finished
+   * @param format frame size and rate
+   * @param visualStyle the style
+   * @param planner who planned
+   * @param segments the segments
+   * @param video the video
+   * @param captions the captions
+   * @param thumbnail the thumbnail
+   * @param stages the stage timings
+   * @param inputKey the job's key
+   * @param storyboardCache the storyboard's cache use
+   * @param videoCache the video's cache use
+   * @param planUsage planning's usage
+   * @param moderator the moderator
+   * @param totalUsage the total usage
+   * @param budgetUsd the budget
+   * @param soundtrack the soundtrack, or {@code null}
+   */
+  public Manifest(String generator, String title, String createdAt, VideoFormat format,
+      String visualStyle, ProviderInfo planner, List<SegmentEntry> segments, VideoEntry video,
+      CaptionsEntry captions, AssetRef thumbnail, StageTimings stages, String inputKey,
+      CacheUse storyboardCache, CacheUse videoCache, Usage planUsage, ProviderInfo moderator,
+      Usage totalUsage, java.math.BigDecimal budgetUsd, SoundtrackEntry soundtrack) {
+    this(1, generator, title, createdAt, format, visualStyle, planner, segments, video, captions,
+        thumbnail, stages, inputKey, storyboardCache, videoCache, planUsage, moderator,
+        totalUsage, budgetUsd, soundtrack, null, null);
+  }
 
   /**
    * A manifest without a soundtrack entry (a job with nothing under the voice, or an older one).
@@ -117,10 +162,17 @@ public record Manifest(
    * @param totalUsage the sum over the job's calls (planning and every segment's assets)
    * @param budgetUsd the job's budget in US dollars, or absent when it had none
    * @param soundtrack the music, effects and mix, or {@code null}
-   * @throws NullPointerException if a list is {@code null}
+   * @param schemaVersion the shape; {@code null} (absent in the JSON) is read as 1
+   * @param renderOptions the renderer's settings; {@code null} is read as none
+   * @param warnings what the job went on without; {@code null} is read as none
+   * @throws NullPointerException if {@code segments} is {@code null}
    */
   public Manifest {
+    schemaVersion = schemaVersion == null ? 1 : schemaVersion;
     segments = List.copyOf(Objects.requireNonNull(segments, "segments"));
+    renderOptions = renderOptions == null ? java.util.Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(renderOptions));
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 
   /**
@@ -165,9 +217,10 @@ public record Manifest(
           e.audio(), e.speechProvider(), e.voice(), e.alignerProvider(), e.words(),
           miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache()), null, null, null));
     }
-    return new Manifest(generator, title, null, format, visualStyle, planner, segs, video,
-        captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
-        moderator, null, budgetUsd, soundtrack == null ? null : soundtrack.withoutRunFacts());
+    return new Manifest(schemaVersion, generator, title, null, format, visualStyle, planner, segs,
+        video, captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
+        moderator, null, budgetUsd, soundtrack == null ? null : soundtrack.withoutRunFacts(),
+        renderOptions, warnings);
   }
 
   /**

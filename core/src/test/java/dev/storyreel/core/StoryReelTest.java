@@ -206,7 +206,7 @@ class StoryReelTest {
       seen.incrementAndGet();
       throw new IllegalStateException("listener bug");
     }).build().render(new Story("t", TEXT), dir.resolve("out"));
-    assertThat(r.video().sizeBytes()).isPositive();
+    assertThat(r.video().ref().sizeBytes()).isPositive();
     assertThat(seen.get()).isGreaterThan(5);
   }
 

@@ -9,6 +9,7 @@ import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
@@ -23,6 +24,7 @@ import dev.storyreel.core.spi.SpeechRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The assets stage: every segment's picture and narration (with word timings), made in
@@ -95,9 +97,11 @@ final class AssetStage {
     for (Segment seg : board.segments()) {
       int i = seg.index();
       long seed = cfg.seed() + i;
-      imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(), List.of(),
+      imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(),
+          TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
           ctx -> makeImage(seg, seed)));
-      speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(), List.of(),
+      speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(),
+          TaskGraph.Meta.of(TaskKind.SPEECH, i), List.of(),
           ctx -> makeSpeech(seg)));
     }
     TaskGraph.Results r = job.graphs.run(g.build(), cfg.retry(), FAILURE_GRACE);
@@ -117,7 +121,8 @@ final class AssetStage {
         new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
     String key = CacheKeys.image(cfg.images().fingerprint(), req);
     PendingWork pending = job.cache.pending("image", key);
-    Made<GeneratedImage> made = job.make(s -> job.cache.image(key, s, img -> checkImage(seg, img)),
+    Made<GeneratedImage> made = job.make(TaskKind.IMAGE, OptionalInt.of(seg.index()),
+        s -> job.cache.image(key, s, img -> checkImage(seg, img)),
         cfg.images(), "segment " + seg.index(), Usage.images(1),
         () -> cfg.images().generate(req, pending), GeneratedImage::usage);
     if (!made.use().hit()) {
@@ -180,7 +185,8 @@ final class AssetStage {
     var cache = job.cache;
     SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
     String key = CacheKeys.narration(cfg.speech().fingerprint(), req);
-    Made<Narration> spoken = job.make(s -> cache.narration(key, s, n -> checkNarration(seg, n)),
+    Made<Narration> spoken = job.make(TaskKind.SPEECH, OptionalInt.of(seg.index()),
+        s -> cache.narration(key, s, n -> checkNarration(seg, n)),
         cfg.speech(), "segment " + seg.index(), Usage.characters(seg.narration().length()),
         () -> cfg.speech().synthesize(req), Narration::usage);
     Narration n = spoken.value();
@@ -189,7 +195,8 @@ final class AssetStage {
     Usage alignerUsage = null;
     if (n.words().isEmpty()) {
       PcmAudio audio = n.audio();
-      Made<List<WordTiming>> timed = job.make(s -> cache.timings(
+      Made<List<WordTiming>> timed = job.make(TaskKind.TIMINGS, OptionalInt.of(seg.index()),
+          s -> cache.timings(
               CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
                   AssetCache.sha256(audio.toWav())), s),
           cfg.aligner(), "segment " + seg.index(), Usage.audio(audio.duration()),

@@ -237,7 +237,8 @@ final class GraphExecution implements TaskGraph.Execution {
         returnedAfterStop(node);
         return;
       }
-      emit(new ProgressEvent.TaskStarted(node.id, node.resource, attempt));
+      emit(new ProgressEvent.TaskStarted(node.id, node.resource, attempt,
+          node.meta.kind(), node.meta.segment()));
       long t0 = System.nanoTime();
       Object value = null;
       Throwable failure = null;
@@ -265,7 +266,8 @@ final class GraphExecution implements TaskGraph.Execution {
 
   private void onSuccess(Node node, int attempt, Object value, Duration elapsed) {
     // Before the bookkeeping, so that dependents' TaskStarted always comes after this event.
-    emit(new ProgressEvent.TaskSucceeded(node.id, attempt, elapsed));
+    emit(new ProgressEvent.TaskSucceeded(node.id, attempt, elapsed, node.meta.kind(),
+        node.meta.segment()));
     Results done = null;
     Finish finish = null;
     synchronized (lock) {
@@ -321,7 +323,8 @@ final class GraphExecution implements TaskGraph.Execution {
       Duration delay = retry.delayAfter(attempt, retryAfter);
       // Emitted before the timer is armed so that this event precedes the next TaskStarted. If
       // the run stops in between, the retry is abandoned, as it is for a stop during the wait.
-      emit(new ProgressEvent.TaskRetrying(node.id, attempt, delay, failure));
+      emit(new ProgressEvent.TaskRetrying(node.id, attempt, delay, failure,
+          node.meta.kind(), node.meta.segment()));
       Finish finish = null;
       synchronized (lock) {
         running[node.index] = null;
@@ -340,7 +343,8 @@ final class GraphExecution implements TaskGraph.Execution {
       }
       return;
     }
-    emit(new ProgressEvent.TaskFailed(node.id, attempt, failure));
+    emit(new ProgressEvent.TaskFailed(node.id, attempt, failure, node.meta.kind(),
+        node.meta.segment()));
     failRun(node, failure);
   }
 

@@ -1,14 +1,19 @@
 package dev.storyreel.core.internal;
 
 import dev.storyreel.core.Manifest;
+import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.spi.AssetProvider;
 import dev.storyreel.core.spi.Storage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,6 +46,8 @@ final class JobContext {
   final Metering metering;
   final Path tempDir;
   final GraphRunner graphs;
+  /** What the manifest lists as warnings, in the order they were found. */
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
 
   JobContext(Pipeline.Config cfg, Story story, Storage storage, ProgressListener listener,
       AssetCache cache, Metering metering, Path tempDir, GraphRunner graphs) {
@@ -65,8 +72,39 @@ final class JobContext {
   record Made<T>(T value, Manifest.CacheUse use, Usage usage) {}
 
   /**
-   * Looks an asset up in the cache and, only on a miss, makes it with a metered (budgeted) call.
+   * Records a warning for the manifest and tells the listener at once.
    *
+   * @param message what happened and what to do
+   */
+  void warn(String message) {
+    warnings.add(message);
+    listener.onEvent(new ProgressEvent.Warning(message));
+  }
+
+  /** @return the warnings so far, in the order found */
+  List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /**
+   * Tells the listener that an asset came from the cache, when it did.
+   *
+   * @param use the asset's cache use
+   * @param kind what the asset is
+   * @param segment its segment, or empty
+   */
+  void reportCache(Manifest.CacheUse use, TaskKind kind, OptionalInt segment) {
+    if (use != null && use.hit()) {
+      listener.onEvent(new ProgressEvent.CacheHit(kind, segment, use.key()));
+    }
+  }
+
+  /**
+   * Looks an asset up in the cache and, only on a miss, makes it with a metered (budgeted) call;
+   * a hit is reported to the listener as a {@link ProgressEvent.CacheHit}.
+   *
+   * @param kind what the asset is, for the event
+   * @param segment its segment, or empty
    * @param lookup one of {@link AssetCache}'s lookups, given the supplier to call on a miss
    * @param p the provider called on a miss
    * @param what the call, for the budget's message
@@ -76,7 +114,8 @@ final class JobContext {
    * @param <T> the asset's type
    * @return the asset
    */
-  <T> Made<T> make(Function<Supplier<T>, AssetCache.Cached<T>> lookup, AssetProvider p,
+  <T> Made<T> make(TaskKind kind, OptionalInt segment,
+      Function<Supplier<T>, AssetCache.Cached<T>> lookup, AssetProvider p,
       String what, Usage expected, Supplier<T> call, Function<T, Usage> reported) {
     AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
     AssetCache.Cached<T> c = lookup.apply(() -> {
@@ -84,6 +123,7 @@ final class JobContext {
       spent.set(m.usage());
       return m.value();
     });
+    reportCache(c.use(), kind, segment);
     return new Made<>(c.value(), c.use(), spent.get());
   }
 
@@ -91,6 +131,7 @@ final class JobContext {
    * Runs one task as its own graph and waits for it.
    *
    * @param id the task's id, for events
+   * @param meta what it makes, for events
    * @param resource its resource class
    * @param retry how it is retried
    * @param body the task
@@ -98,10 +139,10 @@ final class JobContext {
    * @return its result
    * @throws Exception its final failure, or a cancellation
    */
-  <T> T single(String id, String resource, RetryPolicy retry, TaskGraph.Task<T> body)
-      throws Exception {
+  <T> T single(String id, TaskGraph.Meta meta, String resource, RetryPolicy retry,
+      TaskGraph.Task<T> body) throws Exception {
     TaskGraph.Builder g = TaskGraph.builder().resourceLimit(resource, 1);
-    TaskGraph.TaskKey<T> key = g.add(id, resource, java.util.List.of(), body);
+    TaskGraph.TaskKey<T> key = g.add(id, resource, meta, List.of(), body);
     return graphs.run(g.build(), retry, Duration.ZERO).get(key);
   }
 

@@ -93,7 +93,9 @@ final class ManifestAssembler {
         Double.isFinite(report.integratedLufs()) ? report.integratedLufs() : null,
         Double.isFinite(report.truePeakDbtp()) ? report.truePeakDbtp() : null, in.stems());
     PublishStage.Outputs out = in.outputs();
-    return new Manifest(
+    // No invented usage: a planner that reported nothing and is not billed spent nothing.
+    Usage planUsage = in.plan().usage().isEmpty() ? null : in.plan().usage();
+    return new Manifest(Manifest.SCHEMA_VERSION,
         VERSION, job.story.title(), Instant.now().toString(), cfg.format(), board.visualStyle(),
         JobContext.info(cfg.planner()), entries,
         new Manifest.VideoEntry(out.video(), in.rendered().frameCount(),
@@ -101,6 +103,7 @@ final class ManifestAssembler {
             in.rendered().encoder(), in.rendered().audioCodec(), cfg.renderer().name()),
         new Manifest.CaptionsEntry(out.srt(), out.vtt(), in.layout().cues().size()),
         out.thumbnail(), in.stages(), cfg.inputKey(), in.plan().use(), in.videoUse(),
-        in.plan().usage(), JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack);
+        planUsage, JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack,
+        cfg.renderer().options(), job.warnings());
   }
 }

@@ -7,11 +7,13 @@ import dev.storyreel.core.JobState;
 import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Mood;
 import dev.storyreel.core.NarrationBounds;
+import dev.storyreel.core.OutputLocation;
 import dev.storyreel.core.PriceTable;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.internal.AssetStage.Assets;
 import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
@@ -44,6 +46,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -250,11 +253,13 @@ public final class Pipeline implements Job {
       Files.createDirectories(tempDir);
       Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
       String videoKey = videoKey(assets, layout, soundtrack);
-      AssetCache.Cached<AssetCache.Video> video = job.single("render", "cpu",
+      AssetCache.Cached<AssetCache.Video> video = job.single("render",
+          TaskGraph.Meta.of(TaskKind.RENDER), "cpu",
           // A renderer failure is not worth repeating at once: the same inputs fail the same way.
           RetryPolicy.none(),
           ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(timeline, tmp, listener)));
       RenderResult rendered = video.value().result();
+      job.reportCache(video.use(), TaskKind.RENDER, OptionalInt.empty());
       long tRendered = System.nanoTime();
 
       setState(JobState.PUBLISHING);
@@ -268,9 +273,12 @@ public final class Pipeline implements Job {
           layout, soundtrack, timeline, rendered, video.use(), outputs, stems, stages));
       AssetRef manifestRef = storage.put(
           "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
-      JobResult out = new JobResult(m, outputs.video(), outputs.srt(), outputs.vtt(),
-          outputs.thumbnail(), manifestRef, storage.locate("video.mp4"),
-          Duration.ofNanos(System.nanoTime() - t0));
+      Map<String, OutputLocation> stemLocations = new LinkedHashMap<>();
+      stems.forEach((name, ref) -> stemLocations.put(name, OutputLocation.of(storage, ref)));
+      JobResult out = new JobResult(m, OutputLocation.of(storage, outputs.video()),
+          OutputLocation.of(storage, outputs.srt()), OutputLocation.of(storage, outputs.vtt()),
+          OutputLocation.of(storage, outputs.thumbnail()), OutputLocation.of(storage, manifestRef),
+          stemLocations, Duration.ofNanos(System.nanoTime() - t0));
       // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
       deleteTree(tempDir);
       setState(JobState.COMPLETED);

@@ -2,8 +2,10 @@ package dev.storyreel.core.internal;
 
 import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.internal.JobContext.Made;
+import java.util.OptionalInt;
 
 /**
  * The planning stage: the story split into segments by the planner (from the asset cache when
@@ -30,9 +32,11 @@ final class PlanStage {
    */
   Planned run() throws Exception {
     var cfg = job.cfg;
-    Planned p = job.single("plan", cfg.planner().resource(), cfg.retry(), ctx -> plan());
+    Planned p = job.single("plan", TaskGraph.Meta.of(TaskKind.STORYBOARD),
+        cfg.planner().resource(), cfg.retry(), ctx -> plan());
     if (cfg.moderator() != null) {
-      job.single("moderate", cfg.moderator().resource(), cfg.retry(),
+      job.single("moderate", TaskGraph.Meta.of(TaskKind.MODERATION),
+          cfg.moderator().resource(), cfg.retry(),
           ctx -> Moderation.check(cfg.moderator(), p.board()));
     }
     return p;
@@ -41,11 +45,17 @@ final class PlanStage {
   private Planned plan() {
     var cfg = job.cfg;
     var story = job.story;
-    Made<Storyboard> c = job.make(s -> job.cache.storyboard(
+    // A planner nobody bills for (no price in the table: the rule-based one, say) is not an LLM:
+    // it gets no token estimate, so a planner that reports nothing records no usage at all.
+    boolean billed = cfg.prices().price(cfg.planner().name(), cfg.planner().model()).isPresent();
+    Usage expected = billed
+        ? Usage.tokens(story.text().length() / 4 + 600, story.text().length() / 2 + 300)
+        : Usage.NONE;
+    Made<Storyboard> c = job.make(TaskKind.STORYBOARD, OptionalInt.empty(),
+        s -> job.cache.storyboard(
             CacheKeys.storyboard(cfg.planner().fingerprint(), story, cfg.format(),
                 cfg.visualStyle()), s),
-        cfg.planner(), "planning",
-        Usage.tokens(story.text().length() / 4 + 600, story.text().length() / 2 + 300),
+        cfg.planner(), "planning", expected,
         () -> cfg.planner().plan(story, cfg.format(), cfg.visualStyle()), Storyboard::usage);
     return new Planned(c.value(), c.use(), c.usage());
   }

@@ -5,6 +5,7 @@ import dev.storyreel.core.Mood;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.SoundCue;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.internal.TaskGraph.TaskKey;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -137,7 +139,8 @@ final class SoundtrackStage {
         Duration fadeOut = min(lastRun ? FADE_OUT : CROSSFADE, len.dividedBy(3));
         long seed = cfg.seed() + k;
         int index = k;
-        bedKeys.add(g.add(String.format("music-%03d", k), cfg.music().resource(), List.of(),
+        bedKeys.add(g.add(String.format("music-%03d", k), cfg.music().resource(),
+            TaskGraph.Meta.of(TaskKind.MUSIC), List.of(),
             ctx -> makeBed(index, r.mood(), start, end, fadeIn, fadeOut, seed)));
       }
     }
@@ -161,7 +164,8 @@ final class SoundtrackStage {
           Duration at = words.get(cue.wordIndex()).start();
           long seed = cfg.seed() + 1000L * seg.index() + c;
           effectKeys.add(g.add(String.format("sfx-%03d-%02d", seg.index(), c),
-              cfg.effects().resource(), List.of(),
+              cfg.effects().resource(), TaskGraph.Meta.of(TaskKind.EFFECT, seg.index()),
+              List.of(),
               ctx -> makeEffect(seg.index(), cue, at, seed)));
         }
       }
@@ -190,6 +194,10 @@ final class SoundtrackStage {
       }
     }
     placed.sort((a, b) -> a.at().compareTo(b.at()));
+    for (Manifest.UnresolvedCue u : unresolved) {
+      job.warn("Sound cue '" + u.description() + "' at word " + u.word() + " of segment "
+          + u.segment() + " has no effect: " + u.reason() + ".");
+    }
     return new Soundtrack(beds, placed, unresolved);
   }
 
@@ -234,6 +242,7 @@ final class SoundtrackStage {
     if (!stored.use().hit()) {
       pending.clear(); // stored: nothing is left to resume
     }
+    job.reportCache(stored.use(), TaskKind.MUSIC, OptionalInt.empty());
     return new Bed(mood, start, end, fadeIn, fadeOut, stored, spent.get());
   }
 
@@ -250,6 +259,7 @@ final class SoundtrackStage {
         GeneratedAudio a = m.value().orElseThrow(NoMatch::new);
         return new AssetCache.MadeAudio(out, a.duration(), a.source(), a.usage());
       });
+      job.reportCache(stored.use(), TaskKind.EFFECT, OptionalInt.of(segment));
       return Optional.of(new Placed(segment, cue, at, stored));
     } catch (NoMatch e) {
       return Optional.empty();

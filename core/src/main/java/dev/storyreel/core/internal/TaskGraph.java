@@ -5,6 +5,7 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.StoryReelException;
+import dev.storyreel.core.TaskKind;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -245,6 +247,44 @@ public final class TaskGraph {
     }
   }
 
+  /**
+   * What a task makes, copied into each of its events so that listeners need not parse its id.
+   *
+   * @param kind what the task makes
+   * @param segment the segment's index (from 0) for per-segment work, else empty
+   */
+  public record Meta(TaskKind kind, OptionalInt segment) {
+    /** A task without a kind: {@link TaskKind#OTHER}, no segment. */
+    public static final Meta NONE = new Meta(TaskKind.OTHER, OptionalInt.empty());
+
+    /**
+     * @param kind what the task makes
+     * @param segment the segment's index, or empty
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Meta {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(segment, "segment");
+    }
+
+    /**
+     * @param kind what the task makes, once per job
+     * @return the metadata with no segment
+     */
+    public static Meta of(TaskKind kind) {
+      return new Meta(kind, OptionalInt.empty());
+    }
+
+    /**
+     * @param kind what the task makes
+     * @param segment the segment's index, from 0
+     * @return the metadata of a per-segment task
+     */
+    public static Meta of(TaskKind kind, int segment) {
+      return new Meta(kind, OptionalInt.of(segment));
+    }
+  }
+
   /** Results of a graph whose every task succeeded. Immutable and thread-safe. */
   public interface Results {
     /**
@@ -332,7 +372,28 @@ public final class TaskGraph {
      * @throws IllegalArgumentException if {@code id} or {@code resource} is blank
      * @throws NullPointerException if an argument or a dependency is {@code null}
      */
-    <T> TaskKey<T> add(String id, String resource, Collection<TaskKey<?>> dependsOn, Task<T> task);
+    default <T> TaskKey<T> add(
+        String id, String resource, Collection<TaskKey<?>> dependsOn, Task<T> task) {
+      return add(id, resource, Meta.NONE, dependsOn, task);
+    }
+
+    /**
+     * Adds a task with its metadata, which each of its events carries (see {@link
+     * ProgressEvent.TaskStarted#kind()}); otherwise as {@link #add(String, String, Collection,
+     * Task)}.
+     *
+     * @param id unique id; not {@code null} or blank
+     * @param resource resource class; not {@code null} or blank
+     * @param meta what the task makes; not {@code null}
+     * @param dependsOn the tasks that must succeed first; not {@code null}
+     * @param task the body; not {@code null}
+     * @param <T> result type
+     * @return the key of the new task
+     * @throws IllegalArgumentException if {@code id} or {@code resource} is blank
+     * @throws NullPointerException if an argument or a dependency is {@code null}
+     */
+    <T> TaskKey<T> add(String id, String resource, Meta meta, Collection<TaskKey<?>> dependsOn,
+        Task<T> task);
 
     /**
      * Checks the tasks added so far and builds an immutable graph. The builder may be used again
@@ -354,6 +415,7 @@ public final class TaskGraph {
     final int index;
     final String id;
     final String resource;
+    final Meta meta;
     final Task<?> task;
     final int[] deps;
     final Set<String> depIds;
@@ -363,6 +425,7 @@ public final class TaskGraph {
         int index,
         String id,
         String resource,
+        Meta meta,
         Task<?> task,
         int[] deps,
         Set<String> depIds,
@@ -370,6 +433,7 @@ public final class TaskGraph {
       this.index = index;
       this.id = id;
       this.resource = resource;
+      this.meta = meta;
       this.task = task;
       this.deps = deps;
       this.depIds = depIds;
@@ -378,7 +442,7 @@ public final class TaskGraph {
   }
 
   private static final class GraphBuilder implements Builder {
-    private record Spec(String id, String resource, List<String> deps, Task<?> task) {}
+    private record Spec(String id, String resource, Meta meta, List<String> deps, Task<?> task) {}
 
     private final List<Spec> specs = new ArrayList<>();
     private final Map<String, Integer> limits = new LinkedHashMap<>();
@@ -395,10 +459,11 @@ public final class TaskGraph {
     }
 
     @Override
-    public <T> TaskKey<T> add(
-        String id, String resource, Collection<TaskKey<?>> dependsOn, Task<T> task) {
+    public <T> TaskKey<T> add(String id, String resource, Meta meta,
+        Collection<TaskKey<?>> dependsOn, Task<T> task) {
       requireText(id, "id");
       requireText(resource, "resource");
+      Objects.requireNonNull(meta, "meta");
       Objects.requireNonNull(dependsOn, "dependsOn");
       Objects.requireNonNull(task, "task");
       // A LinkedHashSet keeps declaration order (for messages) and drops repeated dependencies.
@@ -408,7 +473,7 @@ public final class TaskGraph {
         Objects.requireNonNull(k.id(), () -> "dependency id of task '" + id + "'");
         deps.add(k.id());
       }
-      specs.add(new Spec(id, resource, List.copyOf(deps), task));
+      specs.add(new Spec(id, resource, meta, List.copyOf(deps), task));
       return TaskKey.of(id);
     }
 
@@ -452,7 +517,7 @@ public final class TaskGraph {
       for (int i = 0; i < count; i++) {
         Spec s = specs.get(i);
         int[] after = dependents.get(i).stream().mapToInt(Integer::intValue).toArray();
-        nodes.add(new Node(i, s.id, s.resource, s.task, deps[i], Set.copyOf(s.deps), after));
+        nodes.add(new Node(i, s.id, s.resource, s.meta, s.task, deps[i], Set.copyOf(s.deps), after));
       }
       String cycle = findCycle(nodes);
       if (cycle != null) {

@@ -4,6 +4,7 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.timeline.Timeline;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,18 @@ public interface Renderer {
    */
   default String fingerprint() {
     return name();
+  }
+
+  /**
+   * The settings this renderer encodes with, for the manifest's {@code renderOptions}: for example
+   * {@code codec}, {@code preset}, {@code crf} or {@code videoBitrateKbps}, {@code transition}.
+   * Values are plain text with the unit in the key's name. Never include credentials.
+   *
+   * @return an unmodifiable map, never {@code null}; by default {@code {"fingerprint":
+   *     fingerprint()}}
+   */
+  default Map<String, String> options() {
+    return Map.of("fingerprint", fingerprint());
   }
 
   /**

@@ -135,4 +135,15 @@ public interface Storage {
    *     {@code s3://bucket/key} for S3
    */
   URI locate(String key);
+
+  /**
+   * A URL anyone can GET the object at for a while, where the storage can make one (S3's
+   * presigned URLs). Signing makes no request; the object need not exist yet.
+   *
+   * @param key the key
+   * @return the URL, or empty (this default) for a storage that has none, such as local folders
+   */
+  default Optional<URI> presignedUrl(String key) {
+    return Optional.empty();
+  }
 }

@@ -19,8 +19,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -296,6 +299,35 @@ public final class FfmpegRenderer implements Renderer {
         + "ms,captions=" + captions + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
         + "k@" + audioSampleRateHz + ",mix=stereo-ebur128-alimiter-"
         + SoundtrackMixer.LIMITER_MARGIN_DB + "dB,pix=yuv420p-bt601-tv,v3]";
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The keys: {@code codec} (the preference, for example {@code auto}), {@code preset}, {@code
+   * crf} or {@code videoBitrateKbps}, {@code gopFrames} ({@code 2s} for two seconds' worth),
+   * {@code transition}, {@code transitionMillis}, {@code captions}, {@code kenBurnsZoom}, {@code
+   * audioBitrateKbps}, {@code audioSampleRateHz}. The encoder actually used is in the manifest's
+   * video entry.
+   */
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("codec", videoCodec);
+    m.put("preset", preset);
+    if (videoBitrateKbps != null) {
+      m.put("videoBitrateKbps", Integer.toString(videoBitrateKbps));
+    } else {
+      m.put("crf", Integer.toString(crf()));
+    }
+    m.put("gopFrames", gopFrames == 0 ? "2s" : Integer.toString(gopFrames));
+    m.put("transition", transition.name().toLowerCase(Locale.ROOT));
+    m.put("transitionMillis", Long.toString(transitionDuration().toMillis()));
+    m.put("captions", Boolean.toString(captions));
+    m.put("kenBurnsZoom", Double.toString(kenBurnsZoom));
+    m.put("audioBitrateKbps", Integer.toString(audioBitrateKbps));
+    m.put("audioSampleRateHz", Integer.toString(audioSampleRateHz));
+    return Collections.unmodifiableMap(m);
   }
 
   /** @return the AAC bit rate, kbit/s */

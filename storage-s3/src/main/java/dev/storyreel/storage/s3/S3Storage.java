@@ -633,6 +633,18 @@ public final class S3Storage implements Storage, AutoCloseable {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Always present: {@link #presign(String)}, valid for {@link #presignExpiry()}.
+   *
+   * @throws InvalidInputException if the key is not acceptable
+   */
+  @Override
+  public Optional<URI> presignedUrl(String key) {
+    return Optional.of(presign(key));
+  }
+
+  /**
    * @param key a storage key
    * @param expiry how long the URL works, 1 second to 7 days (SigV4's limit)
    * @return a presigned GET URL
