@@ -7,14 +7,14 @@ import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.MusicProvider;
-import dev.storyreel.core.spi.SoundEffectProvider;
-import dev.storyreel.core.timeline.Ducking;
-import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.timeline.Ducking;
+import dev.storyreel.core.timeline.MixSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a story into a narrated, captioned video: plan, then per segment an image and a voice-over
@@ -176,8 +177,8 @@ public final class StoryReel {
     try {
       return Providers.create(MusicProvider.class, DEFAULT_MUSIC, s);
     } catch (ConfigurationException e) {
-      System.getLogger(StoryReel.class.getName()).log(System.Logger.Level.DEBUG,
-          "no '" + DEFAULT_MUSIC + "' music provider on the class path; no music");
+      LoggerFactory.getLogger(StoryReel.class).debug(
+          "no '{}' music provider on the class path; no music", DEFAULT_MUSIC);
       return null;
     }
   }
