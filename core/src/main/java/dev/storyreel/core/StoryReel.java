@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -605,7 +606,7 @@ public final class StoryReel {
      * @param voice the voice name passed to the speech provider, or {@code null} for its default
      * @return this builder
      */
-    public Builder voice(String voice) {
+    public Builder voice(@Nullable String voice) {
       this.voice = voice;
       return this;
     }
@@ -743,7 +744,7 @@ public final class StoryReel {
      * @param moderator the moderator, or {@code null} to turn moderation off
      * @return this builder
      */
-    public Builder moderator(Moderator moderator) {
+    public Builder moderator(@Nullable Moderator moderator) {
       this.moderator = moderator;
       this.moderatorName = null;
       return this;
@@ -779,7 +780,7 @@ public final class StoryReel {
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
-    public Builder budgetUsd(BigDecimal usd) {
+    public Builder budgetUsd(@Nullable BigDecimal usd) {
       if (usd != null && usd.signum() < 0) {
         throw new IllegalArgumentException("budgetUsd must be >= 0, was " + usd);
       }
@@ -856,7 +857,7 @@ public final class StoryReel {
      *     Mood#DEFAULT}
      * @return this builder
      */
-    public Builder mood(Mood mood) {
+    public Builder mood(@Nullable Mood mood) {
       this.mood = mood;
       return this;
     }
