@@ -3,6 +3,7 @@ package dev.storyreel.core;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a job made and how: written as {@code manifest.json} beside the video, last, so a manifest
@@ -57,15 +58,15 @@ public record Manifest(
     VideoEntry video,
     CaptionsEntry captions,
     AssetRef thumbnail,
-    StageTimings stages,
-    String inputKey,
+    @Nullable StageTimings stages,
+    @Nullable String inputKey,
     CacheUse storyboardCache,
     CacheUse videoCache,
-    Usage planUsage,
-    ProviderInfo moderator,
+    @Nullable Usage planUsage,
+    @Nullable ProviderInfo moderator,
     Usage totalUsage,
-    java.math.BigDecimal budgetUsd,
-    SoundtrackEntry soundtrack,
+    java.math.@Nullable BigDecimal budgetUsd,
+    @Nullable SoundtrackEntry soundtrack,
     java.util.Map<String, String> renderOptions,
     List<String> warnings) {
 
@@ -243,7 +244,8 @@ public record Manifest(
   public record SoundtrackEntry(ProviderInfo music, List<MusicBedEntry> beds, double musicGainDb,
       double duckDb, ProviderInfo effectsProvider, List<EffectEntry> effects,
       List<UnresolvedCue> unresolved, double targetLufs, double truePeakCeilingDbtp,
-      Double measuredLufs, Double measuredTruePeakDbtp, java.util.Map<String, AssetRef> stems) {
+      @Nullable Double measuredLufs, @Nullable Double measuredTruePeakDbtp,
+      java.util.Map<String, AssetRef> stems) {
 
     /**
      * @param music who made the beds

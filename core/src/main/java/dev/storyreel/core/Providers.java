@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds providers on the classpath through {@link ServiceLoader} and {@link ProviderFactory}.
@@ -32,7 +34,7 @@ import java.util.stream.Collectors;
  * <p>Thread-safe; every call scans the class loader afresh.
  */
 public final class Providers {
-  private static final System.Logger LOG = System.getLogger(Providers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
 
   private static final String OFFLINE_MODULE = "dev.storyreel:storyreel-providers-offline";
   private static final String FFMPEG_MODULE = "dev.storyreel:storyreel-render-ffmpeg";
@@ -96,7 +98,7 @@ public final class Providers {
         }
         f = it.next();
       } catch (ServiceConfigurationError e) {
-        LOG.log(System.Logger.Level.WARNING, "skipping a provider factory that failed to load", e);
+        LOG.warn("skipping a provider factory that failed to load", e);
         continue;
       }
       try {
@@ -106,7 +108,7 @@ public final class Providers {
           out.add(typed);
         }
       } catch (RuntimeException | LinkageError e) {
-        LOG.log(System.Logger.Level.WARNING, "skipping provider factory " + f.getClass(), e);
+        LOG.warn("skipping provider factory {}", f.getClass(), e);
       }
     }
     out.sort(Comparator.comparingInt((ProviderFactory<T> f) -> safePriority(f)).reversed());
@@ -129,7 +131,7 @@ public final class Providers {
       try {
         specs = List.copyOf(f.settings());
       } catch (RuntimeException | LinkageError e) {
-        LOG.log(System.Logger.Level.WARNING, "settings() threw in " + f.getClass(), e);
+        LOG.warn("settings() threw in {}", f.getClass(), e);
         specs = List.of();
       }
       out.merge(f.name(), specs, (a, b) -> {
@@ -228,7 +230,7 @@ public final class Providers {
     try {
       return f.isAvailable();
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING, "isAvailable() threw in " + f.getClass(), e);
+      LOG.warn("isAvailable() threw in {}", f.getClass(), e);
       return false;
     }
   }
@@ -238,7 +240,7 @@ public final class Providers {
     try {
       return f.isPaid();
     } catch (RuntimeException | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING, "isPaid() threw in " + f.getClass(), e);
+      LOG.warn("isPaid() threw in {}", f.getClass(), e);
       return true;
     }
   }

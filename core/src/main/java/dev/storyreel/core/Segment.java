@@ -2,6 +2,7 @@ package dev.storyreel.core;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One segment of a storyboard: a stretch of narration that gets its own picture, its own voice
@@ -15,7 +16,7 @@ import java.util.Objects;
  * @param soundCues sound effects placed at words of this narration; copied, never {@code null}
  *     ({@code null} is read as none)
  */
-public record Segment(int index, String narration, String imagePrompt, Mood mood,
+public record Segment(int index, String narration, String imagePrompt, @Nullable Mood mood,
     List<SoundCue> soundCues) {
 
   /**

@@ -7,14 +7,14 @@ import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.MusicProvider;
-import dev.storyreel.core.spi.SoundEffectProvider;
-import dev.storyreel.core.timeline.Ducking;
-import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
+import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.timeline.Ducking;
+import dev.storyreel.core.timeline.MixSettings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a story into a narrated, captioned video: plan, then per segment an image and a voice-over
@@ -176,8 +178,8 @@ public final class StoryReel {
     try {
       return Providers.create(MusicProvider.class, DEFAULT_MUSIC, s);
     } catch (ConfigurationException e) {
-      System.getLogger(StoryReel.class.getName()).log(System.Logger.Level.DEBUG,
-          "no '" + DEFAULT_MUSIC + "' music provider on the class path; no music");
+      LoggerFactory.getLogger(StoryReel.class).debug(
+          "no '{}' music provider on the class path; no music", DEFAULT_MUSIC);
       return null;
     }
   }
@@ -604,7 +606,7 @@ public final class StoryReel {
      * @param voice the voice name passed to the speech provider, or {@code null} for its default
      * @return this builder
      */
-    public Builder voice(String voice) {
+    public Builder voice(@Nullable String voice) {
       this.voice = voice;
       return this;
     }
@@ -742,7 +744,7 @@ public final class StoryReel {
      * @param moderator the moderator, or {@code null} to turn moderation off
      * @return this builder
      */
-    public Builder moderator(Moderator moderator) {
+    public Builder moderator(@Nullable Moderator moderator) {
       this.moderator = moderator;
       this.moderatorName = null;
       return this;
@@ -778,7 +780,7 @@ public final class StoryReel {
      * @return this builder
      * @throws IllegalArgumentException if negative
      */
-    public Builder budgetUsd(BigDecimal usd) {
+    public Builder budgetUsd(@Nullable BigDecimal usd) {
       if (usd != null && usd.signum() < 0) {
         throw new IllegalArgumentException("budgetUsd must be >= 0, was " + usd);
       }
@@ -855,7 +857,7 @@ public final class StoryReel {
      *     Mood#DEFAULT}
      * @return this builder
      */
-    public Builder mood(Mood mood) {
+    public Builder mood(@Nullable Mood mood) {
       this.mood = mood;
       return this;
     }

@@ -2,6 +2,7 @@ package dev.storyreel.core;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The plan of a video: its segments in order and the visual style shared by every picture.
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param mood the story's mood, for its music, or {@code null} when the planner gave none (the
  *     job's own mood, or {@link Mood#DEFAULT}, is used)
  */
-public record Storyboard(List<Segment> segments, String visualStyle, Usage usage, Mood mood) {
+public record Storyboard(List<Segment> segments, String visualStyle, Usage usage, @Nullable Mood mood) {
 
   /**
    * A storyboard without a mood of its own.

@@ -11,4 +11,7 @@
  * <p>Unless a type says otherwise, parameters and return values are never {@code null}, value
  * types are immutable and thread-safe, and times are {@link java.time.Duration}s.
  */
+@NullMarked
 package dev.storyreel.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,4 +9,7 @@
  * dev.storyreel:storyreel-providers-offline} and {@link dev.storyreel.core.StoryReel#builder()}
  * finds them with no further code.
  */
+@NullMarked
 package dev.storyreel.offline;
+
+import org.jspecify.annotations.NullMarked;

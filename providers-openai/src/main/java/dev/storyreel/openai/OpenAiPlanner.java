@@ -17,12 +17,13 @@ import dev.storyreel.core.http.HttpTransport;
 import dev.storyreel.core.spi.StoryPlanner;
 import dev.storyreel.openai.internal.Dto;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plans a storyboard with a chat-completions model ({@code POST /v1/chat/completions}) and
@@ -50,7 +51,7 @@ import java.util.stream.Collectors;
 public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanner {
   /** The default model: {@value}. */
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
-  private static final System.Logger LOG = System.getLogger(OpenAiPlanner.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(OpenAiPlanner.class);
   private static final String MOOD_IDS =
       Arrays.stream(Mood.values()).map(Mood::id).collect(Collectors.joining(", "));
 
@@ -239,10 +240,9 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
         return m;
       }
     }
-    LOG.log(Level.WARNING, () -> "openai planner (" + model + "): the mood '" + shorten(id)
-        + "' given for " + where + " is not one of " + MOOD_IDS + "; it is ignored"
-        + (where.startsWith("segment") ? " (the story's mood is used)." : " (the job's default"
-        + " mood is used)."));
+    LOG.warn("openai planner ({}): the mood '{}' given for {} is not one of {}; it is ignored{}",
+        model, shorten(id), where, MOOD_IDS, where.startsWith("segment")
+            ? " (the story's mood is used)." : " (the job's default mood is used).");
     return null;
   }
 
@@ -251,12 +251,12 @@ public final class OpenAiPlanner extends OpenAiCapability implements StoryPlanne
     List<SoundCue> out = new ArrayList<>();
     for (PlanCue c : planned == null ? List.<PlanCue>of() : planned) {
       if (c == null || c.description() == null || c.description().isBlank()) {
-        LOG.log(Level.WARNING, () -> "openai planner (" + model + "): a sound cue of segment "
-            + segment + " has no description; it is dropped.");
+        LOG.warn("openai planner ({}): a sound cue of segment {} has no description; it is"
+            + " dropped.", model, segment);
       } else if (c.word() == null || c.word() < 0 || c.word() >= words) {
-        LOG.log(Level.WARNING, () -> "openai planner (" + model + "): the sound cue '"
-            + shorten(c.description()) + "' of segment " + segment + " starts at word "
-            + c.word() + ", but the segment's words are 0.." + (words - 1) + "; it is dropped.");
+        LOG.warn("openai planner ({}): the sound cue '{}' of segment {} starts at word {}, but"
+            + " the segment's words are 0..{}; it is dropped.", model, shorten(c.description()),
+            segment, c.word(), words - 1);
       } else {
         out.add(new SoundCue(c.description().strip(), c.word()));
       }

@@ -7,4 +7,7 @@
  * {@link dev.storyreel.openai.OpenAiModerator}. Each is registered as {@code openai} through
  * {@code META-INF/services/dev.storyreel.core.spi.ProviderFactory}.
  */
+@NullMarked
 package dev.storyreel.openai;
+
+import org.jspecify.annotations.NullMarked;

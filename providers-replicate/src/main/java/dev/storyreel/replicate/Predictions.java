@@ -10,7 +10,6 @@ import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.http.HttpTransport;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.replicate.internal.Prediction;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
 
 /**
  * The prediction machinery the Replicate providers share: create one paid prediction (sync mode,
@@ -42,14 +42,14 @@ final class Predictions {
   private final int downloadAttempts;
   private final RetryPolicy readRetry;
   private final String makes;
-  private final System.Logger log;
+  private final Logger log;
 
   /**
    * @param options the provider's settings
    * @param makes what the model makes, for messages: {@code "draws images"}
    * @param log where to log, under the provider's own name
    */
-  Predictions(ReplicateOptions<?> options, String makes, System.Logger log) {
+  Predictions(ReplicateOptions<?> options, String makes, Logger log) {
     this.log = log;
     this.model = options.model;
     this.deadline = options.deadline;
@@ -143,7 +143,7 @@ final class Predictions {
     String id = recorded.get();
     if (!VALID_ID.matcher(id).matches()) {
       pending.clear();
-      log.log(Level.WARNING, () -> Redactor.redact("replicate (" + call.ctx() + "): the recorded"
+      log.atWarn().log(() -> Redactor.redact("replicate (" + call.ctx() + "): the recorded"
           + " prediction id is not a Replicate id; it was dropped and a new prediction is"
           + " created."));
       return null;
@@ -151,12 +151,12 @@ final class Predictions {
     Optional<Prediction.Response> p = fetch(id, call);
     if (p.isEmpty()) {
       pending.clear();
-      log.log(Level.INFO, () -> Redactor.redact("replicate (" + call.ctx() + "): prediction "
+      log.atInfo().log(() -> Redactor.redact("replicate (" + call.ctx() + "): prediction "
           + id + " from an earlier attempt is no longer held by Replicate (404); creating a new"
           + " one, which is billed again."));
       return null;
     }
-    log.log(Level.DEBUG, () -> Redactor.redact("replicate (" + call.ctx() + "): resuming"
+    log.atDebug().log(() -> Redactor.redact("replicate (" + call.ctx() + "): resuming"
         + " prediction " + id + " (" + p.get().status() + ") instead of creating a new one."));
     return p.get();
   }
@@ -341,7 +341,7 @@ final class Predictions {
 
   private <T> T gone(String id, PendingWork pending, Call call, String why) {
     pending.clear();
-    log.log(Level.INFO, () -> Redactor.redact("replicate (" + call.ctx() + "): prediction " + id
+    log.atInfo().log(() -> Redactor.redact("replicate (" + call.ctx() + "): prediction " + id
         + " from an earlier attempt succeeded, but " + why + "; creating a new one, which is"
         + " billed again."));
     return null;
@@ -352,7 +352,7 @@ final class Predictions {
       http.send("POST", "/predictions/" + id + "/cancel", null, null, Map.of(), false, ctx);
     } catch (StoryReelException e) {
       // Best effort: Replicate also cancels at its own deadline.
-      log.log(Level.DEBUG, () -> Redactor.redact("replicate: cancelling " + id + " failed: "
+      log.atDebug().log(() -> Redactor.redact("replicate: cancelling " + id + " failed: "
           + e.getMessage()));
     }
   }

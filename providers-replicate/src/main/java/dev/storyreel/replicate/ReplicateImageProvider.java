@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /**
  * Draws images with a Replicate model, by default {@code black-forest-labs/flux-schnell}; also
@@ -63,7 +64,7 @@ public final class ReplicateImageProvider implements ImageProvider {
 
   private ReplicateImageProvider(Builder b) {
     this.predictions = new Predictions(b, "draws images",
-        System.getLogger(ReplicateImageProvider.class.getName()));
+        LoggerFactory.getLogger(ReplicateImageProvider.class));
     this.baseUrl = b.baseUrl;
     this.model = b.model;
     this.outputFormat = b.outputFormat;

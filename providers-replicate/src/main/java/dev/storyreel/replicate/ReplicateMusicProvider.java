@@ -14,7 +14,6 @@ import dev.storyreel.core.spi.PendingWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,8 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes music beds with Meta's MusicGen on Replicate, by default {@value #DEFAULT_MODEL} (the
@@ -76,8 +77,8 @@ public final class ReplicateMusicProvider implements MusicProvider {
   /** The largest download accepted: 256 MiB (about 35 minutes of 32 kHz stereo WAV). */
   public static final long MAX_DOWNLOAD_BYTES = 256L << 20;
 
-  private static final System.Logger LOG =
-      System.getLogger(ReplicateMusicProvider.class.getName());
+  private static final Logger LOG =
+      LoggerFactory.getLogger(ReplicateMusicProvider.class);
   private static final Map<Mood, String> PROMPTS = prompts();
 
   private final Predictions predictions;
@@ -217,7 +218,7 @@ public final class ReplicateMusicProvider implements MusicProvider {
     Duration written = predictions.run(input, pending, ctx,
         (uri, id, c) -> read(uri, c, request));
     if (written.compareTo(request.duration()) < 0) {
-      LOG.log(Level.INFO, () -> Redactor.redact("replicate (" + ctx + "): the model made "
+      LOG.atInfo().log(() -> Redactor.redact("replicate (" + ctx + "): the model made "
           + written.toMillis() + " ms of the " + request.duration().toMillis() + " ms asked"
           + " for; the bed is returned as it is, to be looped."));
     }

@@ -352,8 +352,17 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
 
+    // --log-format: its own block (CliLogging does the work).
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+        description = "How log lines are written to standard error: text, or json (one JSON"
+            + " object a line, with the job id, task and segment). Default: ${DEFAULT-VALUE}."
+            + " The level is WARN unless -Dstoryreel.log.level or STORYREEL_LOG_LEVEL says"
+            + " otherwise.")
+    CliLogging.Format logFormat;
+
     @Override
     public Integer call() {
+      CliLogging.configure(logFormat);
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       long t0 = System.nanoTime();

@@ -5,4 +5,7 @@
  * dev.storyreel.core.http.Multipart} and {@link dev.storyreel.core.http.SafeDownload} (checked
  * downloads of generated files).
  */
+@NullMarked
 package dev.storyreel.core.http;
+
+import org.jspecify.annotations.NullMarked;

@@ -36,6 +36,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The content-addressed asset cache, kept in a job's own {@link Storage}: before a provider (or
@@ -62,7 +64,7 @@ import javax.imageio.ImageIO;
  * are written afresh, replacing what was there. Thread-safe as the storage is.
  */
 public final class AssetCache {
-  private static final System.Logger LOG = System.getLogger(AssetCache.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AssetCache.class);
 
   private final Storage storage;
   private final boolean read;
@@ -394,7 +396,7 @@ public final class AssetCache {
           String id = n.path("id").asText("");
           return id.isBlank() ? Optional.empty() : Optional.of(id);
         } catch (IOException | RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "pending note " + noteKey + " is unreadable; ignored");
+          LOG.warn("pending note {} is unreadable; ignored", noteKey);
           return Optional.empty();
         }
       }
@@ -447,8 +449,7 @@ public final class AssetCache {
               && !(r instanceof UncheckedIOException)) {
             throw r;
           }
-          LOG.log(System.Logger.Level.WARNING,
-              "cache entry " + entryKey + " is unusable (" + e.getMessage() + "); making it again");
+          LOG.warn("cache entry {} is unusable ({}); making it again", entryKey, e.getMessage());
         }
       }
     }
@@ -485,7 +486,7 @@ public final class AssetCache {
       }
       return Optional.of(e);
     } catch (IOException ex) {
-      LOG.log(System.Logger.Level.WARNING, "cache entry " + entryKey + " cannot be parsed; ignored");
+      LOG.warn("cache entry {} cannot be parsed; ignored", entryKey);
       return Optional.empty();
     }
   }

@@ -99,10 +99,16 @@ final class AssetStage {
       long seed = cfg.seed() + i;
       imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(),
           TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
-          ctx -> makeImage(seg, seed)));
+          ctx -> {
+            LogContext.provider(cfg.images().name()); // cleared with the task's MDC
+            return makeImage(seg, seed);
+          }));
       speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(),
           TaskGraph.Meta.of(TaskKind.SPEECH, i), List.of(),
-          ctx -> makeSpeech(seg)));
+          ctx -> {
+            LogContext.provider(cfg.speech().name());
+            return makeSpeech(seg);
+          }));
     }
     TaskGraph.Results r = job.graphs.run(g.build(), cfg.retry(), FAILURE_GRACE);
     List<ImageAsset> imgs = new ArrayList<>();

@@ -29,6 +29,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One run of a {@link TaskGraph}.
@@ -39,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class GraphExecution implements TaskGraph.Execution {
 
-  private static final System.Logger LOG = System.getLogger(TaskGraph.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(TaskGraph.class);
   private static final AtomicInteger TASK_THREADS = new AtomicInteger();
   private static final AtomicInteger RETRY_THREADS = new AtomicInteger();
 
@@ -49,6 +53,8 @@ final class GraphExecution implements TaskGraph.Execution {
   private final ProgressListener listener;
   private final Duration grace;
   private final CompletableFuture<Results> completion = new CompletableFuture<>();
+  /** The MDC of the thread that started the run (the job id), copied onto each task's thread. */
+  private final @Nullable Map<String, String> callerMdc = MDC.getCopyOfContextMap();
 
   // Cached pool: dispatch only happens once a permit is free, so the number of threads is bounded
   // by the permits (or the task count for unbounded resources), and none ever waits for a permit.
@@ -230,6 +236,16 @@ final class GraphExecution implements TaskGraph.Execution {
   }
 
   private void runAttempt(Node node, int attempt) {
+    // Pool threads are shared between tasks: the MDC is set for this attempt and cleared after.
+    LogContext.enterTask(callerMdc, node.id, node.resource, attempt);
+    try {
+      runAttemptLogged(node, attempt);
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  private void runAttemptLogged(Node node, int attempt) {
     boolean interrupted = false;
     try {
       if (stopped) {
@@ -251,6 +267,7 @@ final class GraphExecution implements TaskGraph.Execution {
       // Clear the flag so that listener calls and bookkeeping run normally; restored below.
       interrupted = Thread.interrupted() || failure instanceof InterruptedException;
       if (failure == null) {
+        LOG.debug("task '{}' succeeded in {} ms", node.id, elapsed.toMillis());
         onSuccess(node, attempt, value, elapsed);
       } else {
         onFailure(node, attempt, failure);
@@ -381,8 +398,8 @@ final class GraphExecution implements TaskGraph.Execution {
         graceTimer = timer.schedule(this::graceExpired, saturatedNanos(grace),
             TimeUnit.NANOSECONDS);
         int n = runningCountLocked();
-        LOG.log(System.Logger.Level.DEBUG, () -> "task '" + node.id + "' failed; letting " + n
-            + " running task(s) finish within " + grace);
+        LOG.debug("task '{}' failed; letting {} running task(s) finish within {}", node.id, n,
+            grace);
         finish = null;
       }
     }
@@ -438,8 +455,7 @@ final class GraphExecution implements TaskGraph.Execution {
         return;
       }
       int n = runningCountLocked();
-      LOG.log(System.Logger.Level.WARNING, () -> n + " task(s) still running " + grace
-          + " after a failure; interrupting them");
+      LOG.warn("{} task(s) still running {} after a failure; interrupting them", n, grace);
       finish = new Finish(stopLocked(), pendingFailure);
       pendingFailure = null;
       graceTimer = null;
@@ -478,10 +494,7 @@ final class GraphExecution implements TaskGraph.Execution {
     try {
       listener.onEvent(event);
     } catch (Exception e) { // a listener cannot break a run (see ProgressListener)
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "ProgressListener threw on " + event.getClass().getSimpleName() + "; ignored",
-          e);
+      LOG.warn("ProgressListener threw on {}; ignored", event.getClass().getSimpleName(), e);
     }
   }
 

@@ -54,6 +54,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One job of {@link dev.storyreel.core.StoryReel}, as named stages whose inputs and outputs are
@@ -72,7 +75,7 @@ import javax.imageio.ImageIO;
  * same everywhere; this class is the job's handle and runs the stages in order on its own thread.
  */
 public final class Pipeline implements Job {
-  private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   /** How long a failed or cancelled job waits for interrupted tasks to return. */
   private static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -144,6 +147,8 @@ public final class Pipeline implements Job {
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile Thread worker;
+  /** Internal, for logs only (MDC key {@code jobId}): not part of the public API. */
+  private final String jobId;
 
   /**
    * @param cfg the job's settings and providers
@@ -157,6 +162,7 @@ public final class Pipeline implements Job {
     this.listener = SafeListener.wrap(cfg.listener());
     this.cache = new AssetCache(storage, cfg.cacheReads());
     this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()));
+    this.jobId = LogContext.jobId(cfg.inputKey());
   }
 
   /** Starts the job's thread. */
@@ -218,12 +224,23 @@ public final class Pipeline implements Job {
         Files.deleteIfExists(p);
       }
     } catch (IOException | UncheckedIOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot delete the job's temporary folder " + dir
-          + ": " + e.getMessage());
+      LOG.warn("cannot delete the job's temporary folder {}: {}", dir, e.getMessage());
     }
   }
 
   private void run() {
+    // The job's thread is its own: the MDC is set for the whole run and cleared at its end. The
+    // task graph copies it onto its pool threads (GraphExecution).
+    MDC.put(LogContext.JOB_ID, jobId);
+    try {
+      LOG.debug("job started");
+      runJob();
+    } finally {
+      MDC.remove(LogContext.JOB_ID);
+    }
+  }
+
+  private void runJob() {
     long t0 = System.nanoTime();
     Path tempDir = null;
     try {
@@ -282,6 +299,7 @@ public final class Pipeline implements Job {
       // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
       deleteTree(tempDir);
       setState(JobState.COMPLETED);
+      LOG.debug("job completed in {} ms", ms(System.nanoTime() - t0));
       result.complete(out);
     } catch (Throwable e) {
       deleteTree(tempDir);
@@ -295,7 +313,7 @@ public final class Pipeline implements Job {
         }
         result.completeExceptionally(ce);
       } else {
-        LOG.log(System.Logger.Level.DEBUG, "job failed", cause);
+        LOG.debug("job failed", cause);
         setState(JobState.FAILED);
         result.completeExceptionally(cause);
       }
@@ -355,8 +373,8 @@ public final class Pipeline implements Job {
       while (true) {
         try {
           if (!exec.awaitQuiescence(QUIESCENCE_TIMEOUT)) {
-            LOG.log(System.Logger.Level.WARNING, "tasks still running "
-                + QUIESCENCE_TIMEOUT.toSeconds() + " s after the stage ended; not waiting longer");
+            LOG.warn("tasks still running {} s after the stage ended; not waiting longer",
+                QUIESCENCE_TIMEOUT.toSeconds());
           }
           return;
         } catch (InterruptedException e) {

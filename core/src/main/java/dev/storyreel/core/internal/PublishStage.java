@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The publishing stage: the outputs under their names (the video, its thumbnail and the stems
@@ -17,7 +19,7 @@ import java.util.Set;
  * the pipeline.
  */
 final class PublishStage {
-  private static final System.Logger LOG = System.getLogger(PublishStage.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PublishStage.class);
 
   /**
    * What was published.
@@ -77,7 +79,7 @@ final class PublishStage {
     assets.speech().forEach(a -> keep.add(a.ref().key()));
     for (String key : job.storage.list("assets/")) {
       if (!keep.contains(key) && key.matches("assets/segment-\\d{3,}\\.[a-z0-9]+")) {
-        LOG.log(System.Logger.Level.INFO, "removing " + key + ", left by an earlier story");
+        LOG.info("removing {}, left by an earlier story", key);
         job.storage.delete(key);
       }
     }

@@ -2,13 +2,15 @@ package dev.storyreel.core.internal;
 
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wraps a caller's listener so that an exception it throws is logged and swallowed: a listener
  * must never break a run.
  */
 public final class SafeListener implements ProgressListener {
-  private static final System.Logger LOG = System.getLogger(SafeListener.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
   private final ProgressListener delegate;
 
   private SafeListener(ProgressListener delegate) {
@@ -31,7 +33,7 @@ public final class SafeListener implements ProgressListener {
     try {
       delegate.onEvent(event);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "progress listener threw on " + event + "; ignored", e);
+      LOG.warn("progress listener threw on {}; ignored", event, e);
     }
   }
 }

@@ -6,4 +6,7 @@
  * dev.storyreel.core.spi.Renderer}, and the {@link dev.storyreel.core.spi.ProviderFactory} that
  * {@link java.util.ServiceLoader} finds.
  */
+@NullMarked
 package dev.storyreel.core.spi;
+
+import org.jspecify.annotations.NullMarked;

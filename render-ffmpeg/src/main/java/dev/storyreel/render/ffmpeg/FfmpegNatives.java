@@ -8,10 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads the FFmpeg natives once and answers which encoders the loaded build has.
@@ -57,7 +59,7 @@ final class FfmpegNatives {
    */
   static final List<String> HARDWARE_ENCODERS = List.of("h264_nvenc", "h264_qsv", "h264_vaapi");
 
-  private static final System.Logger LOG = System.getLogger(FfmpegRenderer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(FfmpegRenderer.class);
 
   /** Why a hardware encoder cannot be used ("" when it can), by name; probed once per JVM. */
   private static final Map<String, String> HARDWARE_PROBES = new ConcurrentHashMap<>();
@@ -164,10 +166,8 @@ final class FfmpegNatives {
         return preference;
       }
       String fallback = resolveEncoder(FfmpegRenderer.AUTO);
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Hardware encoder " + preference + " was asked for but " + why + "; encoding with the"
-              + " software encoder " + fallback + " instead.");
+      LOG.warn("Hardware encoder {} was asked for but {}; encoding with the software encoder {}"
+          + " instead.", preference, why, fallback);
       return fallback;
     }
     if (FfmpegRenderer.AUTO.equals(preference)) {

@@ -23,4 +23,7 @@
  * <p>H.264 in yuv420p halves the chroma resolution in both directions, hence the even frame sizes
  * {@link dev.storyreel.core.VideoFormat} insists on.
  */
+@NullMarked
 package dev.storyreel.render.ffmpeg;
+
+import org.jspecify.annotations.NullMarked;
