@@ -1,9 +1,13 @@
 package dev.storyreel.core;
 
+import com.ibm.icu.text.BreakIterator;
+import com.ibm.icu.util.ULocale;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Groups word timings into caption cues and writes them as SubRip (SRT) and WebVTT.
@@ -14,6 +18,18 @@ import java.util.Objects;
  * #PAUSE}.
  * Each cue lasts until the next cue of its segment starts, and the last cue of a segment lasts to
  * the segment's end, so the captions follow the voice with no flicker between words.
+ *
+ * <p>Limits. {@link #cues(List, CueLimits)} also ends a cue before it would hold more than
+ * {@link CueLimits#maxWords()} words or more characters than {@link CueLimits#maxLines()} lines
+ * of {@link CueLimits#maxCharsPerLine()} hold.
+ *
+ * <p>Languages written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese): a timed
+ * word that contains such letters, often a whole phrase, is split into display words with ICU's
+ * word break rules (ICU4J {@link BreakIterator#getWordInstance(ULocale)}), punctuation staying
+ * with the word before it, and the word's time is shared among them in proportion to their
+ * length, so the times stay in order and the cue can wrap. Such letters count as two characters
+ * towards the limits (they are about twice as wide), and no space is put between two such words
+ * (see {@link #spaceBetween(String, String)}).
  *
  * <p>Control characters never reach a caption: C0 controls, DEL and C1 controls are removed from
  * each word's text (tab, line feed and carriage return become a space), and a word left with
@@ -90,6 +106,47 @@ public final class Captions {
   }
 
   /**
+   * How much one cue may hold.
+   *
+   * @param maxCharsPerLine characters on one line, spaces included (a letter of a language
+   *     written without spaces counts two), &ge; 4
+   * @param maxLines lines per cue, 1..4; the cue holds at most {@code maxCharsPerLine *
+   *     maxLines} characters
+   * @param maxWords the most words in one cue, 0 for no limit; 0..100
+   */
+  public record CueLimits(int maxCharsPerLine, int maxLines, int maxWords) {
+    /**
+     * @throws IllegalArgumentException if a value is out of range; the message names it
+     */
+    public CueLimits {
+      if (maxCharsPerLine < 4) {
+        throw new IllegalArgumentException("maxCharsPerLine must be >= 4, was " + maxCharsPerLine);
+      }
+      if (maxLines < 1 || maxLines > 4) {
+        throw new IllegalArgumentException("maxLines must be 1..4, was " + maxLines);
+      }
+      if (maxWords < 0 || maxWords > 100) {
+        throw new IllegalArgumentException(
+            "maxWords must be 0..100 (0 for no limit), was " + maxWords);
+      }
+    }
+
+    /**
+     * Limits for a frame and a caption style: half of {@link #maxCharsPerCue(VideoFormat)} per
+     * line, the style's lines and words per cue. With {@link CaptionStyle#CLASSIC} the cues are
+     * those of {@link Captions#cues(List, int) cues(spans, maxCharsPerCue(format))}.
+     *
+     * @param format the video format; never null
+     * @param style the caption style; never null
+     * @return the limits
+     */
+    public static CueLimits of(VideoFormat format, CaptionStyle style) {
+      return new CueLimits(maxCharsPerCue(format) / 2, style.maxLinesPerCue(),
+          style.maxWordsPerCue());
+    }
+  }
+
+  /**
    * Builds the cues of a video.
    *
    * @param spans the segments in order, each with its words
@@ -102,8 +159,24 @@ public final class Captions {
     if (maxChars < 8) {
       throw new IllegalArgumentException("maxChars must be >= 8, was " + maxChars);
     }
+    return cues(spans, maxChars, 0);
+  }
+
+  /**
+   * Builds the cues of a video within limits of characters, lines and words.
+   *
+   * @param spans the segments in order, each with its words; never null
+   * @param limits how much a cue may hold (a single longer word still gets a cue); never null
+   * @return the cues in order, indexed from 0, as {@link #cues(List, int)}; words of languages
+   *     written without spaces split as the class documentation says
+   */
+  public static List<CaptionCue> cues(List<Span> spans, CueLimits limits) {
+    return cues(spans, limits.maxCharsPerLine() * limits.maxLines(), limits.maxWords());
+  }
+
+  private static List<CaptionCue> cues(List<Span> given, int maxChars, int maxWords) {
     List<CaptionCue> out = new ArrayList<>();
-    for (Span span : spans) {
+    for (Span span : segmented(given)) {
       List<List<WordTiming>> groups = new ArrayList<>();
       List<WordTiming> cur = new ArrayList<>();
       int chars = 0;
@@ -118,19 +191,20 @@ public final class Captions {
         }
         boolean breakHere = false;
         if (!cur.isEmpty()) {
-          boolean tooLong = chars + 1 + w.word().length() > maxChars;
+          boolean tooLong = chars + 1 + width(w.word()) > maxChars;
+          boolean tooMany = maxWords > 0 && cur.size() >= maxWords;
           boolean sentenceEnd = endsSentence(prev.word()) || breakAfterPrev;
           boolean pause = w.start().minus(prev.end()).compareTo(PAUSE) >= 0;
           // A cue must start later than the one before, or it would get no time on screen.
           boolean canStart = w.start().compareTo(cur.get(0).start()) > 0;
-          breakHere = canStart && (tooLong || sentenceEnd || pause);
+          breakHere = canStart && (tooLong || tooMany || sentenceEnd || pause);
         }
         if (breakHere) {
           groups.add(cur);
           cur = new ArrayList<>();
           chars = 0;
         }
-        chars += (cur.isEmpty() ? 0 : 1) + w.word().length();
+        chars += (cur.isEmpty() ? 0 : 1) + width(w.word());
         cur.add(w);
         prev = w;
         breakAfterPrev = span.breaksAfter().contains(wi);
@@ -146,6 +220,120 @@ public final class Captions {
       }
     }
     return out;
+  }
+
+  /** @return the spans with words of languages written without spaces split into display words */
+  private static List<Span> segmented(List<Span> spans) {
+    List<Span> out = new ArrayList<>(spans.size());
+    for (Span span : spans) {
+      if (span.words().stream().noneMatch(w -> hasUnspacedScript(w.word()))) {
+        out.add(span);
+        continue;
+      }
+      List<WordTiming> words = new ArrayList<>();
+      Set<Integer> breaks = new HashSet<>();
+      for (int wi = 0; wi < span.words().size(); wi++) {
+        WordTiming w = span.words().get(wi);
+        words.addAll(hasUnspacedScript(w.word()) ? split(w) : List.of(w));
+        if (span.breaksAfter().contains(wi)) {
+          breaks.add(words.size() - 1);
+        }
+      }
+      out.add(new Span(span.start(), span.end(), words, breaks));
+    }
+    return out;
+  }
+
+  /**
+   * Splits one timed word by ICU word boundaries, sharing its time in proportion to length.
+   *
+   * @param w a word containing letters of a language written without spaces
+   * @return its display words in order, times monotonic and inside the word's time
+   */
+  static List<WordTiming> split(WordTiming w) {
+    String text = w.word();
+    BreakIterator it = BreakIterator.getWordInstance(ULocale.ROOT);
+    it.setText(text);
+    List<String> pieces = new ArrayList<>();
+    int start = it.first();
+    for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+      String piece = text.substring(start, end);
+      boolean word = it.getRuleStatus() != BreakIterator.WORD_NONE;
+      if (piece.isBlank()) {
+        continue;
+      }
+      if (!word && !pieces.isEmpty()) {
+        // Punctuation stays with the word before it, so no line starts with a comma.
+        pieces.set(pieces.size() - 1, pieces.get(pieces.size() - 1) + piece.strip());
+      } else {
+        pieces.add(piece.strip());
+      }
+    }
+    if (pieces.size() <= 1) {
+      return List.of(w);
+    }
+    long total = 0;
+    for (String p : pieces) {
+      total += p.codePointCount(0, p.length());
+    }
+    long spanNanos = w.end().minus(w.start()).toNanos();
+    List<WordTiming> out = new ArrayList<>(pieces.size());
+    long done = 0;
+    for (int i = 0; i < pieces.size(); i++) {
+      String p = pieces.get(i);
+      Duration from = w.start().plusNanos(spanNanos * done / total);
+      done += p.codePointCount(0, p.length());
+      Duration to = i + 1 == pieces.size() ? w.end() : w.start().plusNanos(spanNanos * done / total);
+      out.add(new WordTiming(p, from, to));
+    }
+    return out;
+  }
+
+  private static boolean isUnspaced(int cp) {
+    Character.UnicodeScript s = Character.UnicodeScript.of(cp);
+    return switch (s) {
+      case HAN, HIRAGANA, KATAKANA, THAI, LAO, KHMER, MYANMAR -> true;
+      default -> cp >= 0x3000 && cp <= 0x303F || cp >= 0xFF00 && cp <= 0xFF60; // CJK punctuation
+    };
+  }
+
+  private static boolean hasUnspacedScript(String text) {
+    return text.codePoints().anyMatch(Captions::isUnspaced);
+  }
+
+  /** @return the text's width in characters, letters of unspaced languages counting two */
+  private static int width(String text) {
+    return text.codePoints().map(cp -> isUnspaced(cp) ? 2 : 1).sum();
+  }
+
+  /**
+   * Whether two display words shown next to each other are separated by a space: not when the
+   * first ends and the second starts with a letter (or punctuation) of a language written
+   * without spaces.
+   *
+   * @param left the word before; never null
+   * @param right the word after; never null
+   * @return {@code true} for a space between them
+   */
+  public static boolean spaceBetween(String left, String right) {
+    if (left.isEmpty() || right.isEmpty()) {
+      return true;
+    }
+    return !(isUnspaced(left.codePointBefore(left.length())) && isUnspaced(right.codePointAt(0)));
+  }
+
+  /** @return the words joined as they are shown: spaces except between unspaced-script words */
+  static String join(List<String> words) {
+    StringBuilder b = new StringBuilder();
+    String prev = null;
+    for (String w : words) {
+      if (prev != null && spaceBetween(prev, w)) {
+        b.append(' ');
+      }
+      b.append(w);
+      prev = w;
+    }
+    return b.toString();
   }
 
   /** @return the word with its text made printable, itself if already so, or null if none is */
@@ -201,7 +389,8 @@ public final class Captions {
 
   private static boolean endsSentence(String word) {
     String w = word.replaceAll("[\"'”’)\\]]+$", "");
-    return w.endsWith(".") || w.endsWith("!") || w.endsWith("?") || w.endsWith("…");
+    return w.endsWith(".") || w.endsWith("!") || w.endsWith("?") || w.endsWith("…")
+        || w.endsWith("。") || w.endsWith("！") || w.endsWith("？");
   }
 
   /**
@@ -215,8 +404,7 @@ public final class Captions {
     StringBuilder sb = new StringBuilder();
     int n = 0;
     for (CaptionCue c : cues) {
-      String text = String.join(" ",
-          printableWords(c).stream().filter(w -> !w.isEmpty()).toList());
+      String text = join(printableWords(c).stream().filter(w -> !w.isEmpty()).toList());
       if (text.isEmpty()) {
         continue;
       }
@@ -245,18 +433,22 @@ public final class Captions {
       sb.append('\n');
       List<WordTiming> words = c.words();
       boolean first = true;
+      String prev = null;
       for (int i = 0; i < words.size(); i++) {
         if (texts.get(i).isEmpty()) {
           continue;
         }
         WordTiming w = words.get(i);
         if (!first) {
-          sb.append(' ');
+          if (spaceBetween(prev, texts.get(i))) {
+            sb.append(' ');
+          }
           if (w.start().compareTo(c.start()) > 0 && w.start().compareTo(c.end()) < 0) {
             sb.append('<').append(timestamp(w.start(), '.')).append('>');
           }
         }
         sb.append(escapeVtt(texts.get(i)));
+        prev = texts.get(i);
         first = false;
       }
       sb.append("\n\n");

@@ -16,6 +16,7 @@ import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
+import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import dev.storyreel.render.ffmpeg.Transition;
 import dev.storyreel.core.Job;
@@ -359,6 +360,57 @@ public final class StoryReelCli implements Callable<Integer> {
             + " The level is WARN unless -Dstoryreel.log.level or STORYREEL_LOG_LEVEL says"
             + " otherwise.")
     CliLogging.Format logFormat;
+
+    // Caption style options (CaptionStyle): one block, applied in captionStyle().
+    @Option(names = "--caption-style", paramLabel = "PRESET", defaultValue = "classic",
+        description = "Caption look: classic, bold, minimal or karaoke (default: ${DEFAULT-VALUE}).")
+    String captionPreset;
+
+    @Option(names = "--caption-font", paramLabel = "FAMILY|FILE",
+        description = "Caption font: a family name (e.g. 'DejaVu Sans') or a .ttf/.otf file.")
+    String captionFont;
+
+    @Option(names = "--caption-size", paramLabel = "PX",
+        description = "Caption font size in pixels (default: follows the frame).")
+    Integer captionSizePx;
+
+    @Option(names = "--caption-position", paramLabel = "top|middle|bottom",
+        description = "Where captions sit (default: the preset's, bottom).")
+    String captionPosition;
+
+    @Option(names = "--captions", paramLabel = "on|off", defaultValue = "on",
+        description = "'off' burns no captions into the video; captions.srt/.vtt are still"
+            + " written.")
+    String captionsOnOff;
+
+    /** The caption style the caption options ask for; a bad value is bad input. */
+    private CaptionStyle captionStyle() {
+      CaptionStyle[] style = new CaptionStyle[1];
+      option("--caption-style", captionPreset, () -> style[0] = CaptionStyle.preset(captionPreset));
+      CaptionStyle.Builder b = style[0].toBuilder();
+      if (captionFont != null) {
+        option("--caption-font", captionFont, () -> b.font(captionFont).build());
+      }
+      if (captionSizePx != null) {
+        option("--caption-size", captionSizePx, () -> b.sizePx(captionSizePx).build());
+      }
+      if (captionPosition != null) {
+        option("--caption-position", captionPosition, () -> {
+          String p = captionPosition.strip().toUpperCase(Locale.ROOT);
+          if (!List.of("TOP", "MIDDLE", "BOTTOM").contains(p)) {
+            throw new IllegalArgumentException("it must be top, middle or bottom");
+          }
+          b.position(CaptionStyle.Position.valueOf(p));
+        });
+      }
+      String onOff = captionsOnOff.strip().toLowerCase(Locale.ROOT);
+      if (!onOff.equals("on") && !onOff.equals("off")) {
+        throw new InvalidInputException("--captions must be on or off, was '" + captionsOnOff
+            + "'.");
+      }
+      b.burnIn(onOff.equals("on"));
+      return b.build();
+    }
 
     @Override
     public Integer call() {
@@ -789,6 +841,7 @@ public final class StoryReelCli implements Callable<Integer> {
             + ". Leave it out to use --crf (default 23).");
       }
       FfmpegRenderer.Builder b = FfmpegRenderer.builder();
+      b.captionStyle(captionStyle());
       option("--workers", workers, () -> b.workers(workers));
       option("--codec", codec, () -> b.videoCodec(codec));
       option("--preset", preset, () -> b.preset(preset));

@@ -1,10 +1,14 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.CaptionStyle;
+import dev.storyreel.core.Captions;
+import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.WordTiming;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontFormatException;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
@@ -13,9 +17,13 @@ import java.awt.font.FontRenderContext;
 import java.awt.font.LineMetrics;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
+import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +45,14 @@ import java.util.Map;
  * (landscape) of the way down, centred horizontally. Glyphs are filled white over a black
  * outline whose visible thickness is 1/8 of the font size; the word being spoken is filled
  * yellow.
+ *
+ * <p>That is the {@link CaptionStyle#CLASSIC} look; a {@link CaptionStyle} changes the font (a
+ * family or a TrueType/OpenType file), its size (pixels or thousandths of the height), the
+ * colours, the outline width (0: none), the place (top, middle or bottom, with a margin from the
+ * edge; the block always stays inside the safe area), a translucent box behind the lines, karaoke
+ * highlighting (spoken words stay highlighted) and up to 4 lines per cue (the lines are balanced:
+ * the fewest lines that fit, with the shortest longest line). Words of languages written without
+ * spaces are set without a space between them ({@link Captions#spaceBetween}).
  *
  * <p>Each (cue, active word) state is drawn once into a premultiplied ARGB {@link Bitmap} and
  * cached; frames blend the cached bitmap. Not thread-safe: one painter per render call.
@@ -78,26 +94,66 @@ final class CaptionPainter {
   private final Rectangle safe;
   private final float baseFontPx;
   private final int blockBottom;
+  private final CaptionStyle style;
+  private final Font baseFont;
   private final FontRenderContext frc =
       new FontRenderContext(new AffineTransform(), true, true);
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
 
   /**
+   * A painter of the classic look.
+   *
    * @param frameW frame width, pixels
    * @param frameH frame height, pixels
    */
   CaptionPainter(int frameW, int frameH) {
+    this(frameW, frameH, CaptionStyle.CLASSIC);
+  }
+
+  /**
+   * @param frameW frame width, pixels
+   * @param frameH frame height, pixels
+   * @param style how the captions look; never null
+   * @throws ConfigurationException if the style names a font file that cannot be read as a
+   *     TrueType/OpenType font
+   */
+  CaptionPainter(int frameW, int frameH, CaptionStyle style) {
     this.frameW = frameW;
     this.frameH = frameH;
+    this.style = style;
     this.safe = safeArea(frameW, frameH);
     boolean upright = frameH >= frameW;
-    this.baseFontPx =
-        upright
-            ? frameW * UPRIGHT_FONT_PERMILLE / 1000f
-            : frameH * LANDSCAPE_FONT_PERMILLE / 1000f;
-    int bottomPercent = upright ? UPRIGHT_BLOCK_BOTTOM_PERCENT : LANDSCAPE_BLOCK_BOTTOM_PERCENT;
-    this.blockBottom = (int) Math.floor(frameH * bottomPercent / 100.0);
+    if (style.sizePx() > 0) {
+      this.baseFontPx = style.sizePx();
+    } else if (style.sizePermilleOfHeight() > 0) {
+      this.baseFontPx = frameH * style.sizePermilleOfHeight() / 1000f;
+    } else {
+      this.baseFontPx =
+          upright
+              ? frameW * UPRIGHT_FONT_PERMILLE / 1000f
+              : frameH * LANDSCAPE_FONT_PERMILLE / 1000f;
+    }
+    if (style.marginPercent() >= 0) {
+      this.blockBottom = frameH - (int) Math.ceil(frameH * style.marginPercent() / 100.0);
+    } else {
+      int bottomPercent = upright ? UPRIGHT_BLOCK_BOTTOM_PERCENT : LANDSCAPE_BLOCK_BOTTOM_PERCENT;
+      this.blockBottom = (int) Math.floor(frameH * bottomPercent / 100.0);
+    }
+    this.baseFont = loadFont(style);
+  }
+
+  private static Font loadFont(CaptionStyle style) {
+    if (!style.fontIsFile()) {
+      return new Font(style.font(), style.bold() ? Font.BOLD : Font.PLAIN, 1);
+    }
+    try {
+      return Font.createFont(Font.TRUETYPE_FONT, Path.of(style.font()).toFile());
+    } catch (IOException | FontFormatException e) {
+      throw new ConfigurationException("caption font file '" + style.font()
+          + "' could not be read as a TrueType or OpenType font (" + e.getMessage()
+          + "); give a readable .ttf/.otf file or a font family name such as SansSerif");
+    }
   }
 
   private static <V> Map<Long, V> lru() {
@@ -318,7 +374,7 @@ final class CaptionPainter {
   /**
    * @param cuePosition the cue's position in the request's list
    * @param cue the cue
-   * @return how many lines the cue is wrapped into: 1 or 2
+   * @return how many lines the cue is wrapped into: 1 to the style's lines per cue
    */
   int lineCount(int cuePosition, CaptionCue cue) {
     return layout(cuePosition, cue).lines().size();
@@ -347,7 +403,7 @@ final class CaptionPainter {
     return l;
   }
 
-  /** Chooses the largest font (from the base size down) at which the cue fits in two lines. */
+  /** Chooses the largest font (from the base size down) at which the cue fits its lines. */
   private Layout fit(CaptionCue cue) {
     List<String> words = new ArrayList<>();
     for (WordTiming w : cue.words()) {
@@ -355,7 +411,7 @@ final class CaptionPainter {
     }
     float px = baseFontPx;
     while (true) {
-      Font font = new Font(Font.SANS_SERIF, Font.BOLD, 1).deriveFont(px);
+      Font font = baseFont.deriveFont(px);
       double maxWidth = safe.width - strokeWidth(px);
       double maxHeight = safe.height - strokeWidth(px);
       List<List<Integer>> lines = wrap(font, words, maxWidth);
@@ -363,7 +419,8 @@ final class CaptionPainter {
       if (fits || px * SHRINK < MIN_FONT_PX) {
         if (lines == null) {
           // Even the smallest font does not fit: two lines split in the middle, clipped.
-          lines = split(words.size(), Math.max(1, words.size() / 2));
+          lines = style.maxLinesPerCue() == 1 ? split(words.size(), words.size())
+              : split(words.size(), Math.max(1, words.size() / 2));
         }
         return new Layout(font, px, lines);
       }
@@ -393,16 +450,23 @@ final class CaptionPainter {
     int n = words.size();
     double space = advance(font, " ");
     double[] w = new double[n];
+    boolean[] gap = gaps(words);
     for (int i = 0; i < n; i++) {
       w[i] = advance(font, words.get(i));
     }
-    if (lineWidth(w, space, 0, n) <= maxWidth) {
+    if (lineWidth(w, gap, space, 0, n) <= maxWidth) {
       return split(n, n);
+    }
+    if (style.maxLinesPerCue() == 1) {
+      return null;
+    }
+    if (style.maxLinesPerCue() > 2) {
+      return balanced(w, gap, space, maxWidth, style.maxLinesPerCue());
     }
     int best = -1;
     double bestLonger = Double.MAX_VALUE;
     for (int at = 1; at < n; at++) {
-      double longer = Math.max(lineWidth(w, space, 0, at), lineWidth(w, space, at, n));
+      double longer = Math.max(lineWidth(w, gap, space, 0, at), lineWidth(w, gap, space, at, n));
       if (longer <= maxWidth && longer < bestLonger) {
         best = at;
         bestLonger = longer;
@@ -411,12 +475,74 @@ final class CaptionPainter {
     return best < 0 ? null : split(n, best);
   }
 
-  private static double lineWidth(double[] w, double space, int from, int to) {
+  /**
+   * The fewest lines (up to {@code maxLines}) that fit, broken so that the longest is shortest.
+   *
+   * @return the lines, or {@code null} if none fit
+   */
+  private static List<List<Integer>> balanced(double[] w, boolean[] gap, double space,
+      double maxWidth,
+      int maxLines) {
+    int n = w.length;
+    for (int lines = 2; lines <= Math.min(maxLines, n); lines++) {
+      // best[k][i]: the shortest longest line setting words 0..i-1 on k lines; cut: last start.
+      double[][] best = new double[lines + 1][n + 1];
+      int[][] cut = new int[lines + 1][n + 1];
+      for (double[] row : best) {
+        Arrays.fill(row, Double.MAX_VALUE);
+      }
+      best[0][0] = 0;
+      for (int k = 1; k <= lines; k++) {
+        for (int i = k; i <= n; i++) {
+          for (int j = k - 1; j < i; j++) {
+            if (best[k - 1][j] == Double.MAX_VALUE) {
+              continue;
+            }
+            double longer = Math.max(best[k - 1][j], lineWidth(w, gap, space, j, i));
+            if (longer < best[k][i]) {
+              best[k][i] = longer;
+              cut[k][i] = j;
+            }
+          }
+        }
+      }
+      if (best[lines][n] <= maxWidth) {
+        List<List<Integer>> out = new ArrayList<>();
+        int i = n;
+        for (int k = lines; k >= 1; k--) {
+          int j = cut[k][i];
+          List<Integer> line = new ArrayList<>();
+          for (int x = j; x < i; x++) {
+            line.add(x);
+          }
+          out.add(0, line);
+          i = j;
+        }
+        return out;
+      }
+    }
+    return null;
+  }
+
+  /** @return for each word, whether a space goes before it (false for the first) */
+  private static boolean[] gaps(List<String> words) {
+    boolean[] gap = new boolean[words.size()];
+    for (int i = 1; i < gap.length; i++) {
+      gap[i] = Captions.spaceBetween(words.get(i - 1), words.get(i));
+    }
+    return gap;
+  }
+
+  private static double lineWidth(double[] w, boolean[] gap, double space, int from, int to) {
     double sum = 0;
     for (int i = from; i < to; i++) {
       sum += w[i];
     }
-    return sum + space * Math.max(0, to - from - 1);
+    int gaps = 0;
+    for (int i = from + 1; i < to; i++) {
+      gaps += gap[i] ? 1 : 0;
+    }
+    return sum + space * gaps;
   }
 
   private double advance(Font font, String text) {
@@ -429,8 +555,8 @@ final class CaptionPainter {
   }
 
   /** Width of the {@link BasicStroke}: it straddles the glyph edge, so half of it shows. */
-  private static float strokeWidth(float fontPx) {
-    return fontPx / 4f;
+  private float strokeWidth(float fontPx) {
+    return fontPx * (float) style.outlineWidth();
   }
 
   private Bitmap draw(Layout layout, CaptionCue cue, int activeWord) {
@@ -441,37 +567,61 @@ final class CaptionPainter {
     double space = advance(font, " ");
     int lines = layout.lines().size();
     double blockH = lines * lineH;
-    double pad = stroke / 2.0 + 1.0;
-    // Block bottom at blockBottom, but never outside the safe area.
-    double top = blockBottom - blockH;
+    double boxPad = style.box() ? style.boxPadding() * layout.fontPx() : 0;
+    double pad = Math.max(stroke / 2.0, boxPad) + 1.0;
+    double top = switch (style.position()) {
+      // Block bottom at blockBottom (the classic place, or the margin from the bottom edge).
+      case BOTTOM -> blockBottom - blockH;
+      case MIDDLE -> (frameH - blockH) / 2.0;
+      case TOP -> style.marginPercent() < 0 ? safe.y + pad
+          : Math.ceil(frameH * style.marginPercent() / 100.0);
+    };
+    // Never outside the safe area.
     top = Math.max(safe.y + pad, Math.min(top, safe.y + safe.height - pad - blockH));
 
     List<Shape> outlines = new ArrayList<>();
     List<Boolean> highlighted = new ArrayList<>();
     Rectangle2D union = null;
+    Rectangle2D boxRect = null;
     for (int li = 0; li < lines; li++) {
       List<Integer> line = layout.lines().get(li);
       double width = 0;
       for (int k = 0; k < line.size(); k++) {
-        width += advance(font, cue.words().get(line.get(k)).word()) + (k > 0 ? space : 0);
+        width += advance(font, word(cue, line.get(k))) + (k > 0 && gapBefore(cue, line.get(k))
+            ? space : 0);
       }
       double x = (frameW - width) / 2.0;
-      double baseline = top + li * lineH + m.getAscent();
-      for (int idx : line) {
-        String word = cue.words().get(idx).word();
+      double lineTop = top + li * lineH;
+      double baseline = lineTop + m.getAscent();
+      if (style.box()) {
+        Rectangle2D r = new Rectangle2D.Double(x - boxPad, lineTop - boxPad / 2,
+            width + 2 * boxPad, lineH + boxPad);
+        boxRect = boxRect == null ? r : boxRect.createUnion(r);
+      }
+      for (int k = 0; k < line.size(); k++) {
+        int idx = line.get(k);
+        String word = word(cue, idx);
+        if (k > 0 && !gapBefore(cue, idx)) {
+          x -= space;
+        }
         Shape s = font.createGlyphVector(frc, word).getOutline((float) x, (float) baseline);
         outlines.add(s);
-        highlighted.add(idx == activeWord);
+        highlighted.add(idx == activeWord
+            || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord));
         Rectangle2D b = s.getBounds2D();
         union = union == null ? b : union.createUnion(b);
         x += advance(font, word) + space;
       }
     }
-    // Bitmap bounds: the glyphs plus the outline, clipped to the safe area.
-    int bx = (int) Math.floor(union.getMinX() - pad);
-    int by = (int) Math.floor(union.getMinY() - pad);
-    int bx2 = (int) Math.ceil(union.getMaxX() + pad);
-    int by2 = (int) Math.ceil(union.getMaxY() + pad);
+    if (boxRect != null) {
+      union = union.createUnion(boxRect);
+    }
+    // Bitmap bounds: the glyphs plus the outline (and the box), clipped to the safe area.
+    double edge = stroke / 2.0 + 1.0;
+    int bx = (int) Math.floor(union.getMinX() - edge);
+    int by = (int) Math.floor(union.getMinY() - edge);
+    int bx2 = (int) Math.ceil(union.getMaxX() + edge);
+    int by2 = (int) Math.ceil(union.getMaxY() + edge);
     bx = Math.max(bx, safe.x);
     by = Math.max(by, safe.y);
     bx2 = Math.min(bx2, safe.x + safe.width);
@@ -487,13 +637,23 @@ final class CaptionPainter {
       g.setRenderingHint(
           RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       g.translate(-bx, -by);
-      g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      g.setColor(OUTLINE);
-      for (Shape s : outlines) {
-        g.draw(s);
+      if (boxRect != null) {
+        g.setColor(new Color(style.boxArgb(), true));
+        double arc = layout.fontPx() * 0.3;
+        g.fill(new RoundRectangle2D.Double(boxRect.getX(), boxRect.getY(), boxRect.getWidth(),
+            boxRect.getHeight(), arc, arc));
       }
+      if (stroke > 0) {
+        g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.setColor(new Color(style.outlineRgb()));
+        for (Shape s : outlines) {
+          g.draw(s);
+        }
+      }
+      Color text = new Color(style.textRgb());
+      Color highlight = new Color(style.highlightRgb());
       for (int i = 0; i < outlines.size(); i++) {
-        g.setColor(highlighted.get(i) ? HIGHLIGHT : TEXT);
+        g.setColor(highlighted.get(i) ? highlight : text);
         g.fill(outlines.get(i));
       }
     } finally {
@@ -501,5 +661,14 @@ final class CaptionPainter {
     }
     int[] argb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     return new Bitmap(bx, by, bw, bh, argb);
+  }
+
+  private static String word(CaptionCue cue, int idx) {
+    return cue.words().get(idx).word();
+  }
+
+  /** @return whether a space goes before word {@code idx} when it follows another on its line */
+  private static boolean gapBefore(CaptionCue cue, int idx) {
+    return idx == 0 || Captions.spaceBetween(word(cue, idx - 1), word(cue, idx));
   }
 }

@@ -1,5 +1,6 @@
 package dev.storyreel.render.ffmpeg;
 
+import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.ProgressEvent;
@@ -182,6 +183,7 @@ public final class FfmpegRenderer implements Renderer {
   private final int audioBitrateKbps;
   private final int audioSampleRateHz;
   private final boolean captions;
+  private final CaptionStyle captionStyle;
   private final double kenBurnsZoom;
 
   private FfmpegRenderer(Builder b) {
@@ -196,6 +198,7 @@ public final class FfmpegRenderer implements Renderer {
     this.audioBitrateKbps = b.audioBitrateKbps;
     this.audioSampleRateHz = b.audioSampleRateHz;
     this.captions = b.captions;
+    this.captionStyle = b.captionStyle;
     this.kenBurnsZoom = b.kenBurnsZoom;
   }
 
@@ -222,6 +225,7 @@ public final class FfmpegRenderer implements Renderer {
     b.audioBitrateKbps = audioBitrateKbps;
     b.audioSampleRateHz = audioSampleRateHz;
     b.captions = captions;
+    b.captionStyle = captionStyle;
     b.kenBurnsZoom = kenBurnsZoom;
     return b;
   }
@@ -285,7 +289,8 @@ public final class FfmpegRenderer implements Renderer {
    * {@inheritDoc}
    *
    * <p>Holds every setting that changes the video: codec preference, preset, CRF or bit rate,
-   * GOP, transition kind and length, captions, Ken Burns zoom, audio bit rate and rate, and the
+   * GOP, transition kind and length, captions and their {@link CaptionStyle#fingerprint() style},
+   * Ken Burns zoom, audio bit rate and rate, and the
    * version of the soundtrack mix (stereo, the limiter's margin). Not the number of workers: the
    * video is the same for any. Not the mix settings either: they are part of the {@link Timeline},
    * on which the caller keys the video too.
@@ -296,7 +301,9 @@ public final class FfmpegRenderer implements Renderer {
     return NAME + "[codec=" + videoCodec + ",preset=" + preset + "," + rate + ",gop="
         + (gopFrames == 0 ? "2s" : Integer.toString(gopFrames)) + ",transition="
         + transition.name().toLowerCase(Locale.ROOT) + ":" + transitionDuration().toMillis()
-        + "ms,captions=" + captions + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
+        + "ms,captions=" + captions
+        + (captionStyle.equals(CaptionStyle.CLASSIC) ? "" : "{" + captionStyle.fingerprint() + "}")
+        + ",zoom=" + kenBurnsZoom + ",audio=" + audioBitrateKbps
         + "k@" + audioSampleRateHz + ",mix=stereo-ebur128-alimiter-"
         + SoundtrackMixer.LIMITER_MARGIN_DB + "dB,pix=yuv420p-bt601-tv,v3]";
   }
@@ -340,9 +347,14 @@ public final class FfmpegRenderer implements Renderer {
     return audioSampleRateHz;
   }
 
-  /** @return whether captions are drawn */
+  /** @return whether captions are drawn: on, and the style's {@code burnIn} on */
   public boolean captions() {
-    return captions;
+    return captions && captionStyle.burnIn();
+  }
+
+  /** @return how burned-in captions look; {@link CaptionStyle#CLASSIC} unless set; never null */
+  public CaptionStyle captionStyle() {
+    return captionStyle;
   }
 
   /** @return the maximum zoom of the pan-and-zoom effect, 1.0 (none) to 2.0 */
@@ -595,7 +607,8 @@ public final class FfmpegRenderer implements Renderer {
   FrameCompositor.Plan plan(Timeline timeline) {
     int fps = timeline.format().fps();
     int transitionFrames = (int) Math.round(transitionDuration().toNanos() * (double) fps / 1e9);
-    return new FrameCompositor.Plan(timeline, kenBurnsZoom, captions, transitionFrames);
+    return new FrameCompositor.Plan(timeline, kenBurnsZoom, captions, captionStyle,
+        transitionFrames);
   }
 
   /** @return the compositor workers a render uses now: {@link #workers()}, or the core count */
@@ -838,6 +851,7 @@ public final class FfmpegRenderer implements Renderer {
     private int audioBitrateKbps = DEFAULT_AUDIO_BITRATE_KBPS;
     private int audioSampleRateHz = DEFAULT_AUDIO_SAMPLE_RATE_HZ;
     private boolean captions = true;
+    private CaptionStyle captionStyle = CaptionStyle.CLASSIC;
     private double kenBurnsZoom = DEFAULT_KEN_BURNS_ZOOM;
 
     private Builder() {}
@@ -1034,6 +1048,25 @@ public final class FfmpegRenderer implements Renderer {
      */
     public Builder captions(boolean on) {
       this.captions = on;
+      return this;
+    }
+
+    /**
+     * Sets how burned-in captions look: font, size, colours, outline, position, box, lines per
+     * cue. Default {@link CaptionStyle#CLASSIC}. A style with {@code burnIn} off draws no
+     * captions (the job still writes SRT and WebVTT). The style's words per cue is the cue
+     * splitter's business (core's {@code Captions}); the renderer draws the cues it is given.
+     *
+     * @param style the style; never null
+     * @return this builder
+     * @throws IllegalArgumentException if null
+     */
+    public Builder captionStyle(CaptionStyle style) {
+      if (style == null) {
+        throw new IllegalArgumentException(
+            "caption style must be set (CaptionStyle.CLASSIC is the default), was null");
+      }
+      this.captionStyle = style;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.core.timeline.Timeline;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ final class FrameCompositor {
     final int height;
     final double zoom;
     final boolean captions;
+    final CaptionStyle style;
     final CanvasCache canvases;
     final List<CaptionCue> cues;
     private final long[] start;
@@ -59,11 +61,29 @@ final class FrameCompositor {
      *     on the boundary frame and shrunk where a segment is shorter than twice its half
      */
     Plan(Timeline timeline, double zoom, boolean captions, int transitionFrames) {
+      this(timeline, zoom, captions, CaptionStyle.CLASSIC, transitionFrames);
+    }
+
+    /**
+     * @param timeline the timeline
+     * @param zoom the maximum Ken Burns zoom, 1.0..2.0
+     * @param captions whether to draw captions
+     * @param style how they look; nothing is drawn when its {@code burnIn} is off
+     * @param transitionFrames frames of each crossfade, as above
+     * @throws dev.storyreel.core.ConfigurationException if the style's font file is unreadable
+     */
+    Plan(Timeline timeline, double zoom, boolean captions, CaptionStyle style,
+        int transitionFrames) {
       this.timeline = timeline;
       this.width = timeline.format().widthPx();
       this.height = timeline.format().heightPx();
       this.zoom = zoom;
-      this.captions = captions && !timeline.captions().isEmpty();
+      this.style = style;
+      this.captions = captions && style.burnIn() && !timeline.captions().isEmpty();
+      if (this.captions) {
+        // Loads the font here, on the caller's thread, so a bad font file fails before any work.
+        new CaptionPainter(width, height, style);
+      }
       this.canvases = new CanvasCache(timeline, zoom);
       this.cues = timeline.captions();
       int n = timeline.visual().size();
@@ -162,7 +182,7 @@ final class FrameCompositor {
   FrameCompositor(Plan plan) {
     this.plan = plan;
     this.sampler = new KenBurns.Sampler(plan.width, plan.height);
-    this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height) : null;
+    this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height, plan.style) : null;
     this.otherYuv = new byte[plan.width * plan.height + 2 * (plan.width / 2) * (plan.height / 2)];
   }
 
