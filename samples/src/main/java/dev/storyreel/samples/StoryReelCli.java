@@ -97,7 +97,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     version = "storyreel 0.1.0",
     description = "Turns a written story into a narrated, captioned video.",
-    subcommands = {StoryReelCli.Render.class})
+    subcommands = {StoryReelCli.Render.class, ProvidersCommand.class, VoicesCommand.class})
 public final class StoryReelCli implements Callable<Integer> {
 
   /** Exit code when input or configuration is bad and nothing was done. */
@@ -131,7 +131,47 @@ public final class StoryReelCli implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(String... args) {
-    return new CommandLine(new StoryReelCli()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The CLI as {@link #run} executes it: a mistyped option is answered with one line, the
+   * nearest options ("Did you mean: --format?") and where the help is, instead of the whole
+   * usage text.
+   *
+   * @return a new command line; not thread-safe
+   */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new StoryReelCli());
+    cl.setParameterExceptionHandler(StoryReelCli::badArguments);
+    return cl;
+  }
+
+  /** Prints a parse error with picocli's suggestions, and returns {@link #EXIT_BAD_INPUT}. */
+  static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("storyreel: " + CLASS_NAME.matcher(String.valueOf(e.getMessage())).replaceAll(""));
+    if (e instanceof CommandLine.UnmatchedArgumentException u) {
+      List<String> near = u.getSuggestions();
+      if (!near.isEmpty()) {
+        err.println("Did you mean: " + String.join(" or ", near.subList(0, Math.min(3,
+            near.size()))) + "?");
+      }
+    }
+    err.println("See '" + cl.getCommandSpec().qualifiedName() + " --help'.");
+    err.flush();
+    return EXIT_BAD_INPUT;
+  }
+
+  /**
+   * The line printed when Ctrl-C stops a running job.
+   *
+   * @return the line; never {@code null}
+   */
+  static String interruptedLine() {
+    return "storyreel: interrupted; run the same command again to resume (nothing stored is paid"
+        + " for again)";
   }
 
   /** A Java class name with its colon, as {@code Throwable.toString()} puts it in messages. */
@@ -165,17 +205,54 @@ public final class StoryReelCli implements Callable<Integer> {
   @Command(
       name = "render",
       mixinStandardHelpOptions = true,
-      description = "Render STORY (a UTF-8 text file) into DIR: video.mp4, captions.srt,"
-          + " captions.vtt, thumbnail.jpg, manifest.json.")
+      modelTransformer = HelpLayout.class,
+      description = {"Render each STORY (a UTF-8 text file, or a folder of .txt files) into its"
+          + " own folder: video.mp4, captions.srt, captions.vtt, thumbnail.jpg, manifest.json.",
+          "Several stories are rendered one after the other; one that fails does not stop the"
+              + " rest, and a table at the end says how each went. Running the same command"
+              + " again resumes: assets already in an output's cache are not made (or paid"
+              + " for) again.",
+          "Option values come from the command line, then from --spec FILE, then from the"
+              + " defaults shown."},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:every story was rendered",
+          "1:a story failed after work was done (its assets are kept; run again to resume),"
+              + " or some stories failed and others did not",
+          "2:bad input or configuration, nothing written (for several stories: every one"
+              + " failed so)",
+          "130:cancelled (Ctrl-C)"},
+      footerHeading = "%nExamples:%n",
+      footer = {
+          "  storyreel render story.txt",
+          "  storyreel render stories/ -o videos --format landscape --music none",
+          "  storyreel render a.txt b.txt --spec daily.yaml --voice kevin16",
+          "  storyreel render story.txt --images openai --budget-usd 1.50",
+          "",
+          "A spec file (JSON or YAML) holds options by their long names:",
+          "  {\"format\": \"landscape\", \"music\": \"none\", \"set\": {\"rules.mood\": \"calm\"}}",
+          "See also: storyreel providers, storyreel voices."})
   static final class Render implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STORY", description = "The story, a UTF-8 text file.")
+    @Parameters(index = "0", arity = "1..*", paramLabel = "STORY",
+        description = "A story (a UTF-8 text file) or a folder of .txt stories. Several may be"
+            + " given.")
+    List<Path> stories;
+
+    /** The story being rendered now: one of {@link #stories}. */
     Path story;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-        description = "Output folder (default: out/<story file name>).")
+        description = "Output folder (default: out/<story file name>). With several stories,"
+            + " each goes to DIR/<story file name>.")
     Path output;
+
+    @Option(names = "--spec", paramLabel = "FILE",
+        description = "A JSON or YAML file of options by long name, for example"
+            + " {\"format\": \"landscape\", \"set\": {\"k\": \"v\"}}. The command line wins over"
+            + " it; it wins over the defaults.")
+    Path specFile;
 
     @Option(names = "--storage", paramLabel = "LOCATION",
         description = "Where outputs go: a folder, or s3://bucket/prefix. Instead of -o.")
@@ -412,9 +489,142 @@ public final class StoryReelCli implements Callable<Integer> {
       return b.build();
     }
 
+    /** How one story went, for the batch summary. */
+    record StoryOutcome(Path story, int code, Duration videoLength, Duration took,
+        String output) {}
+
+    /** The outcome of the story being rendered now, set by {@link #renderOne()}. */
+    private Duration lastVideoLength;
+    private String lastOutput;
+
     @Override
     public Integer call() {
       CliLogging.configure(logFormat);
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter out = spec.commandLine().getOut();
+      List<Path> all;
+      try {
+        if (specFile != null) {
+          SpecFile.apply(specFile, spec, spec.commandLine().getParseResult(), new Render());
+        }
+        all = expand(stories);
+      } catch (InvalidInputException e) {
+        err.println("storyreel: " + userMessage(e));
+        err.flush();
+        return EXIT_BAD_INPUT;
+      }
+      if (all.size() == 1 && Files.isRegularFile(stories.get(0)) || all.isEmpty()) {
+        story = all.isEmpty() ? stories.get(0) : all.get(0);
+        return renderOne();
+      }
+      Path baseOutput = output;
+      String baseStorage = storage;
+      List<StoryOutcome> outcomes = new ArrayList<>();
+      for (Path p : all) {
+        story = p;
+        output = baseOutput == null ? null : baseOutput.resolve(baseName(p));
+        storage = baseStorage == null ? null
+            : baseStorage.replaceFirst("/+$", "") + "/" + baseName(p);
+        lastVideoLength = null;
+        lastOutput = null;
+        out.println("== " + p);
+        out.flush();
+        long t0 = System.nanoTime();
+        int code = renderOne();
+        outcomes.add(new StoryOutcome(p, code, lastVideoLength,
+            Duration.ofNanos(System.nanoTime() - t0), lastOutput));
+        if (code == EXIT_CANCELLED) {
+          break;
+        }
+      }
+      output = baseOutput;
+      storage = baseStorage;
+      printBatchSummary(out, outcomes);
+      return batchExitCode(outcomes);
+    }
+
+    /**
+     * The exit code of a batch: 0 if every story was rendered, 130 if it was cancelled, 2 if
+     * every story failed on bad input (nothing was written), else 1.
+     *
+     * @param outcomes how each story went; not empty
+     * @return the exit code
+     */
+    static int batchExitCode(List<StoryOutcome> outcomes) {
+      if (outcomes.stream().anyMatch(o -> o.code() == EXIT_CANCELLED)) {
+        return EXIT_CANCELLED;
+      }
+      if (outcomes.stream().allMatch(o -> o.code() == 0)) {
+        return 0;
+      }
+      if (outcomes.stream().allMatch(o -> o.code() == EXIT_BAD_INPUT)) {
+        return EXIT_BAD_INPUT;
+      }
+      return EXIT_FAILED;
+    }
+
+    static void printBatchSummary(PrintWriter out, List<StoryOutcome> outcomes) {
+      List<String[]> cells = new ArrayList<>();
+      cells.add(new String[] {"STORY", "STATUS", "VIDEO", "TIME", "OUTPUT"});
+      for (StoryOutcome o : outcomes) {
+        String status = switch (o.code()) {
+          case 0 -> "done";
+          case EXIT_BAD_INPUT -> "bad input";
+          case EXIT_CANCELLED -> "cancelled";
+          default -> "failed";
+        };
+        cells.add(new String[] {o.story().toString(), status,
+            o.videoLength() == null ? "-" : seconds(o.videoLength()), seconds(o.took()),
+            o.output() == null ? "-" : o.output()});
+      }
+      out.println();
+      ProvidersCommand.Table.print(out, cells);
+      long ok = outcomes.stream().filter(o -> o.code() == 0).count();
+      out.println(ok + " of " + outcomes.size() + " stories rendered."
+          + (ok < outcomes.size() ? " Run the same command again to retry the others;"
+              + " finished ones are not made again." : ""));
+      out.flush();
+    }
+
+    /**
+     * The stories named: files as given, folders replaced by their {@code .txt} files (sorted by
+     * name). Two stories with the same file name would share an output folder, so they are
+     * refused.
+     */
+    static List<Path> expand(List<Path> given) {
+      List<Path> all = new ArrayList<>();
+      for (Path p : given) {
+        if (Files.isDirectory(p)) {
+          try (var s = Files.list(p)) {
+            List<Path> txt = s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT)
+                .endsWith(".txt") && Files.isRegularFile(f)).sorted().toList();
+            if (txt.isEmpty()) {
+              throw new InvalidInputException("The folder " + p + " holds no .txt story. Give"
+                  + " story files, or a folder of them.");
+            }
+            all.addAll(txt);
+          } catch (java.io.IOException e) {
+            throw new InvalidInputException("The folder " + p + " could not be listed: "
+                + userMessage(e));
+          }
+        } else {
+          all.add(p);
+        }
+      }
+      Map<String, Path> byName = new LinkedHashMap<>();
+      for (Path p : all) {
+        Path before = byName.putIfAbsent(baseName(p), p);
+        if (before != null && all.size() > 1) {
+          throw new InvalidInputException("The stories " + before + " and " + p + " would both"
+              + " go to the output folder " + baseName(p) + ". Rename one, or render them"
+              + " separately with -o.");
+        }
+      }
+      return all;
+    }
+
+    /** Renders {@link #story}; returns its exit code. */
+    private int renderOne() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       long t0 = System.nanoTime();
@@ -462,7 +672,8 @@ public final class StoryReelCli implements Callable<Integer> {
           target = new LocalStorage(where.folder());
         }
         // A bar only on a terminal: redirected to a file it would print a line per update.
-        try (Progress progress = new Progress(!noProgress && System.console() != null)) {
+        lastOutput = where.s3Uri() != null ? where.s3Uri() : where.folder().toString();
+        try (Progress progress = new Progress(!noProgress, System.console() != null, err)) {
           StoryReel.Builder builder = StoryReel.builder()
               .providerSettings(new ProviderSettings(ps))
               .planner(planner)
@@ -500,6 +711,8 @@ public final class StoryReelCli implements Callable<Integer> {
           }
           Job job = reel.submit(s, target);
           JobResult r;
+          Thread hook = interruptHook(job, err);
+          boolean hooked = addHook(hook);
           try {
             r = await(job);
           } catch (CancellationException e) {
@@ -510,8 +723,17 @@ public final class StoryReelCli implements Callable<Integer> {
             err.println("storyreel: " + kept(target));
             err.flush();
             return EXIT_FAILED;
+          } finally {
+            if (hooked) {
+              try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+              } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running
+              }
+            }
           }
           progress.close();
+          lastVideoLength = r.videoDuration();
           summary(out, r, fmt, Duration.ofNanos(System.nanoTime() - t0), target, s3);
         }
         return 0;
@@ -534,6 +756,37 @@ public final class StoryReelCli implements Callable<Integer> {
             err.println("storyreel: closing the S3 client failed: " + userMessage(e));
           }
         }
+      }
+    }
+
+    /**
+     * The shutdown hook for Ctrl-C while {@code job} runs: cancels it, prints {@link
+     * #interruptedLine()} and waits up to 10 s for the job to stop, so that what is in flight is
+     * stored or dropped cleanly.
+     */
+    static Thread interruptHook(Job job, PrintWriter err) {
+      return new Thread(() -> {
+        if (job.result().isDone()) {
+          return;
+        }
+        job.cancel();
+        err.println();
+        err.println(interruptedLine());
+        err.flush();
+        try {
+          job.result().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // cancelled, failed or still stopping: the JVM exits either way
+        }
+      }, "storyreel-interrupt");
+    }
+
+    private static boolean addHook(Thread hook) {
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+        return true;
+      } catch (IllegalStateException | SecurityException e) {
+        return false;
       }
     }
 
@@ -963,63 +1216,6 @@ public final class StoryReelCli implements Callable<Integer> {
       } catch (URISyntaxException e) {
         throw new CommandLine.TypeConversionException(
             "'" + value + "' is not a URL (" + e.getReason() + ")");
-      }
-    }
-  }
-
-  /** Draws the job's progress on the terminal: assets made, then frames encoded. */
-  static final class Progress implements ProgressListener, AutoCloseable {
-    private final boolean enabled;
-    private ProgressBar assets;
-    private ProgressBar frames;
-
-    Progress(boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    @Override
-    public synchronized void onEvent(ProgressEvent e) {
-      if (!enabled) {
-        return;
-      }
-      if (e instanceof ProgressEvent.StoryboardPlanned p) {
-        // one image and one narration per segment
-        assets = bar("Assets", 2L * p.segmentCount());
-      } else if (e instanceof ProgressEvent.JobStateChanged s
-          && (s.state() == JobState.RENDERING || s.state().isTerminal())) {
-        closeAssets();
-      } else if (e instanceof ProgressEvent.TaskSucceeded && assets != null) {
-        assets.step();
-      } else if (e instanceof ProgressEvent.FramesRendered f) {
-        if (frames == null) {
-          frames = bar("Frames", f.framesTotal());
-        }
-        frames.stepTo(f.framesDone());
-      }
-    }
-
-    private static ProgressBar bar(String name, long max) {
-      return new ProgressBarBuilder()
-          .setTaskName(name)
-          .setInitialMax(max)
-          .setStyle(ProgressBarStyle.ASCII)
-          .setUpdateIntervalMillis(500)
-          .build();
-    }
-
-    private void closeAssets() {
-      if (assets != null) {
-        assets.close();
-        assets = null;
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      closeAssets();
-      if (frames != null) {
-        frames.close();
-        frames = null;
       }
     }
   }
