@@ -134,7 +134,8 @@ final class TimelineStage {
       }
       spans.add(new Captions.Span(start, end, shifted, breaks));
     }
-    List<CaptionCue> cues = Captions.cues(spans, Captions.maxCharsPerCue(job.cfg.format()));
+    List<CaptionCue> cues = Captions.cues(spans,
+        Captions.CueLimits.of(job.cfg.format(), job.cfg.renderer().captionStyle()));
     return new Layout(starts, ends, words, cues, visual,
         new NarrationTrack(rate, channels, voice));
   }

@@ -50,6 +50,16 @@ public interface Renderer {
   }
 
   /**
+   * The caption style this renderer draws with: the job splits its caption cues (SRT, VTT and
+   * the burned-in captions alike) by the style's lines and words per cue.
+   *
+   * @return the style; by default {@link dev.storyreel.core.CaptionStyle#CLASSIC}
+   */
+  default dev.storyreel.core.CaptionStyle captionStyle() {
+    return dev.storyreel.core.CaptionStyle.CLASSIC;
+  }
+
+  /**
    * Proves, before a job makes any asset, that {@link #render} will be able to start with this
    * format: the renderer's native libraries load and its encoder opens with the codec, quality
    * (CRF or bit rate), preset and frame size it will render with. A renderer that has nothing

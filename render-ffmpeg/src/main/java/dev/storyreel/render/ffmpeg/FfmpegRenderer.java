@@ -353,6 +353,7 @@ public final class FfmpegRenderer implements Renderer {
   }
 
   /** @return how burned-in captions look; {@link CaptionStyle#CLASSIC} unless set; never null */
+  @Override
   public CaptionStyle captionStyle() {
     return captionStyle;
   }
