@@ -235,6 +235,24 @@ public sealed interface ProgressEvent {
   record StoryboardPlanned(int segmentCount) implements ProgressEvent {}
 
   /**
+   * A paid (or metered) provider call finished and what it consumed was counted against the
+   * job's budget.
+   *
+   * @param provider the provider's name, for example {@code openai}
+   * @param model its model
+   * @param usage what the call consumed, priced with the job's price table ({@link
+   *     Usage#estimatedCostUsd()}); never {@code null}
+   */
+  record UsageRecorded(String provider, String model, Usage usage) implements ProgressEvent {
+    /** @throws NullPointerException if an argument is {@code null} */
+    public UsageRecorded {
+      java.util.Objects.requireNonNull(provider, "provider");
+      java.util.Objects.requireNonNull(model, "model");
+      java.util.Objects.requireNonNull(usage, "usage");
+    }
+  }
+
+  /**
    * The renderer has encoded more frames.
    *
    * @param framesDone frames handed to the encoder so far

@@ -430,6 +430,12 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Do not draw a progress bar (none is drawn when output is not a terminal).")
     boolean noProgress;
 
+    @Option(names = "--metrics",
+        description = "Print the job's metrics at the end: stage times, provider calls by kind"
+            + " and outcome (success, retried, failed, cache hit) and the estimated cost"
+            + " (Micrometer).")
+    boolean metrics;
+
     // --log-format: its own block (CliLogging does the work).
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
         description = "How log lines are written to standard error: text, or json (one JSON"
@@ -674,6 +680,10 @@ public final class StoryReelCli implements Callable<Integer> {
         // A bar only on a terminal: redirected to a file it would print a line per update.
         lastOutput = where.s3Uri() != null ? where.s3Uri() : where.folder().toString();
         try (Progress progress = new Progress(!noProgress, System.console() != null, err)) {
+          io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+          dev.storyreel.core.ProgressListener meters =
+              dev.storyreel.core.metrics.StoryReelMetrics.listener(registry);
           StoryReel.Builder builder = StoryReel.builder()
               .providerSettings(new ProviderSettings(ps))
               .planner(planner)
@@ -697,7 +707,10 @@ public final class StoryReelCli implements Callable<Integer> {
                 .overwrite(force)
                 .cache(!noCache)
                 .seed(seed)
-                .listener(progress)
+                .listener(metrics ? e -> {
+                  progress.onEvent(e);
+                  meters.onEvent(e);
+                } : progress)
                 .renderer(renderer)
                 .music(sound.music())
                 .effects(sound.effects())
@@ -735,6 +748,9 @@ public final class StoryReelCli implements Callable<Integer> {
           progress.close();
           lastVideoLength = r.videoDuration();
           summary(out, r, fmt, Duration.ofNanos(System.nanoTime() - t0), target, s3);
+          if (metrics) {
+            printMetrics(out, registry);
+          }
         }
         return 0;
       } catch (InvalidInputException | ConfigurationException e) {
@@ -1178,6 +1194,30 @@ public final class StoryReelCli implements Callable<Integer> {
       out.printf(Locale.ROOT, "  stages     planning %.1f s, assets %.1f s, rendering %.1f s,"
               + " publishing %.1f s%n", st.planningMillis() / 1000.0, st.assetsMillis() / 1000.0,
           st.renderingMillis() / 1000.0, st.publishingMillis() / 1000.0);
+      out.flush();
+    }
+
+    /** Prints every meter the job recorded, one line each, sorted by name and tags. */
+    static void printMetrics(PrintWriter out,
+        io.micrometer.core.instrument.MeterRegistry registry) {
+      out.println("  metrics");
+      registry.getMeters().stream()
+          .sorted(java.util.Comparator.comparing(m -> m.getId().getName() + m.getId().getTags()))
+          .forEach(m -> {
+            String tags = m.getId().getTags().stream().map(t -> t.getKey() + "=" + t.getValue())
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
+            String value;
+            if (m instanceof io.micrometer.core.instrument.Timer t) {
+              value = String.format(Locale.ROOT, "%d x, %.1f s", t.count(),
+                  t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS) / 1000.0);
+            } else if (m instanceof io.micrometer.core.instrument.Counter c) {
+              value = String.format(Locale.ROOT, "%s", c.count() == Math.rint(c.count())
+                  ? String.valueOf((long) c.count()) : String.valueOf(c.count()));
+            } else {
+              value = String.valueOf(m.measure());
+            }
+            out.printf(Locale.ROOT, "    %-20s %-40s %s%n", m.getId().getName(), tags, value);
+          });
       out.flush();
     }
 

@@ -76,6 +76,21 @@ class CliDailyUseTest {
   // 3. batch
 
   @Test
+  void metricsArePrintedAfterTheSummary() throws Exception {
+    Path s = story("cat.txt", "The cat sat by the fire. It slept.");
+    Path out = dir.resolve("m");
+    Outcome o = run("render", s.toString(), "-o", out.toString(), "--no-progress", "--music",
+        "none", "--format", "160x284", "--fps", "10", "--metrics");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("  metrics")
+        .containsPattern("storyreel\\.calls\\s+\\{kind=image,outcome=success\\}\\s+\\d+")
+        .containsPattern("storyreel\\.stage\\s+\\{stage=rendering\\}\\s+1 x");
+    Outcome again = run("render", s.toString(), "-o", out.toString(), "--no-progress", "--music",
+        "none", "--format", "160x284", "--fps", "10", "--metrics");
+    assertThat(again.out()).containsPattern("\\{kind=image,outcome=cache_hit\\}\\s+\\d+");
+  }
+
+  @Test
   void batchGoesOnAfterAFailureAndEndsWithATable() throws Exception {
     Path good = story("good.txt", "The cat sat by the fire.");
     Path bad = story("bad.txt", "  \n");

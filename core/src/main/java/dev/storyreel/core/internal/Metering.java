@@ -15,10 +15,21 @@ import java.util.function.Supplier;
 final class Metering {
   private final PriceTable prices;
   private final Budget budget;
+  private final dev.storyreel.core.ProgressListener listener;
 
   Metering(PriceTable prices, Budget budget) {
+    this(prices, budget, dev.storyreel.core.ProgressListener.NONE);
+  }
+
+  /**
+   * @param prices prices the calls' usage
+   * @param budget the job's budget
+   * @param listener receives a {@link dev.storyreel.core.ProgressEvent.UsageRecorded} per call
+   */
+  Metering(PriceTable prices, Budget budget, dev.storyreel.core.ProgressListener listener) {
     this.prices = prices;
     this.budget = budget;
+    this.listener = listener;
   }
 
   /**
@@ -56,6 +67,7 @@ final class Metering {
       u = prices.priced(p.name(), p.model(), u);
       r.settle(u.estimatedCostUsd());
       ok = true;
+      listener.onEvent(new dev.storyreel.core.ProgressEvent.UsageRecorded(p.name(), p.model(), u));
       return new Metered<>(v, u);
     } finally {
       if (!ok) {

@@ -161,7 +161,8 @@ public final class Pipeline implements Job {
     this.storage = storage;
     this.listener = SafeListener.wrap(cfg.listener());
     this.cache = new AssetCache(storage, cfg.cacheReads());
-    this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()));
+    this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()),
+        listener);
     this.jobId = LogContext.jobId(cfg.inputKey());
   }
 
