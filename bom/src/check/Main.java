@@ -17,7 +17,7 @@ public final class Main {
     JobResult result = reel.render(
         Story.of("The ferry left at dawn. Nobody on board knew the captain's name."),
         Path.of(args[0]));
-    System.out.println("VIDEO " + result.videoLocation() + " " + result.videoDuration());
+    System.out.println("VIDEO " + result.video().uri() + " " + result.videoDuration());
     String manifest = Files.readString(Path.of(args[0], "manifest.json"));
     int i = manifest.indexOf("\"encoder\"");
     System.out.println("MANIFEST " + manifest.substring(i, Math.min(manifest.length(), i + 40)));

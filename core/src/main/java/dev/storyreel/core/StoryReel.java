@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * StoryReel reel = StoryReel.builder().format(VideoFormat.portrait()).build();
  * JobResult result = reel.render(Story.read(Path.of("story.txt")), Path.of("out"));
- * System.out.println(result.videoLocation());
+ * System.out.println(result.video().uri());
  * }</pre>
  *
  * <p><b>Resuming.</b> Every asset (storyboard, image, narration, word timings, rendered video) is

@@ -23,6 +23,6 @@ public final class EmbedExample {
         .listener(event -> System.out.println(event))   // progress, from worker threads
         .build();                                       // offline providers, found on the classpath
     JobResult result = reel.render(Story.read(Path.of(args[0])), Path.of(args[1]));
-    System.out.println(result.videoLocation() + " " + result.videoDuration());
+    System.out.println(result.video().uri() + " " + result.videoDuration());
   }
 }
