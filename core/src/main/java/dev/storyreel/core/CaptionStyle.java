@@ -97,6 +97,30 @@ public record CaptionStyle(
   public static final List<String> PRESETS = List.of("classic", "bold", "minimal", "karaoke");
 
   /**
+   * @param font a font family name (for example {@code SansSerif}, {@code DejaVu Sans}) or the path
+   *     of a TrueType/OpenType file (ending in {@code .ttf} or {@code .otf}); never blank
+   * @param bold whether the family is used in its bold face (ignored for a font file)
+   * @param sizePx the font size in pixels, 0 for a size relative to the frame; 0..400
+   * @param sizePermilleOfHeight the font size in thousandths of the frame height, used when {@code
+   *     sizePx} is 0; 0 (with {@code sizePx} 0) for the classic size that follows the frame's shape;
+   *     0..250
+   * @param textRgb fill of the words not being spoken, {@code 0xRRGGBB}
+   * @param highlightRgb fill of the word being spoken, {@code 0xRRGGBB}
+   * @param outlineRgb outline colour, {@code 0xRRGGBB}
+   * @param outlineWidth outline stroke width as a fraction of the font size; half of it shows
+   *     outside the glyph; 0 for no outline; 0..1; classic 0.25
+   * @param position where the caption block sits; never null
+   * @param marginPercent distance of the block from the frame's top (TOP) or bottom (BOTTOM)
+   *     edge, percent of the height; -1 for the classic placement (block bottom at 80% of the
+   *     height upright, 88% landscape, or 8% from the top for TOP); ignored for MIDDLE; -1..45
+   * @param box whether a box is drawn behind the text
+   * @param boxArgb the box colour with alpha, {@code 0xAARRGGBB}
+   * @param boxPadding space between the text and the box edge, fraction of the font size; 0..2
+   * @param highlightSpoken whether words already spoken stay highlighted (karaoke), not only the
+   *     word being spoken
+   * @param maxLinesPerCue the most lines a cue is wrapped into on screen; 1..4; classic 2
+   * @param maxWordsPerCue the most words in one cue, 0 for no limit; 0..100
+   * @param burnIn whether captions are drawn on the video at all
    * @throws IllegalArgumentException if a value is out of the range given above; the message
    *     names it
    */

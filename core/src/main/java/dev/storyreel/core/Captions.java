@@ -116,6 +116,11 @@ public final class Captions {
    */
   public record CueLimits(int maxCharsPerLine, int maxLines, int maxWords) {
     /**
+     * @param maxCharsPerLine characters on one line, spaces included (a letter of a language
+     *     written without spaces counts two), &ge; 4
+     * @param maxLines lines per cue, 1..4; the cue holds at most {@code maxCharsPerLine *
+     *     maxLines} characters
+     * @param maxWords the most words in one cue, 0 for no limit; 0..100
      * @throws IllegalArgumentException if a value is out of range; the message names it
      */
     public CueLimits {

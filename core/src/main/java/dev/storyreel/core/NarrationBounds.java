@@ -40,6 +40,11 @@ public record NarrationBounds(
       Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(4));
 
   /**
+   * @param minPerWord the least time a word takes; positive
+   * @param maxPerWord the most time a word takes; not less than {@code minPerWord}
+   * @param allowance time allowed on top of {@code n * maxPerWord}; zero or positive
+   * @param maxSilence the longest silence allowed inside the clip; {@link Duration#ZERO} turns the
+   *     silence checks off
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if a value is out of range; the message names it
    */

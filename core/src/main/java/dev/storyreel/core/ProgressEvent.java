@@ -244,7 +244,13 @@ public sealed interface ProgressEvent {
    *     Usage#estimatedCostUsd()}); never {@code null}
    */
   record UsageRecorded(String provider, String model, Usage usage) implements ProgressEvent {
-    /** @throws NullPointerException if an argument is {@code null} */
+    /**
+     * @param provider the provider's name, for example {@code openai}
+     * @param model its model
+     * @param usage what the call consumed, priced with the job's price table ({@link
+     *     Usage#estimatedCostUsd()}); never {@code null}
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public UsageRecorded {
       java.util.Objects.requireNonNull(provider, "provider");
       java.util.Objects.requireNonNull(model, "model");

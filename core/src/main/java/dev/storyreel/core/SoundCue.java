@@ -15,6 +15,10 @@ import java.util.Objects;
 public record SoundCue(String description, int wordIndex) {
 
   /**
+   * @param description what is heard, in a few words; also the tag matched against effect files'
+   *     names; never blank
+   * @param wordIndex the word of the segment's narration it starts at, from 0 (words as {@link
+   *     Words#split} counts them)
    * @throws NullPointerException if {@code description} is {@code null}
    * @throws IllegalArgumentException if it is blank or {@code wordIndex} is negative
    */

@@ -134,7 +134,16 @@ public final class ImageChecks {
    */
   public record ImageInfo(String format, int widthPx, int heightPx, int bitsPerPixel,
       long decodedBytes) {
-    /** @throws NullPointerException if {@code format} is {@code null} */
+    /**
+     * @param format the reader's format name in lower case, for example {@code png} or {@code
+     *     jpeg}
+     * @param widthPx the width in pixels, {@code >= 1}
+     * @param heightPx the height in pixels, {@code >= 1}
+     * @param bitsPerPixel bits per raw pixel (for example 24 for 8-bit RGB, 64 for 16-bit RGBA)
+     * @param decodedBytes the memory a full decode is charged, {@code width * height *
+     *     max(4, ceil(bitsPerPixel / 8))}
+     * @throws NullPointerException if {@code format} is {@code null}
+     */
     public ImageInfo {
       Objects.requireNonNull(format, "format");
     }

@@ -15,7 +15,13 @@ import java.util.Objects;
  */
 public record GeneratedAudio(Duration duration, String source, Usage usage) {
 
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param duration the audio's length as written
+   * @param source where it came from, for the manifest: a file name, a model and prompt, or the
+   *     generator and its parameters; never {@code null}, never a credential
+   * @param usage what making it consumed, or {@link Usage#NONE}
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public GeneratedAudio {
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(source, "source");

@@ -20,6 +20,13 @@ import java.util.Objects;
 public record MusicRequest(Mood mood, Duration duration, long seed, Path output) {
 
   /**
+   * @param mood the mood; never {@code null}
+   * @param duration how long the bed must last; positive. The pipeline adds the crossfades to the
+   *     neighbouring beds, so a provider returns exactly this length (looping or trimming)
+   * @param seed the random seed: the same request with the same seed gives the same bed where the
+   *     provider supports it
+   * @param output the WAV file to write (16-bit PCM, mono or stereo, any rate 8000..192000 Hz);
+   *     the caller made its folder and deletes it; never {@code null}
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the duration is not positive
    */

@@ -48,6 +48,15 @@ public record SettingSpec(String key, String description, Kind kind, BigDecimal 
   }
 
   /**
+   * @param key the key, for example {@code openai.maxConcurrency}; never blank
+   * @param description one line for help and error messages; never {@code null}
+   * @param kind what values look like; never {@code null}
+   * @param min the smallest number allowed for {@link Kind#INTEGER} and {@link Kind#DECIMAL},
+   *     inclusive; {@code null} for the other kinds
+   * @param max the largest number allowed, inclusive; {@code null} for the other kinds
+   * @param choices the values allowed for {@link Kind#CHOICE} (compared ignoring case), else
+   *     empty; copied
+   * @param secret whether the value is a credential that must never appear in a message
    * @throws NullPointerException if {@code key}, {@code description}, {@code kind} or {@code
    *     choices} is {@code null}
    * @throws IllegalArgumentException if the key is blank, a numeric kind lacks its range, or a

@@ -26,6 +26,10 @@ public record Ducking(double depthDb, Duration minGap, Duration ramp) {
       new Ducking(12, Duration.ofMillis(800), Duration.ofMillis(150));
 
   /**
+   * @param depthDb how far the music goes down while words are spoken, in dB, 0..40 (default 12)
+   * @param minGap the shortest silence between words in which the music comes back up (default
+   *     0.8 s)
+   * @param ramp how long each ramp takes (default 150 ms)
    * @throws NullPointerException if a duration is {@code null}
    * @throws IllegalArgumentException if the depth is outside 0..40 dB or a duration is negative
    */

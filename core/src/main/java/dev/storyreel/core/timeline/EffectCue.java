@@ -16,6 +16,11 @@ public record EffectCue(int segment, String description, AudioSource audio, Dura
     double gainDb) {
 
   /**
+   * @param segment the segment whose word it is placed at
+   * @param description the planner's cue, for example "a door creaks"; never {@code null}
+   * @param audio its WAV; never {@code null}
+   * @param at when it starts: its word's start time; never negative
+   * @param gainDb its level in the mix, in dB relative to its own; at most 0
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if {@code at} is negative or the gain above 0
    */

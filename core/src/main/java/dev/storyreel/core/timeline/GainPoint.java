@@ -13,6 +13,9 @@ import java.util.Objects;
 public record GainPoint(Duration at, double gainDb) {
 
   /**
+   * @param at the moment, from the video's start; never negative
+   * @param gainDb the gain there, in dB relative to the track's level (0 = unchanged, -12 = ducked
+   *     by 12 dB); at most 0
    * @throws NullPointerException if {@code at} is {@code null}
    * @throws IllegalArgumentException if {@code at} is negative or the gain is above 0 or not
    *     finite

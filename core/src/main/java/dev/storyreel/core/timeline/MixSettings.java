@@ -15,7 +15,14 @@ public record MixSettings(double loudnessLufs, double truePeakDbtp, boolean stem
   /** -14 LUFS, -1 dBTP, no stems. */
   public static final MixSettings DEFAULTS = new MixSettings(-14, -1, false);
 
-  /** @throws IllegalArgumentException if a figure is out of range, naming it */
+  /**
+   * @param loudnessLufs the integrated loudness target (EBU R128 / ITU-R BS.1770), in LUFS,
+   *     -70..-5; TikTok, YouTube and Reels normalise to about -14
+   * @param truePeakDbtp the true-peak ceiling, in dBTP, -9..0
+   * @param stems whether {@code narration.wav}, {@code music.wav} (after ducking) and {@code
+   *     effects.wav} are written beside the video
+   * @throws IllegalArgumentException if a figure is out of range, naming it
+   */
   public MixSettings {
     if (!(loudnessLufs >= -70 && loudnessLufs <= -5)) {
       throw new IllegalArgumentException(

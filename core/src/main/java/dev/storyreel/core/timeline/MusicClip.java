@@ -19,6 +19,12 @@ public record MusicClip(AudioSource audio, Mood mood, Duration start, Duration e
     Duration fadeIn, Duration fadeOut) {
 
   /**
+   * @param audio the bed's WAV, exactly {@code end - start} long; never {@code null}
+   * @param mood its mood; never {@code null}
+   * @param start when it starts in the video; never negative
+   * @param end when it ends; after {@code start}
+   * @param fadeIn how long it fades in from silence at {@code start}; zero or positive
+   * @param fadeOut how long it fades out to silence before {@code end}; zero or positive
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the interval is empty or the fades do not fit in it
    */

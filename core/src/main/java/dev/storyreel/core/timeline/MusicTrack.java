@@ -21,6 +21,12 @@ public record MusicTrack(List<MusicClip> clips, double gainDb, List<GainPoint> e
   public static final MusicTrack NONE = new MusicTrack(List.of(), 0, List.of());
 
   /**
+   * @param clips the beds in time order (overlapping only by their crossfades); empty for no music;
+   *     copied
+   * @param gainDb the bed's level in the mix before ducking, in dB relative to its own level; at
+   *     most 0
+   * @param envelope the ducking envelope in time order, linear in dB between points and flat
+   *     before the first and after the last (no points: no ducking); copied
    * @throws NullPointerException if a list is {@code null}
    * @throws IllegalArgumentException if the gain is above 0 or not finite, or points or clips are
    *     out of order

@@ -20,6 +20,13 @@ public record NarrationClip(
     int segment, AudioSource audio, Duration start, Duration end, List<WordTiming> words) {
 
   /**
+   * @param segment the segment's index, from 0
+   * @param audio its WAV, read while encoding; never {@code null}
+   * @param start when it starts in the video (the sum of the earlier clips' sample counts, so
+   *     nothing drifts over a long story)
+   * @param end when it ends; after {@code start}
+   * @param words its word timings on the video's clock (already shifted by {@code start}), each
+   *     inside {@code start..end}; copied
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the interval is empty
    */

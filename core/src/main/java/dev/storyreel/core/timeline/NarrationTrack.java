@@ -15,6 +15,9 @@ import java.util.Objects;
 public record NarrationTrack(int sampleRateHz, int channels, List<NarrationClip> clips) {
 
   /**
+   * @param sampleRateHz the clips' sample rate, in Hz
+   * @param channels the clips' channel count, 1 or 2
+   * @param clips in segment order, each starting where the previous ended; at least one; copied
    * @throws NullPointerException if {@code clips} is {@code null}
    * @throws IllegalArgumentException if there is no clip, they are out of order or leave gaps,
    *     or the rate or channel count is out of range

@@ -48,6 +48,14 @@ public record Timeline(
     MixSettings mix) {
 
   /**
+   * @param format frame size and rate; never {@code null}
+   * @param visual the pictures, one per narration clip with the same bounds; copied
+   * @param narration the voice; never {@code null}
+   * @param music the music, or {@link MusicTrack#NONE}
+   * @param effects the effects; copied, may be empty
+   * @param captions the caption cues; copied, may be empty
+   * @param overlays drawn over the pictures; copied, may be empty
+   * @param mix how the soundtrack is mixed; never {@code null}
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the visual clips do not match the narration clips one to
    *     one, with the same bounds

@@ -17,6 +17,10 @@ import java.util.Objects;
 public record VisualClip(int segment, ImageSource image, Duration start, Duration end) {
 
   /**
+   * @param segment the segment's index, from 0; the clip's position on the visual track
+   * @param image the picture, loaded when the renderer reaches this clip; never {@code null}
+   * @param start when the clip starts, from the video's start; never negative
+   * @param end when it ends; after {@code start}
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if the interval is empty or starts before zero
    */
