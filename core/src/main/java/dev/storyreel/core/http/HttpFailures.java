@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +60,8 @@ public final class HttpFailures {
    *   <caption>status and body to type</caption>
    *   <tr><th>answer</th><th>type</th><th>retried</th></tr>
    *   <tr><td>429 with {@code insufficient_quota}; 402; 4xx with {@code billing_hard_limit_reached}
-   *       or {@code billing_not_active}</td><td>{@link QuotaExceededException}</td><td>no</td></tr>
+   *       or {@code billing_not_active}; 4xx with ElevenLabs' {@code quota_exceeded} (its {@code
+   *       detail.status})</td><td>{@link QuotaExceededException}</td><td>no</td></tr>
    *   <tr><td>429</td><td>{@link RateLimitException}, with {@code Retry-After}</td>
    *       <td>yes</td></tr>
    *   <tr><td>4xx with {@code content_policy_violation} or {@code moderation_blocked}, or a
@@ -91,7 +94,7 @@ public final class HttpFailures {
     String head = call + " failed: HTTP " + status + (vendor.isEmpty() ? "" : ": " + vendor);
     Duration retryAfter = retryAfter(headers).orElse(null);
     if (status == 429) {
-      if ("insufficient_quota".equals(code)) {
+      if ("insufficient_quota".equals(code) || "quota_exceeded".equals(code)) {
         return new QuotaExceededException(head + ". The account is out of credit or over its"
             + " quota; add credit or raise the limit in the vendor's dashboard.", provider,
             status);
@@ -143,9 +146,10 @@ public final class HttpFailures {
     };
   }
 
-  /** OpenAI's error codes for a billing limit, which waiting does not lift. */
+  /** Vendors' error codes for a billing limit or quota, which waiting does not lift. */
   private static final Set<String> BILLING_CODES =
-      Set.of("billing_hard_limit_reached", "billing_not_active");
+      Set.of("billing_hard_limit_reached", "billing_not_active",
+          "quota_exceeded"); // ElevenLabs sends quota_exceeded with 401
 
   /** Error codes vendors use for content refused by a policy (images, moderation). */
   private static final Set<String> REFUSAL_CODES =
@@ -286,6 +290,9 @@ public final class HttpFailures {
         m = text(n.path("detail"));
       }
       if (m.isEmpty()) {
+        m = detailMessage(n.path("detail")); // ElevenLabs: {"detail": {"status", "message"}}
+      }
+      if (m.isEmpty()) {
         m = text(n.path("message"));
       }
       if (!m.isEmpty()) {
@@ -305,7 +312,29 @@ public final class HttpFailures {
       return "";
     }
     String c = text(n.path("error").path("code"));
+    if (c.isEmpty()) {
+      c = text(n.path("detail").path("status")); // ElevenLabs, e.g. quota_exceeded
+    }
     return c.isEmpty() ? text(n.path("error").path("type")) : c;
+  }
+
+  /**
+   * ElevenLabs' error details: {@code {"status": ..., "message": ...}}, or a validation error's
+   * list of {@code {"loc": [...], "msg": ...}} (FastAPI's {@code HTTPValidationError}).
+   */
+  private static String detailMessage(JsonNode detail) {
+    String m = text(detail.path("message"));
+    if (!m.isEmpty() || !detail.isArray() || detail.isEmpty()) {
+      return m;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode e : detail) {
+      List<String> loc = new ArrayList<>();
+      e.path("loc").forEach(l -> loc.add(l.asText()));
+      sb.append(sb.length() == 0 ? "" : "; ").append(String.join(".", loc))
+          .append(loc.isEmpty() ? "" : ": ").append(text(e.path("msg")));
+    }
+    return sb.toString();
   }
 
   private static JsonNode tree(byte[] body) {

@@ -107,7 +107,7 @@ final class AssetStage {
           TaskGraph.Meta.of(TaskKind.SPEECH, i), List.of(),
           ctx -> {
             LogContext.provider(cfg.speech().name());
-            return makeSpeech(seg);
+            return makeSpeech(seg, board);
           }));
     }
     TaskGraph.Results r = job.graphs.run(g.build(), cfg.retry(), FAILURE_GRACE);
@@ -186,10 +186,15 @@ final class AssetStage {
     }
   }
 
-  private SpeechAsset makeSpeech(Segment seg) {
+  private SpeechAsset makeSpeech(Segment seg, Storyboard board) {
     var cfg = job.cfg;
     var cache = job.cache;
-    SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());
+    List<Segment> all = board.segments();
+    int at = all.indexOf(seg);
+    boolean neighbours = cfg.speech().usesNeighbourText();
+    SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice(),
+        neighbours && at > 0 ? all.get(at - 1).narration() : null,
+        neighbours && at >= 0 && at + 1 < all.size() ? all.get(at + 1).narration() : null);
     String key = CacheKeys.narration(cfg.speech().fingerprint(), req);
     Made<Narration> spoken = job.make(TaskKind.SPEECH, OptionalInt.of(seg.index()),
         s -> cache.narration(key, s, n -> checkNarration(seg, n)),

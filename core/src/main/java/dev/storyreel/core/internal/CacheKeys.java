@@ -28,7 +28,8 @@ import java.util.List;
  *       visual style;
  *   <li>image: image provider fingerprint, prompt (style included), width and height in pixels,
  *       seed; not the segment index, which the request carries for messages only;
- *   <li>narration: speech provider fingerprint, text, voice (empty for the default);
+ *   <li>narration: speech provider fingerprint, text, voice (empty for the default), and the
+ *       neighbouring segments' text when the provider reads it;
  *   <li>word timings (only when the speech provider gave none): aligner fingerprint, text, SHA-256
  *       of the narration's WAV;
  *   <li>video: renderer fingerprint, frame size and rate, every segment's image and WAV SHA-256
@@ -113,11 +114,18 @@ public final class CacheKeys {
    * @return the narration's key
    */
   public static String narration(String providerFingerprint, SpeechRequest request) {
-    return new Description("narration")
+    Description d = new Description("narration")
         .field("provider", providerFingerprint)
         .field("text", request.text())
-        .field("voice", request.voice())
-        .sha256();
+        .field("voice", request.voice());
+    // Only providers that read the neighbours' text get it, so other keys stay as they were.
+    if (request.previousText() != null) {
+      d.field("previousText", request.previousText());
+    }
+    if (request.nextText() != null) {
+      d.field("nextText", request.nextText());
+    }
+    return d.sha256();
   }
 
   /**

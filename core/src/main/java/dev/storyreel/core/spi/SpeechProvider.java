@@ -59,6 +59,19 @@ public non-sealed interface SpeechProvider extends AssetProvider {
     return true;
   }
 
+  /**
+   * Whether this provider reads {@link SpeechRequest#previousText()} and {@link
+   * SpeechRequest#nextText()} (the neighbouring segments' narration, for prosody across
+   * segments). Only then does a job fill them, and only then are they part of the narration's
+   * cache key, so that editing one segment does not make the others' speech again for providers
+   * that ignore its neighbours.
+   *
+   * @return {@code false} by default
+   */
+  default boolean usesNeighbourText() {
+    return false;
+  }
+
   @Override
   default String resource() {
     return "speech";

@@ -8,13 +8,22 @@ import java.util.Objects;
  * @param segmentIndex the segment, from 0 (for messages)
  * @param text the narration, verbatim from the story; never blank
  * @param voice the voice name, or {@code null} for the provider's default
+ * @param previousText the narration of the segment before, so that a provider which takes it
+ *     (ElevenLabs' {@code previous_text}) carries the prosody across segments; {@code null} for
+ *     the first segment, or when the provider does not {@linkplain
+ *     SpeechProvider#usesNeighbourText() use it}
+ * @param nextText the narration of the segment after; {@code null} for the last segment, or
+ *     when the provider does not use it
  */
-public record SpeechRequest(int segmentIndex, String text, String voice) {
+public record SpeechRequest(int segmentIndex, String text, String voice, String previousText,
+    String nextText) {
 
   /**
    * @param segmentIndex the segment, from 0 (for messages)
    * @param text the narration, verbatim from the story; never blank
    * @param voice the voice name, or {@code null} for the provider's default
+   * @param previousText the segment before's narration, or {@code null}
+   * @param nextText the segment after's narration, or {@code null}
    * @throws IllegalArgumentException if the text is blank
    */
   public SpeechRequest {
@@ -22,5 +31,19 @@ public record SpeechRequest(int segmentIndex, String text, String voice) {
     if (text.isBlank()) {
       throw new IllegalArgumentException("text is blank");
     }
+    previousText = previousText == null || previousText.isBlank() ? null : previousText;
+    nextText = nextText == null || nextText.isBlank() ? null : nextText;
+  }
+
+  /**
+   * A request without the neighbouring segments' text.
+   *
+   * @param segmentIndex the segment, from 0 (for messages)
+   * @param text the narration, verbatim from the story; never blank
+   * @param voice the voice name, or {@code null} for the provider's default
+   * @throws IllegalArgumentException if the text is blank
+   */
+  public SpeechRequest(int segmentIndex, String text, String voice) {
+    this(segmentIndex, text, voice, null, null);
   }
 }
