@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -32,6 +33,13 @@ public final class ContractValidator {
   public static final String OPENAI = "openai-openapi.yaml";
   /** The Replicate document's file name. */
   public static final String REPLICATE = "replicate-openapi.json";
+  /**
+   * The ElevenLabs document's file name. It carries no licence, so it is never copied into the
+   * repository: it is read only from a {@code shared/contracts} folder above the working
+   * directory (or {@code -Dstoryreel.contracts}), and tests that need it skip when it is absent
+   * ({@link #find}).
+   */
+  public static final String ELEVENLABS = "elevenlabs-openapi.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   // Plain JSON Schema 2020-12 (what OpenAPI 3.1 schemas are), without the OpenAPI dialect's
@@ -68,14 +76,51 @@ public final class ContractValidator {
   }
 
   /**
-   * @param document {@link #OPENAI} or {@link #REPLICATE}
+   * Finds a document that may be absent: {@code -Dstoryreel.contracts}, else the nearest {@code
+   * shared/contracts} folder above the working directory, else (for the documents the
+   * repository keeps copies of) its {@code contracts/} folder.
+   *
+   * @param document a document's file name, for example {@link #ELEVENLABS}
+   * @return its path, or empty when no folder holds it
+   */
+  public static Optional<Path> find(String document) {
+    String prop = System.getProperty("storyreel.contracts");
+    if (prop != null) {
+      Path c = Path.of(prop).resolve(document);
+      return Files.isRegularFile(c) ? Optional.of(c) : Optional.empty();
+    }
+    List<Path> folders = ELEVENLABS.equals(document) ? List.of(Path.of("shared", "contracts"))
+        : List.of(Path.of("shared", "contracts"), Path.of("contracts"));
+    for (Path folder : folders) {
+      for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+        Path c = p.resolve(folder).resolve(document);
+        if (Files.isRegularFile(c)) {
+          return Optional.of(c);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @param document {@link #OPENAI}, {@link #REPLICATE} or {@link #ELEVENLABS}
    * @param schemaPointer a JSON pointer into it, for example {@code
    *     /components/schemas/CreateSpeechRequest}
    * @return the compiled schema, cached
+   * @throws AssertionError if the document cannot be found
    */
   public static JsonSchema schema(String document, String schemaPointer) {
     return SCHEMAS.computeIfAbsent(document + "#" + schemaPointer, k -> FACTORY.getSchema(
-        SchemaLocation.of(contracts().resolve(document).toUri() + "#" + schemaPointer)));
+        SchemaLocation.of(path(document).toUri() + "#" + schemaPointer)));
+  }
+
+  private static Path path(String document) {
+    if (!ELEVENLABS.equals(document)) {
+      return contracts().resolve(document);
+    }
+    return find(document).orElseThrow(() -> new AssertionError(document + " not found in a"
+        + " shared/contracts folder above " + Path.of("").toAbsolutePath() + "; tests that"
+        + " need it should skip with ContractValidator.find"));
   }
 
   /**
