@@ -57,7 +57,8 @@ final class ProvidersCommand implements Callable<Integer> {
   /** What unavailable factories of StoryReel's own modules need, by provider name. */
   private static final Map<String, String> NEEDS = Map.of(
       "openai", "no key: set OPENAI_API_KEY (or --openai-base-url to a local server)",
-      "replicate", "no key: set REPLICATE_API_TOKEN");
+      "replicate", "no key: set REPLICATE_API_TOKEN",
+      "elevenlabs", "no key: set ELEVENLABS_API_KEY");
 
   /**
    * One row of the table.

@@ -316,11 +316,13 @@ public final class StoryReelCli implements Callable<Integer> {
     String images;
 
     @Option(names = "--speech", paramLabel = "NAME", defaultValue = "freetts",
-        description = "Speech provider: freetts (offline) or openai. Default: ${DEFAULT-VALUE}.")
+        description = "Speech provider: freetts (offline), openai or elevenlabs (with its own"
+            + " word timings). Default: ${DEFAULT-VALUE}.")
     String speech;
 
     @Option(names = "--aligner", paramLabel = "NAME",
-        description = "Aligner for speech without word timings, for example openai (whisper-1)."
+        description = "Aligner for speech without word timings, for example openai (whisper-1)"
+            + " or elevenlabs (forced alignment)."
             + " Default: a proportional estimate.")
     String aligner;
 
@@ -391,7 +393,7 @@ public final class StoryReelCli implements Callable<Integer> {
         defaultValue = "procedural",
         description = "The music under the voice: procedural (offline), none, a music file or a"
             + " folder to pick from by mood tag in the file name (anything FFmpeg decodes), or a"
-            + " provider's name (replicate: paid). Default: ${DEFAULT-VALUE}.")
+            + " provider's name (replicate, elevenlabs: paid). Default: ${DEFAULT-VALUE}.")
     String music;
 
     @Option(names = "--music-gain", paramLabel = "DB", defaultValue = "-6",
@@ -408,9 +410,10 @@ public final class StoryReelCli implements Callable<Integer> {
             + " wonder or sorrow. Default: from the style, else calm.")
     String mood;
 
-    @Option(names = "--sfx", paramLabel = "DIR|none", defaultValue = "none",
+    @Option(names = "--sfx", paramLabel = "DIR|none|NAME", defaultValue = "none",
         description = "A folder of sound-effect files matched to the planner's cues by the words"
-            + " of their names, or none. Default: ${DEFAULT-VALUE}.")
+            + " of their names, none, or a provider's name (elevenlabs: paid)."
+            + " Default: ${DEFAULT-VALUE}.")
     String sfx;
 
     @Option(names = "--loudness", paramLabel = "LUFS", defaultValue = "-14",
@@ -965,7 +968,11 @@ public final class StoryReelCli implements Callable<Integer> {
         musicName = "file";
       }
       String effectsName = "none";
-      if (!sfx.strip().equals("none")) {
+      if (Providers.settings(dev.storyreel.core.spi.SoundEffectProvider.class)
+          .containsKey(sfx.strip()) && !sfx.strip().equals("folder")
+          && !Files.isDirectory(Path.of(sfx.strip()))) {
+        effectsName = sfx.strip(); // a provider's name, for example elevenlabs (paid)
+      } else if (!sfx.strip().equals("none")) {
         Path p = Path.of(sfx.strip());
         if (!Files.exists(p)) {
           throw new InvalidInputException("--sfx " + sfx + ": no such folder. Give a folder of"

@@ -26,7 +26,8 @@ final class VoicesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--speech", paramLabel = "NAME", defaultValue = "freetts",
-      description = "Speech provider: freetts (offline) or openai. Default: ${DEFAULT-VALUE}.")
+      description = "Speech provider: freetts (offline), openai or elevenlabs (lists the"
+          + " account's voices: each name, then its id). Default: ${DEFAULT-VALUE}.")
   String speech;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -46,7 +47,14 @@ final class VoicesCommand implements Callable<Integer> {
       return StoryReelCli.EXIT_BAD_INPUT;
     }
     try {
-      List<String> voices = p.voices();
+      List<String> voices;
+      try {
+        voices = p.voices(); // elevenlabs lists the account's voices over the network
+      } catch (StoryReelException e) {
+        err.println("storyreel: " + StoryReelCli.userMessage(e));
+        err.flush();
+        return StoryReelCli.EXIT_BAD_INPUT;
+      }
       out.println("Speech provider " + speech.strip() + ", language "
           + p.language().toLanguageTag() + ":");
       if (voices.isEmpty()) {
