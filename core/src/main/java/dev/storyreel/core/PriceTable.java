@@ -22,7 +22,8 @@ import java.util.Properties;
  * replicate/black-forest-labs/flux-schnell}. A provider and model without an entry cost 0 (the
  * offline providers). The {@linkplain #defaults() defaults} are the list prices as published by
  * the vendors (OpenAI: https://openai.com/api/pricing and https://platform.openai.com/docs/pricing;
- * Replicate: https://replicate.com/pricing and each model's page), as known to StoryReel's
+ * Replicate: https://replicate.com/pricing and each model's page; ElevenLabs:
+ * https://elevenlabs.io/pricing/api, estimates only), as known to StoryReel's
  * authors in 2026. They were not checked live by this build, and vendors change them: override
  * them with {@link #with(String, Price)} or a file ({@link #load(Path)}) for accurate figures.
  *
@@ -171,6 +172,16 @@ public final class PriceTable {
     m.put("replicate/black-forest-labs/flux-schnell", Price.perImage("0.003"));
     m.put("replicate/black-forest-labs/flux-dev", Price.perImage("0.025"));
     m.put("replicate/black-forest-labs/flux-1.1-pro", Price.perImage("0.04"));
+    // ElevenLabs, https://elevenlabs.io/pricing/api: ESTIMATES, not checked against the vendor's
+    // page by this build (its API is billed in credits per plan). Speech per character, effects
+    // and music per minute of audio made, forced alignment per minute of audio aligned.
+    m.put("elevenlabs/eleven_multilingual_v2", Price.perMillionCharacters("100.00"));
+    m.put("elevenlabs/eleven_v3", Price.perMillionCharacters("100.00"));
+    m.put("elevenlabs/eleven_flash_v2_5", Price.perMillionCharacters("50.00"));
+    m.put("elevenlabs/eleven_turbo_v2_5", Price.perMillionCharacters("50.00"));
+    m.put("elevenlabs/sound-generation", Price.perAudioMinute("0.24"));
+    m.put("elevenlabs/music_v1", Price.perAudioMinute("0.80"));
+    m.put("elevenlabs/forced-alignment", Price.perAudioMinute("0.0067"));
     return new PriceTable(m);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.storyreel.testkit.ContractValidator;
+import java.io.File;
 import dev.storyreel.testkit.Fixtures;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +55,6 @@ class ElevenLabsContractTest {
   @Test
   void theDocumentIsReadFromSharedAndNeverCopiedIntoTheRepository() {
     assertThat(ElevenLabsContract.path().orElseThrow().toString())
-        .contains("shared" + java.io.File.separator + "contracts");
+        .contains("shared" + File.separator + "contracts");
   }
 }

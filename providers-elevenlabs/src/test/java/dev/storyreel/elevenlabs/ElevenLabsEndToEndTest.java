@@ -1,5 +1,7 @@
 package dev.storyreel.elevenlabs;
 
+import dev.storyreel.core.Usage;
+import java.math.BigDecimal;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -60,7 +62,7 @@ class ElevenLabsEndToEndTest {
       return new Storyboard(List.of(
           new Segment(0, FIRST, "a lamp in a window at night", Mood.DREAD, List.of()),
           new Segment(1, SECOND, "a door in the snow", Mood.DREAD,
-              List.of(new SoundCue("a door creaks", 2)))), "ink", dev.storyreel.core.Usage.NONE,
+              List.of(new SoundCue("a door creaks", 2)))), "ink", Usage.NONE,
           Mood.DREAD);
     }
 
@@ -149,6 +151,9 @@ class ElevenLabsEndToEndTest {
       assertThat(s.speechProvider().provider()).isEqualTo("elevenlabs");
       assertThat(s.alignerProvider()).as("no aligner was used").isNull();
       assertThat(s.speechUsage().characters()).isEqualTo(s.narration().length());
+      assertThat(s.speechUsage().estimatedCostUsd()).as("the price table's estimate, $100 per"
+          + " million characters").isEqualByComparingTo(new BigDecimal("0.0001")
+          .multiply(BigDecimal.valueOf(s.narration().length())));
       List<String> words = Words.split(s.narration());
       assertThat(s.words()).extracting(Manifest.WordEntry::word).containsExactlyElementsOf(words);
       // Each word starts where its first character does in the alignment, from the segment's

@@ -1,5 +1,8 @@
 package dev.storyreel.elevenlabs;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import java.io.IOException;
+import java.util.Base64;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -13,6 +16,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -180,7 +184,7 @@ class ElevenLabsProvidersTest {
     String text = "It was 19 dB.";
     PcmAudio tone = Fixtures.tone(3000, 24_000);
     var r = Answers.JSON.createObjectNode();
-    r.put("audio_base64", java.util.Base64.getEncoder().encodeToString(tone.samples()));
+    r.put("audio_base64", Base64.getEncoder().encodeToString(tone.samples()));
     r.putNull("alignment");
     Answers.alignment(r.putObject("normalized_alignment"), "It was nineteen decibels.", 0.1);
     ElevenLabsContract.validateResponse(ElevenLabsContract.TTS, "post", 200, r.toString());
@@ -198,7 +202,7 @@ class ElevenLabsProvidersTest {
   @Test
   void withoutAnyAlignmentTheWordsAreLeftToTheJobsAlignerWithAWarning() {
     var r = Answers.JSON.createObjectNode();
-    r.put("audio_base64", java.util.Base64.getEncoder().encodeToString(
+    r.put("audio_base64", Base64.getEncoder().encodeToString(
         Fixtures.tone(500, 24_000).samples()));
     wm.stubFor(post(urlPathMatching("/v1/text-to-speech/.*/with-timestamps"))
         .willReturn(Answers.json(200, r.toString())));
@@ -248,8 +252,7 @@ class ElevenLabsProvidersTest {
 
   // ---------------------------------------------------------------- failures
 
-  StoryReelException speechFails(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder
-      answer) {
+  StoryReelException speechFails(ResponseDefinitionBuilder answer) {
     wm.stubFor(post(urlPathMatching("/v1/text-to-speech/.*/with-timestamps")).willReturn(answer));
     Throwable t = catchThrowable(() -> speech().synthesize(new SpeechRequest(2, TEXT, null)));
     assertThat(t).isInstanceOf(StoryReelException.class);
@@ -314,7 +317,7 @@ class ElevenLabsProvidersTest {
   @Test
   void audioCutShortIsRetriable() {
     var r = Answers.JSON.createObjectNode();
-    r.put("audio_base64", java.util.Base64.getEncoder().encodeToString(new byte[4801]));
+    r.put("audio_base64", Base64.getEncoder().encodeToString(new byte[4801]));
     StoryReelException e = speechFails(Answers.json(200, r.toString()));
     assertThat(e).isInstanceOf(RetriableException.class);
     assertThat(e.getMessage()).contains("4801 bytes are not whole 16-bit samples");
@@ -327,7 +330,7 @@ class ElevenLabsProvidersTest {
     mp3[1] = 'D';
     mp3[2] = '3';
     var r = Answers.JSON.createObjectNode();
-    r.put("audio_base64", java.util.Base64.getEncoder().encodeToString(mp3));
+    r.put("audio_base64", Base64.getEncoder().encodeToString(mp3));
     StoryReelException e = speechFails(Answers.json(200, r.toString()));
     assertThat(e).isInstanceOf(NonRetriableException.class);
     assertThat(e.getMessage()).contains("pcm_24000").contains("elevenlabs.pcmRateHz");
@@ -442,7 +445,7 @@ class ElevenLabsProvidersTest {
       try {
         asked.add(Answers.JSON.readTree(e.getRequest().getBody()).path("music_length_ms")
             .asInt());
-      } catch (java.io.IOException ex) {
+      } catch (IOException ex) {
         throw new AssertionError(ex);
       }
     });
@@ -527,7 +530,7 @@ class ElevenLabsProvidersTest {
 
   @Test
   void withoutAKeyARemoteServerIsAConfigurationErrorThatSaysWhatToSet() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(ElevenLabsConfig.envKey() == null,
+    assumeTrue(ElevenLabsConfig.envKey() == null,
         "ELEVENLABS_API_KEY is set here");
     assertThatThrownBy(() -> Providers.create(SpeechProvider.class, "elevenlabs",
         ProviderSettings.EMPTY))

@@ -1,5 +1,7 @@
 package dev.storyreel.core.http;
 
+import dev.storyreel.core.QuotaExceededException;
+import dev.storyreel.core.AuthenticationException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storyreel.core.RetriableException;
@@ -35,6 +37,32 @@ class HttpFailuresTest {
         .isFalse();
     var e = HttpFailures.forStatus(CALL, 429, h("Retry-After", "1"), new byte[0], true);
     assertThat(((RetriableException) e).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void elevenLabsQuotaIsAQuotaErrorWhetherItComesAs401Or429() {
+    byte[] quota = ("{\"detail\":{\"status\":\"quota_exceeded\",\"message\":\"This request"
+        + " exceeds your quota of 10000.\"}}").getBytes();
+    CallInfo call = new CallInfo("elevenlabs", "POST", "/v1/music", null);
+    for (int status : new int[] {401, 429}) {
+      var e = HttpFailures.forStatus(call, status, h("x", "y"), quota, true);
+      assertThat(e).isInstanceOf(QuotaExceededException.class);
+      assertThat(e.getMessage()).contains("exceeds your quota of 10000").contains("add credit");
+    }
+    byte[] badKey = "{\"detail\":{\"status\":\"invalid_api_key\",\"message\":\"Invalid API key\"}}"
+        .getBytes();
+    assertThat(HttpFailures.forStatus(call, 401, h("x", "y"), badKey, true))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("HTTP 401: Invalid API key");
+  }
+
+  @Test
+  void aValidationErrorListNamesEachFieldAndItsMessage() {
+    byte[] body = ("{\"detail\":[{\"loc\":[\"body\",\"text\"],\"msg\":\"field required\","
+        + "\"type\":\"missing\"},{\"loc\":[\"query\",\"output_format\"],\"msg\":\"bad\","
+        + "\"type\":\"enum\"}]}").getBytes();
+    assertThat(HttpFailures.forStatus(CALL, 422, h("x", "y"), body, true).getMessage())
+        .contains("body.text: field required; query.output_format: bad");
   }
 
   @Test
