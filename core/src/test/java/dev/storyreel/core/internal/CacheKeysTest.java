@@ -30,6 +30,20 @@ class CacheKeysTest {
   }
 
   @Test
+  void neighbourTextIsPartOfANarrationKeyOnlyWhenItIsThere() {
+    SpeechRequest plain = new SpeechRequest(0, "Mara knocked.", null);
+    assertThat(CacheKeys.narration("p/m", plain))
+        .isEqualTo(CacheKeys.narration("p/m", new SpeechRequest(0, "Mara knocked.", null, null,
+            null)));
+    Set<String> keys = new HashSet<>(List.of(
+        CacheKeys.narration("p/m", plain),
+        CacheKeys.narration("p/m", new SpeechRequest(0, "Mara knocked.", null, "Before.", null)),
+        CacheKeys.narration("p/m", new SpeechRequest(0, "Mara knocked.", null, null, "Before.")),
+        CacheKeys.narration("p/m", new SpeechRequest(0, "Mara knocked.", null, "Other.", null))));
+    assertThat(keys).hasSize(4);
+  }
+
+  @Test
   void changingAnyImageInputChangesTheKey() {
     ImageRequest r = new ImageRequest(0, "a lighthouse", 180, 320, 7);
     Set<String> keys = new HashSet<>(List.of(
