@@ -108,7 +108,10 @@ public final class ElevenLabsSpeechProvider implements SpeechProvider {
     return config.maxConcurrency();
   }
 
-  /** @return {@code true}: the neighbours' text is sent as {@code previous_text}/{@code next_text} */
+  /**
+   * @return {@code true}: the neighbours' text is sent as {@code previous_text} and {@code
+   *     next_text}
+   */
   @Override
   public boolean usesNeighbourText() {
     return true;
