@@ -88,14 +88,16 @@ public record CostEstimate(List<Item> items) {
   /** @return every item's cost, spent and still to spend, in US dollars */
   @JsonIgnore
   public BigDecimal totalUsd() {
-    return items.stream().map(Item::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return items.stream().map(Item::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add)
+        .stripTrailingZeros();
   }
 
   /** @return what was already spent (planning), in US dollars */
   @JsonIgnore
   public BigDecimal spentUsd() {
     return items.stream().filter(Item::spent).map(Item::costUsd)
-        .reduce(BigDecimal.ZERO, BigDecimal::add);
+        .reduce(BigDecimal.ZERO, BigDecimal::add)
+        .stripTrailingZeros();
   }
 
   /**
@@ -105,6 +107,7 @@ public record CostEstimate(List<Item> items) {
   @JsonIgnore
   public BigDecimal toProduceUsd() {
     return items.stream().filter(i -> !i.spent()).map(Item::costUsd)
-        .reduce(BigDecimal.ZERO, BigDecimal::add);
+        .reduce(BigDecimal.ZERO, BigDecimal::add)
+        .stripTrailingZeros();
   }
 }

@@ -40,10 +40,11 @@ public interface Job {
   /**
    * Approves the plan of a job submitted with {@link StoryReel.Builder#requireApproval(boolean)}:
    * the job leaves {@link JobState#AWAITING_APPROVAL} and makes the video. Approving before the
-   * plan is ready lets the job go on as soon as it is; approving twice does nothing.
+   * plan is ready lets the job go on as soon as it is; approving twice, or a job that ended
+   * before it was decided, does nothing.
    *
-   * @throws IllegalStateException if the job was not submitted with approval required, or it was
-   *     already rejected or has ended
+   * @throws IllegalStateException if the job was not submitted with approval required, or its
+   *     plan was already rejected
    */
   default void approve() {
     throw new IllegalStateException("This job was not submitted with approval required"
@@ -54,10 +55,10 @@ public interface Job {
    * Rejects the plan of a job submitted with {@link StoryReel.Builder#requireApproval(boolean)}:
    * the job ends {@link JobState#CANCELLED} having spent nothing beyond planning, and {@link
    * #result()} completes with a {@link java.util.concurrent.CancellationException} saying the plan
-   * was rejected. Rejecting twice, or an ended job, does nothing.
+   * was rejected. Rejecting twice, or a job that ended before it was decided, does nothing.
    *
-   * @throws IllegalStateException if the job was not submitted with approval required, or it was
-   *     already approved
+   * @throws IllegalStateException if the job was not submitted with approval required, or its
+   *     plan was already approved
    */
   default void reject() {
     throw new IllegalStateException("This job was not submitted with approval required"
