@@ -185,6 +185,13 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
     return new Plan(story, visualStyle, mood, shots, estimate, s);
   }
 
+  /** @return a short description: title, shot count, estimate (not the story's text) */
+  @Override
+  public String toString() {
+    return "Plan[title=" + story.title() + ", shots=" + shots.size() + ", toProduceUsd="
+        + estimate.toProduceUsd().toPlainString() + ", sheet=" + (sheet != null) + "]";
+  }
+
   /** @return the plan as indented UTF-8 JSON (without the sheet) */
   public byte[] toJson() {
     return PlanJson.write(this);

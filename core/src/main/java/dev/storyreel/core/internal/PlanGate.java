@@ -146,8 +146,8 @@ public final class PlanGate {
     BigDecimal toProduce = estimate.toProduceUsd();
     BigDecimal total = spentUsd.add(toProduce);
     if (total.compareTo(limitUsd) > 0) {
-      throw new BudgetExceededException("The plan is estimated to cost ~$"
-          + toProduce.toPlainString() + " to make"
+      throw new BudgetExceededException("Budget exceeded: the plan is estimated to cost ~$"
+          + toProduce.stripTrailingZeros().toPlainString() + " to make"
           + (spentUsd.signum() > 0 ? " (~$" + total.toPlainString() + " with the ~$"
               + spentUsd.toPlainString() + " planning spent)" : "")
           + ", over the job's budget of $" + limitUsd.toPlainString()
