@@ -155,7 +155,7 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
   /**
    * @param shot a shot with the index of the one to replace
    * @return this plan with that shot replaced; the estimate is kept as it was (see {@link
-   *     StoryReel#estimate(Plan)})
+   *     StoryReel#estimate(Plan, dev.storyreel.core.spi.Storage)})
    * @throws IllegalArgumentException if no shot has its index
    */
   public Plan withShot(Shot shot) {

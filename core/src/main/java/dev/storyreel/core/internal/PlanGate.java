@@ -46,7 +46,10 @@ public final class PlanGate {
     this.previews = previews;
   }
 
-  /** A job that plans its story and needs no approval: what every job did before plans. */
+  /**
+   * @return the gate of a job that plans its story and needs no approval: what every job did
+   *     before plans
+   */
   public static PlanGate plain() {
     return new PlanGate(null, false, null);
   }
