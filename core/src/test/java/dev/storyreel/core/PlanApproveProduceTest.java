@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageRequest;
+import dev.storyreel.core.spi.Moderator;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -303,6 +304,74 @@ class PlanApproveProduceTest {
         .priceTable(prices).format(new VideoFormat(64, 96, 10)).build();
     Plan plan = reel.plan(STORY);
     assertThat(plan.sheet()).isNotNull();
+    assertThat(images.calls).hasValue(0);
+  }
+  @Test
+  void moodsSoundCuesAndClipsSurviveJsonAndACueOutsideItsNarrationIsRefused() {
+    Plan plan = new Plan(STORY, "woodcut", Mood.DREAD, List.of(
+        new Plan.Shot(0, "The keeper lit the lamp.", "a keeper, a lamp", Mood.CALM,
+            List.of(new SoundCue("match strike", 2)), true),
+        new Plan.Shot(1, "A storm came in from the sea.", "a storm", null, List.of(), false),
+        new Plan.Shot(2, "By morning the ship was safe.", "a ship", Mood.WONDER, null, false)),
+        CostEstimate.EMPTY, null);
+    Plan back = Plan.fromJson(plan.toJson());
+    assertThat(back).isEqualTo(plan);
+    assertThat(back.storyboard().segments().get(0).soundCues())
+        .containsExactly(new SoundCue("match strike", 2));
+    assertThat(back.storyboard().moodOf(1, Mood.CALM)).isEqualTo(Mood.DREAD);
+
+    String json = new String(plan.toJson(), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("\"wordIndex\" : 2", "\"wordIndex\" : 9");
+    assertThatThrownBy(() -> Plan.fromJson(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("segments[0].soundCues[0].wordIndex").hasMessageContaining("0..4");
+  }
+
+  @Test
+  void anEditedPlanIsModeratedAgainBeforeAnyPaidAsset() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Moderator flagsStorms = new Moderator() {
+      @Override
+      public String name() {
+        return "strict";
+      }
+
+      @Override
+      public String model() {
+        return "test";
+      }
+
+      @Override
+      public List<List<String>> moderate(List<String> texts) {
+        seen.addAll(texts);
+        return texts.stream().map(t -> t.contains("burning") ? List.of("violence")
+            : List.<String>of()).toList();
+      }
+    };
+    StoryReel reel = reel().moderator(flagsStorms).build();
+    Plan plan = reel.plan(STORY);
+    Plan edited = plan.withShot(plan.shots().get(1).withImagePrompt("a burning ship"));
+
+    Job job = reel.produce(edited, new LocalStorage(dir.resolve("out")));
+    assertThatThrownBy(() -> job.result().get(60, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ContentRefusedException.class).hasMessageContaining("segment 1");
+    assertThat(seen).contains("a burning ship");
+    assertThat(planner.calls).hasValue(1);
+    assertThat(images.calls).hasValue(0);
+    assertThat(speech.calls).hasValue(0);
+  }
+
+  @Test
+  void theBudgetCheckCountsWhatPlanningSpent() throws Exception {
+    // 1,000 characters of story: the planner's expected usage is 850 input, 800 output tokens.
+    Story longer = new Story("Long", "The keeper lit the lamp. ".repeat(40));
+    StoryReel reel = reel().priceTable(prices.with("fake-sentences/v1",
+        PriceTable.Price.perMillionTokens("100", "100"))).budgetUsd(new BigDecimal("1.70"))
+        .build();
+    Job job = reel.submit(longer, new LocalStorage(dir.resolve("out")));
+    assertThatThrownBy(() -> job.result().get(60, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(BudgetExceededException.class)
+        .hasMessageContaining("planning spent").hasMessageContaining("budget of $1.70");
     assertThat(images.calls).hasValue(0);
   }
 }
