@@ -148,4 +148,28 @@ class CliPlanTest {
     assertThat(planNone.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
     assertThat(planNone.err()).contains("Give the STORY to plan");
   }
+  @Test
+  void anEstimateOverTheBudgetIsPrintedByPlanAndRefusedByRenderBeforeAnythingIsMade()
+      throws Exception {
+    Path story = Files.writeString(dir.resolve("lamp.txt"), STORY);
+    Path prices = Files.writeString(dir.resolve("prices.properties"),
+        "procedural/procedural-v1.usdPerImage=0.25\n");
+    Path out = dir.resolve("lamp");
+    Outcome planned = run(args("plan", story.toString(), "-o", out.toString(), "--price-table",
+        prices.toString()));
+    assertThat(planned.code()).as(planned.err()).isZero();
+    int segments = new ObjectMapper().readTree(out.resolve("storyboard.json").toFile())
+        .get("segments").size();
+    String cost = new java.math.BigDecimal("0.25").multiply(java.math.BigDecimal.valueOf(segments))
+        .stripTrailingZeros().toPlainString();
+    assertThat(planned.out()).contains("Estimated cost of making the video: $" + cost);
+
+    Outcome o = run(args("render", "--storyboard", out.resolve("storyboard.json").toString(),
+        "--price-table", prices.toString(), "--budget-usd", "0.1"));
+    assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(o.err()).contains("~$" + cost).contains("budget of $0.1")
+        .contains("--budget-usd");
+    assertThat(out.resolve("assets")).doesNotExist();
+    assertThat(out.resolve("video.mp4")).doesNotExist();
+  }
 }
