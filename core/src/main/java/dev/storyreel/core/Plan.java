@@ -40,6 +40,13 @@ import org.jspecify.annotations.Nullable;
 public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Shot> shots,
     CostEstimate estimate, @Nullable StoryboardSheet sheet) {
 
+  /**
+   * The largest plan file {@link #read(Path)} reads, in bytes: 128 MiB, room for a story of
+   * {@link Story#MAX_READ_CHARS} characters written out three times (story, narrations,
+   * prompts) in UTF-8.
+   */
+  public static final long MAX_JSON_BYTES = 128L << 20;
+
   /** The version of the JSON format {@link #toJson()} writes and {@link #read(Path)} reads. */
   public static final int FORMAT_VERSION = 1;
 
@@ -227,6 +234,15 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
   public static Plan read(Path file) {
     byte[] json;
     try {
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new InvalidInputException("The plan " + file + " is not a regular file. Give the"
+            + " storyboard.json that 'storyreel plan' wrote.");
+      }
+      if (Files.exists(file) && Files.size(file) > MAX_JSON_BYTES) {
+        throw new InvalidInputException("The plan " + file + " is " + Files.size(file)
+            + " bytes, over the " + MAX_JSON_BYTES + " a plan of the longest story takes."
+            + " Give the storyboard.json that 'storyreel plan' wrote.");
+      }
       json = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new InvalidInputException("The plan " + file + " cannot be read ("

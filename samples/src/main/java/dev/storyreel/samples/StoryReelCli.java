@@ -557,6 +557,9 @@ public final class StoryReelCli implements Callable<Integer> {
         }
         checkPlanArguments();
         if (storyboard != null) {
+          if (Files.isDirectory(storyboard)) {
+            storyboard = storyboard.resolve("storyboard.json"); // the folder plan wrote to
+          }
           story = storyboard;
           return renderOne();
         }
