@@ -304,6 +304,12 @@ public final class StoryReel {
    * a {@code manifest.json} whose {@link Manifest#inputKey()} differs from this job's (or that
    * cannot be read). Outputs without a manifest are an interrupted run and are resumed.
    *
+   * <p>Once planned, every job checks its plan's {@linkplain CostEstimate estimate} against the
+   * {@linkplain Builder#budgetUsd budget} before its first image or narration (failing with a
+   * {@link BudgetExceededException}), and publishes the plan ({@link Job#plan()}, {@link
+   * ProgressEvent.PlanReady}); with {@link Builder#requireApproval(boolean)} it then waits in
+   * {@link JobState#AWAITING_APPROVAL} for {@link Job#approve()}.
+   *
    * @param story the story; never {@code null}
    * @param storage where the outputs go; never {@code null}
    * @return the running job
