@@ -374,4 +374,19 @@ class PlanApproveProduceTest {
         .hasMessageContaining("planning spent").hasMessageContaining("budget of $1.70");
     assertThat(images.calls).hasValue(0);
   }
+  /** About 3 s: it draws and encodes the largest sheet there is (48 cards, 11 megapixels). */
+  @Test
+  void aLongStorysSheetIsBoundedAndSaysHowManyCardsItShows() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      text.append("Wave ").append(i).append(" broke on the rocks. ");
+    }
+    Plan plan = reel().build().plan(new Story("Waves", text.toString()));
+    assertThat(plan.shots()).hasSize(200);
+    StoryboardSheet sheet = plan.sheet();
+    assertThat((long) sheet.widthPx() * sheet.heightPx()).isLessThan(12_000_000L);
+    assertThat(previews.calls).hasValue(48);
+    assertThat(ImageIO.read(new ByteArrayInputStream(sheet.png())).getWidth())
+        .isEqualTo(sheet.widthPx());
+  }
 }

@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Draws a plan's {@link StoryboardSheet}: up to {@value #COLUMNS} cards a row, each
+ * Draws a plan's {@link StoryboardSheet}: up to {@value #COLUMNS} cards a row ({@value
+ * #WIDE_COLUMNS} past 16 cards, at most {@value #MAX_CARDS} cards), each
  * {@value #CARD_W} px wide, with the segment's number, a preview picture from a free image
  * provider (at about {@value #PIC_W} px wide, in the video's aspect ratio), the image prompt and
  * the narration, each cut to a few lines with an ellipsis. A preview that cannot be made (no free
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class SheetPainter {
   private static final Logger LOG = LoggerFactory.getLogger(SheetPainter.class);
   static final int COLUMNS = 4;
+  /** Columns of a sheet of more than 16 cards, so that a long story's sheet stays near square. */
+  static final int WIDE_COLUMNS = 8;
+  /**
+   * The most cards a sheet holds: a longer story's sheet shows its first {@value} segments and
+   * says so, keeping the image under about 11 million pixels (32 MB decoded).
+   */
+  static final int MAX_CARDS = 48;
   static final int CARD_W = 320;
   static final int PIC_W = 296;
   private static final int PIC_MAX_H = 360;
@@ -58,8 +66,9 @@ public final class SheetPainter {
    */
   public static StoryboardSheet paint(Plan plan, VideoFormat format,
       @Nullable ImageProvider previews, long seed) {
-    int n = plan.shots().size();
-    int cols = Math.min(COLUMNS, n);
+    int total = plan.shots().size();
+    int n = Math.min(total, MAX_CARDS);
+    int cols = n > 16 ? WIDE_COLUMNS : Math.min(COLUMNS, n);
     int rows = (n + cols - 1) / cols;
     int picH = Math.min(PIC_MAX_H,
         (int) Math.round((double) PIC_W * format.heightPx() / format.widthPx()));
@@ -69,7 +78,7 @@ public final class SheetPainter {
     int cardH = PAD + picH + PAD + textH;
     int w = MARGIN + cols * (CARD_W + MARGIN);
     int h = HEADER_H + MARGIN + rows * (cardH + MARGIN);
-    BufferedImage sheet = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    BufferedImage sheet = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = sheet.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -84,10 +93,11 @@ public final class SheetPainter {
       g.setColor(Color.DARK_GRAY);
       g.setFont(bold.deriveFont(16f));
       String title = plan.story().title().isBlank() ? "Storyboard" : plan.story().title();
-      g.drawString(fit(g.getFontMetrics(), title + "  ·  " + n + " segment" + (n == 1 ? "" : "s")
+      g.drawString(fit(g.getFontMetrics(), title + "  ·  " + total + " segment"
+          + (total == 1 ? "" : "s") + (n < total ? " (the first " + n + " shown)" : "")
           + "  ·  estimate $" + plan.estimate().toProduceUsd().toPlainString(), w - 2 * MARGIN),
           MARGIN, MARGIN + 16);
-      for (Plan.Shot s : plan.shots()) {
+      for (Plan.Shot s : plan.shots().subList(0, n)) {
         int x = MARGIN + (s.index() % cols) * (CARD_W + MARGIN);
         int y = HEADER_H + MARGIN + (s.index() / cols) * (cardH + MARGIN);
         g.setColor(Color.WHITE);
