@@ -1,5 +1,6 @@
 package dev.storyreel.core;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,4 +26,42 @@ public interface Job {
    * java.util.concurrent.CancellationException}. Does nothing once the job has ended.
    */
   void cancel();
+
+  /**
+   * The job's plan, once planning (and moderation) is done: the storyboard, the cost estimate and
+   * the storyboard sheet. Also sent as {@link ProgressEvent.PlanReady}.
+   *
+   * @return the plan, or empty before it is known (and for jobs that do not publish one)
+   */
+  default Optional<Plan> plan() {
+    return Optional.empty();
+  }
+
+  /**
+   * Approves the plan of a job submitted with {@link StoryReel.Builder#requireApproval(boolean)}:
+   * the job leaves {@link JobState#AWAITING_APPROVAL} and makes the video. Approving before the
+   * plan is ready lets the job go on as soon as it is; approving twice, or a job that ended
+   * before it was decided, does nothing.
+   *
+   * @throws IllegalStateException if the job was not submitted with approval required, or its
+   *     plan was already rejected
+   */
+  default void approve() {
+    throw new IllegalStateException("This job was not submitted with approval required"
+        + " (StoryReel.builder().requireApproval(true)); it needs no approval.");
+  }
+
+  /**
+   * Rejects the plan of a job submitted with {@link StoryReel.Builder#requireApproval(boolean)}:
+   * the job ends {@link JobState#CANCELLED} having spent nothing beyond planning, and {@link
+   * #result()} completes with a {@link java.util.concurrent.CancellationException} saying the plan
+   * was rejected. Rejecting twice, or a job that ended before it was decided, does nothing.
+   *
+   * @throws IllegalStateException if the job was not submitted with approval required, or its
+   *     plan was already approved
+   */
+  default void reject() {
+    throw new IllegalStateException("This job was not submitted with approval required"
+        + " (StoryReel.builder().requireApproval(true)); cancel it with cancel() instead.");
+  }
 }

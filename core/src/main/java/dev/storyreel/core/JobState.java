@@ -7,6 +7,13 @@ package dev.storyreel.core;
 public enum JobState {
   /** Splitting the story into segments and writing image prompts. */
   PLANNING,
+  /**
+   * Planned and waiting for the host to {@linkplain Job#approve() approve} or {@linkplain
+   * Job#reject() reject} the {@linkplain Job#plan() plan}; only jobs submitted with {@link
+   * StoryReel.Builder#requireApproval(boolean)} on enter it. Nothing beyond planning has been
+   * spent.
+   */
+  AWAITING_APPROVAL,
   /** Making each segment's image, narration and word timings. */
   GENERATING_ASSETS,
   /** Composing frames and encoding the video. */

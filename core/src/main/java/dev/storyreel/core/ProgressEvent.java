@@ -235,6 +235,23 @@ public sealed interface ProgressEvent {
   record StoryboardPlanned(int segmentCount) implements ProgressEvent {}
 
   /**
+   * The job's plan (storyboard, cost estimate, sheet) is ready, after planning and moderation and
+   * before any image or narration is paid for. A job submitted with {@link
+   * StoryReel.Builder#requireApproval(boolean)} then waits in {@link JobState#AWAITING_APPROVAL}.
+   *
+   * @param plan the plan; never {@code null}
+   */
+  record PlanReady(Plan plan) implements ProgressEvent {
+    /**
+     * @param plan the plan; never {@code null}
+     * @throws NullPointerException if it is {@code null}
+     */
+    public PlanReady {
+      Objects.requireNonNull(plan, "plan");
+    }
+  }
+
+  /**
    * A paid (or metered) provider call finished and what it consumed was counted against the
    * job's budget.
    *

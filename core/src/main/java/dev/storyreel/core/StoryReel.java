@@ -2,6 +2,10 @@ package dev.storyreel.core;
 
 import dev.storyreel.core.internal.CacheKeys;
 import dev.storyreel.core.internal.Pipeline;
+import dev.storyreel.core.internal.PlanGate;
+import dev.storyreel.core.internal.PlanJson;
+import dev.storyreel.core.internal.PlanEstimator;
+import dev.storyreel.core.internal.Planning;
 import dev.storyreel.core.internal.ProportionalAligner;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
@@ -112,6 +116,11 @@ public final class StoryReel {
   private final double musicGainDb;
   private final Ducking ducking;
   private final MixSettings mix;
+  private final boolean requireApproval;
+  private final ImageProvider previewImages;
+  private final ProviderSettings settings;
+  /** The free image provider found for sheets when none was set; found on first use. */
+  private volatile java.util.Optional<ImageProvider> foundPreviews;
 
   private StoryReel(Builder b) {
     ProviderSettings s = b.settings;
@@ -168,6 +177,9 @@ public final class StoryReel {
     this.musicGainDb = b.musicGainDb;
     this.ducking = b.ducking;
     this.mix = b.mix;
+    this.requireApproval = b.requireApproval;
+    this.previewImages = b.previewImages;
+    this.settings = s;
   }
 
   /**
@@ -223,6 +235,9 @@ public final class StoryReel {
     b.musicGainDb = musicGainDb;
     b.ducking = ducking;
     b.mix = mix;
+    b.requireApproval = requireApproval;
+    b.previewImages = previewImages;
+    b.settings = settings;
     return b;
   }
 
@@ -289,6 +304,12 @@ public final class StoryReel {
    * a {@code manifest.json} whose {@link Manifest#inputKey()} differs from this job's (or that
    * cannot be read). Outputs without a manifest are an interrupted run and are resumed.
    *
+   * <p>Once planned, every job checks its plan's {@linkplain CostEstimate estimate} against the
+   * {@linkplain Builder#budgetUsd budget} before its first image or narration (failing with a
+   * {@link BudgetExceededException}), and publishes the plan ({@link Job#plan()}, {@link
+   * ProgressEvent.PlanReady}); with {@link Builder#requireApproval(boolean)} it then waits in
+   * {@link JobState#AWAITING_APPROVAL} for {@link Job#approve()}.
+   *
    * @param story the story; never {@code null}
    * @param storage where the outputs go; never {@code null}
    * @return the running job
@@ -300,6 +321,38 @@ public final class StoryReel {
   public Job submit(Story story, Storage storage) {
     Objects.requireNonNull(story, "story");
     Objects.requireNonNull(storage, "storage");
+    return start(story, storage, null);
+  }
+
+  /** {@link #submit}'s checks, then the job; {@code given} is a plan to make without planning. */
+  private Job start(Story story, Storage storage, @Nullable Plan given) {
+    checkStory(story);
+    preflightRenderer();
+    if (music != null && mood != null) {
+      // The mood asked for; the planner's moods are checked once known, before any asset.
+      music.preflight(java.util.EnumSet.of(mood));
+    }
+    if (effects != null) {
+      effects.preflight();
+    }
+    storage.preflight();
+    String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
+        given != null ? "plan=" + planKey(given) : planner.fingerprint(),
+        images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
+        renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
+        effects == null ? "no-effects" : effects.fingerprint(),
+        "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
+        "ducking=" + ducking, "mix=" + mix));
+    checkExistingOutput(storage, inputKey);
+    PlanGate gate = given != null ? new PlanGate(given, false, null)
+        : new PlanGate(null, requireApproval, requireApproval ? previews() : null);
+    Pipeline p = new Pipeline(config(inputKey), story, storage, gate);
+    p.start();
+    return p;
+  }
+
+  /** The story checks of {@link #submit}, also run by {@link #plan(Story, Storage)}. */
+  private void checkStory(Story story) {
     int len = story.text().length();
     if (len > maxStoryChars) {
       throw new InvalidInputException(
@@ -315,21 +368,10 @@ public final class StoryReel {
               + String.join(", ", speech.voices()) + ".");
     }
     checkSpeakable(story.text(), words);
-    preflightRenderer();
-    if (music != null && mood != null) {
-      // The mood asked for; the planner's moods are checked once known, before any asset.
-      music.preflight(java.util.EnumSet.of(mood));
-    }
-    if (effects != null) {
-      effects.preflight();
-    }
-    storage.preflight();
-    String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
-        planner.fingerprint(), images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
-        renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
-        effects == null ? "no-effects" : effects.fingerprint(),
-        "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
-        "ducking=" + ducking, "mix=" + mix));
+  }
+
+  /** Refuses, unless overwriting, a finished output in the storage made from other inputs. */
+  private void checkExistingOutput(Storage storage, String inputKey) {
     if (!overwrite && storage.head("manifest.json").isPresent()) {
       String existingKey = null;
       try (java.io.InputStream in = storage.open("manifest.json")) {
@@ -347,14 +389,160 @@ public final class StoryReel {
                 + " assets it shares with this story are reused from its cache.");
       }
     }
-    Pipeline p = new Pipeline(
-        new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
-            visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
-            moderator, prices, budgetUsd, narrationBounds, music, effects, mood, musicGainDb,
-            ducking, mix),
-        story, storage);
-    p.start();
-    return p;
+  }
+
+  /** @return what a job with this input key needs */
+  private Pipeline.Config config(String inputKey) {
+    return new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
+        visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
+        moderator, prices, budgetUsd, narrationBounds, music, effects, mood, musicGainDb,
+        ducking, mix);
+  }
+
+  /**
+   * Plans a story without making anything else: the storyboard from the configured planner (the
+   * only call that may be paid), moderated when a moderator is set, the cost estimate of making
+   * it from the {@linkplain Builder#priceTable(PriceTable) price table} (see {@link CostEstimate}
+   * for the assumptions), and the {@linkplain StoryboardSheet sheet}, whose previews come from a
+   * free image provider ({@link Builder#previewImages(ImageProvider)}). Nothing is stored; the
+   * planner is asked every time. Blocks until planned. Make the video with {@link #produce}.
+   *
+   * @param story the story; never {@code null}
+   * @return the plan
+   * @throws InvalidInputException before any call if the story fails {@link #submit}'s checks
+   * @throws StoryReelException if the planner or the moderator fails for good
+   * @throws CancellationException if this thread is interrupted
+   */
+  public Plan plan(Story story) {
+    Path tmp;
+    try {
+      java.nio.file.Files.createDirectories(workDir);
+      tmp = java.nio.file.Files.createTempDirectory(workDir, "storyreel-plan-");
+    } catch (java.io.IOException e) {
+      throw new InvalidInputException("The work folder " + workDir + " cannot be written: "
+          + e.getMessage() + ". Choose another with StoryReel.builder().workDir(dir).", e);
+    }
+    try {
+      return plan(story, new LocalStorage(tmp));
+    } finally {
+      try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(tmp)) {
+        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        LoggerFactory.getLogger(StoryReel.class).warn("cannot delete {}: {}", tmp, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Plans a story, as {@link #plan(Story)} does, through the asset cache of a storage: a story
+   * planned before into it is not planned (or paid for) again, and a job later submitted into it
+   * with the same story finds the storyboard there. Writes only under {@code cache/}. The
+   * estimate counts an asset already in that cache as free.
+   *
+   * @param story the story; never {@code null}
+   * @param storage whose cache is used; never {@code null}
+   * @return the plan
+   * @throws InvalidInputException before any call if the story fails {@link #submit}'s checks
+   *     or the storage cannot be written
+   * @throws StoryReelException if the planner or the moderator fails for good
+   * @throws CancellationException if this thread is interrupted
+   */
+  public Plan plan(Story story, Storage storage) {
+    Objects.requireNonNull(story, "story");
+    Objects.requireNonNull(storage, "storage");
+    checkStory(story);
+    storage.preflight();
+    try {
+      return Planning.plan(config(""), story, storage, previews());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while planning");
+    } catch (Exception e) {
+      throw new NonRetriableException("planning failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the video of a plan (from {@link #plan}, perhaps saved, edited and {@linkplain
+   * Plan#read read} back) and starts the job as {@link #submit} does. The planner is not called:
+   * the plan's storyboard is made as it is (moderated again when a moderator is set, since its
+   * prompts may have been edited). Before anything is written the plan's narrations are checked
+   * against its story, the cost of making it is estimated again for this storage's cache, and
+   * the estimate is checked against the {@linkplain Builder#budgetUsd budget}.
+   *
+   * @param plan the plan; never {@code null}
+   * @param storage where the outputs go; never {@code null}
+   * @return the running job
+   * @throws InvalidInputException if the plan's narrations are not its story's words, or a check
+   *     of {@link #submit} fails
+   * @throws BudgetExceededException if the estimate is over the budget; nothing was spent
+   * @throws ConfigurationException as for {@link #submit}
+   */
+  public Job produce(Plan plan, Storage storage) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(storage, "storage");
+    PlanJson.checkNarrations(plan.story(), plan.shots());
+    PlanGate.checkBudget(budgetUsd, BigDecimal.ZERO, estimate(plan, storage));
+    return start(plan.story(), storage, plan);
+  }
+
+  /**
+   * Estimates what making a plan's video into a storage costs now, as {@link #produce} does
+   * before it starts: with this instance's providers and prices, an asset already in the
+   * storage's cache counted as free. Calls no provider.
+   *
+   * @param plan the plan; never {@code null}
+   * @param storage the storage whose cache is looked in, or {@code null} for none
+   * @return the estimate, with no planning item
+   */
+  public CostEstimate estimate(Plan plan, @Nullable Storage storage) {
+    Objects.requireNonNull(plan, "plan");
+    return PlanEstimator.estimate(config(""), plan.storyboard(), null, storage);
+  }
+
+  /**
+   * Draws a plan's sheet again, for example for a plan read from JSON: previews from the free
+   * image provider ({@link Builder#previewImages(ImageProvider)}), nothing paid.
+   *
+   * @param plan the plan; never {@code null}
+   * @return the sheet
+   */
+  public StoryboardSheet sheet(Plan plan) {
+    Objects.requireNonNull(plan, "plan");
+    return dev.storyreel.core.internal.SheetPainter.paint(plan, format, previews(), seed);
+  }
+
+  /** @return the key of a plan's storyboard, for the job's input key */
+  private static String planKey(Plan plan) {
+    return PlanJson.key(plan);
+  }
+
+  /**
+   * @return the image provider of sheets: the one set, else the best free one found, else the
+   *     job's own when it has no price; {@code null} when none (grey boxes)
+   */
+  private @Nullable ImageProvider previews() {
+    if (previewImages != null) {
+      return previewImages;
+    }
+    java.util.Optional<ImageProvider> found = foundPreviews;
+    if (found == null) {
+      ImageProvider p = null;
+      try {
+        p = Providers.create(ImageProvider.class, null, settings);
+      } catch (ConfigurationException e) {
+        if (prices.price(images.name(), images.model()).isEmpty()) {
+          p = images;
+        }
+      }
+      found = java.util.Optional.ofNullable(p);
+      foundPreviews = found;
+    }
+    return found.orElse(null);
   }
 
   /** Refuses a story with a word over {@link #maxWordChars}. */
@@ -478,6 +666,8 @@ public final class StoryReel {
     private double musicGainDb = DEFAULT_MUSIC_GAIN_DB;
     private Ducking ducking = Ducking.DEFAULTS;
     private MixSettings mix = MixSettings.DEFAULTS;
+    private boolean requireApproval;
+    private ImageProvider previewImages;
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -893,6 +1083,36 @@ public final class StoryReel {
      */
     public Builder mix(MixSettings mix) {
       this.mix = Objects.requireNonNull(mix, "mix");
+      return this;
+    }
+
+    /**
+     * Whether a {@linkplain StoryReel#submit submitted} job waits for approval before spending:
+     * it plans (the planner call is the only paid one), publishes its {@link Plan} ({@link
+     * Job#plan()}, {@link ProgressEvent.PlanReady}, with the estimate and the sheet), and waits
+     * in {@link JobState#AWAITING_APPROVAL} until {@link Job#approve()} (it then makes the video)
+     * or {@link Job#reject()} / {@link Job#cancel()} (it ends {@link JobState#CANCELLED},
+     * having spent nothing beyond planning). Jobs of {@link StoryReel#produce} are approved
+     * already. Default: off.
+     *
+     * @param required whether approval is required
+     * @return this builder
+     */
+    public Builder requireApproval(boolean required) {
+      this.requireApproval = required;
+      return this;
+    }
+
+    /**
+     * @param provider draws the previews of {@linkplain StoryboardSheet storyboard sheets}; it
+     *     should be free (it is called for every plan). Default: the best free image provider
+     *     found by {@link Providers} ({@code procedural} from {@code storyreel-providers-offline}),
+     *     else the job's own image provider when the price table has no price for it, else none
+     *     (grey boxes)
+     * @return this builder
+     */
+    public Builder previewImages(ImageProvider provider) {
+      this.previewImages = Objects.requireNonNull(provider, "provider");
       return this;
     }
 

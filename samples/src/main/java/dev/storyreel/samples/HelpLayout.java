@@ -26,7 +26,8 @@ final class HelpLayout implements CommandLine.IModelTransformer {
   static {
     GROUPS.put("Output", List.of("--output", "--storage", "--s3-endpoint", "--s3-path-style",
         "--s3-region", "--force", "--no-cache", "--stems"));
-    GROUPS.put("Story", List.of("--max-chars", "--style", "--seed", "--mood", "--voice"));
+    GROUPS.put("Story", List.of("--storyboard", "--max-chars", "--style", "--seed", "--mood",
+        "--voice"));
     GROUPS.put("Providers", List.of("--planner", "--images", "--speech", "--aligner",
         "--moderator", "--openai-base-url", "--replicate-base-url", "--set"));
     GROUPS.put("Soundtrack", List.of("--music", "--music-gain", "--duck-db", "--sfx",

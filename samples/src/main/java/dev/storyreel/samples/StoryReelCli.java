@@ -1,6 +1,9 @@
 package dev.storyreel.samples;
 
+import dev.storyreel.core.BudgetExceededException;
 import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.CostEstimate;
+import dev.storyreel.core.Plan;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.JobResult;
 import dev.storyreel.core.JobState;
@@ -97,7 +100,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     version = "storyreel 0.1.0",
     description = "Turns a written story into a narrated, captioned video.",
-    subcommands = {StoryReelCli.Render.class, ProvidersCommand.class, VoicesCommand.class})
+    subcommands = {StoryReelCli.Render.class, StoryReelCli.PlanCommand.class,
+        ProvidersCommand.class, VoicesCommand.class})
 public final class StoryReelCli implements Callable<Integer> {
 
   /** Exit code when input or configuration is bad and nothing was done. */
@@ -201,6 +205,35 @@ public final class StoryReelCli implements Callable<Integer> {
     return m;
   }
 
+  /** {@code storyreel plan}: a story to a storyboard to approve, nothing but planning paid. */
+  @Command(
+      name = "plan",
+      mixinStandardHelpOptions = true,
+      modelTransformer = HelpLayout.class,
+      description = {"Plan each STORY without making the video: write storyboard.json (the"
+          + " segments, narration, image prompts, moods, sound cues, clips asked for, and the"
+          + " cost estimate) and storyboard.png (a contact sheet with a free preview picture"
+          + " per segment) into its output folder, and print the estimate. Only the planner"
+          + " may be paid.",
+          "Edit storyboard.json (rewrite an image prompt, turn a segment's clip off), then"
+              + " make the video with: storyreel render --storyboard DIR/storyboard.json.",
+          "Takes render's options; those of the providers and the format shape the estimate."},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:planned",
+          "1:the planner failed",
+          "2:bad input or configuration, nothing written"},
+      footerHeading = "%nExamples:%n",
+      footer = {
+          "  storyreel plan story.txt -o out/story",
+          "  storyreel plan story.txt -o out/story --planner openai --images openai",
+          "  storyreel render --storyboard out/story/storyboard.json"})
+  static final class PlanCommand extends Render {
+    PlanCommand() {
+      planOnly = true;
+    }
+  }
+
   /** {@code storyreel render}: one story to one video. */
   @Command(
       name = "render",
@@ -232,13 +265,22 @@ public final class StoryReelCli implements Callable<Integer> {
           "A spec file (JSON or YAML) holds options by their long names:",
           "  {\"format\": \"landscape\", \"music\": \"none\", \"set\": {\"rules.mood\": \"calm\"}}",
           "See also: storyreel providers, storyreel voices."})
-  static final class Render implements Callable<Integer> {
+  static class Render implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "1..*", paramLabel = "STORY",
+    @Parameters(index = "0", arity = "0..*", paramLabel = "STORY",
         description = "A story (a UTF-8 text file) or a folder of .txt stories. Several may be"
-            + " given.")
-    List<Path> stories;
+            + " given. Not with --storyboard.")
+    List<Path> stories = new ArrayList<>();
+
+    @Option(names = "--storyboard", paramLabel = "FILE",
+        description = "Render a plan that 'storyreel plan' wrote (storyboard.json, perhaps"
+            + " edited) instead of a STORY: the planner is not called again. Output: the plan's"
+            + " folder unless -o or --storage is given.")
+    Path storyboard;
+
+    /** Set by {@link PlanCommand}: plan each story and write its storyboard, render nothing. */
+    boolean planOnly;
 
     /** The story being rendered now: one of {@link #stories}. */
     Path story;
@@ -516,6 +558,14 @@ public final class StoryReelCli implements Callable<Integer> {
         if (specFile != null) {
           SpecFile.apply(specFile, spec, spec.commandLine().getParseResult(), new Render());
         }
+        checkPlanArguments();
+        if (storyboard != null) {
+          if (Files.isDirectory(storyboard)) {
+            storyboard = storyboard.resolve("storyboard.json"); // the folder plan wrote to
+          }
+          story = storyboard;
+          return renderOne();
+        }
         all = expand(stories);
       } catch (InvalidInputException e) {
         err.println("storyreel: " + userMessage(e));
@@ -655,7 +705,9 @@ public final class StoryReelCli implements Callable<Integer> {
         PriceTable prices = prices();
         Map<String, String> ps = checkedSettings();
         Soundtrack sound = soundtrack(ps);
-        Story s = Story.read(story, maxChars);
+        // A plan is read and checked (narrations against its story) before anything is written.
+        Plan plan = storyboard != null ? Plan.read(storyboard) : null;
+        Story s = plan != null ? plan.story() : Story.read(story, maxChars);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
         }
@@ -725,7 +777,15 @@ public final class StoryReelCli implements Callable<Integer> {
           } catch (IllegalArgumentException e) {
             throw new InvalidInputException(userMessage(e));
           }
-          Job job = reel.submit(s, target);
+          if (planOnly) {
+            progress.close();
+            writePlan(out, reel.plan(s, target), where.folder());
+            return 0;
+          }
+          if (plan != null) {
+            printEstimate(out, "Estimated cost of making the video", reel.estimate(plan, target));
+          }
+          Job job = plan != null ? reel.produce(plan, target) : reel.submit(s, target);
           JobResult r;
           Thread hook = interruptHook(job, err);
           boolean hooked = addHook(hook);
@@ -756,7 +816,7 @@ public final class StoryReelCli implements Callable<Integer> {
           }
         }
         return 0;
-      } catch (InvalidInputException | ConfigurationException e) {
+      } catch (InvalidInputException | ConfigurationException | BudgetExceededException e) {
         err.println("storyreel: " + userMessage(e));
         return EXIT_BAD_INPUT;
       } catch (CancellationException e) {
@@ -857,12 +917,107 @@ public final class StoryReelCli implements Callable<Integer> {
       }
     }
 
+    /** The folder a plan file is in: where its video goes by default. */
+    private static Path planFolder(Path file) {
+      Path parent = file.toAbsolutePath().getParent();
+      return parent != null ? parent : Path.of(".");
+    }
+
+    /** Refuses --storyboard with stories, and a plan command that would write to S3. */
+    private void checkPlanArguments() {
+      if (stories.isEmpty() && storyboard == null) {
+        throw new InvalidInputException("Give the STORY to " + (planOnly ? "plan" : "render")
+            + " (a UTF-8 text file, or a folder of them)"
+            + (planOnly ? "." : ", or --storyboard DIR/storyboard.json from storyreel plan."));
+      }
+      if (planOnly && storyboard != null) {
+        throw new InvalidInputException("storyreel plan makes a storyboard from a STORY;"
+            + " --storyboard is for storyreel render.");
+      }
+      if (planOnly && stories.isEmpty()) {
+        throw new InvalidInputException("Give the STORY to plan, for example: storyreel plan"
+            + " story.txt -o out/story.");
+      }
+      if (planOnly && storage != null && SCHEME.matcher(storage.strip()).find()
+          && !storage.strip().toLowerCase(Locale.ROOT).startsWith("file:")) {
+        throw new InvalidInputException("storyreel plan writes storyboard.json and"
+            + " storyboard.png to a local folder: give -o DIR instead of --storage " + storage
+            + ".");
+      }
+      if (storyboard != null && !stories.isEmpty()) {
+        throw new InvalidInputException("Give either STORY files or --storyboard FILE, not"
+            + " both: a storyboard already holds its story.");
+      }
+    }
+
+    /** Writes a plan's storyboard.json and storyboard.png into a folder and prints its estimate. */
+    private static void writePlan(PrintWriter out, Plan plan, Path folder) {
+      try {
+        Files.createDirectories(folder);
+      } catch (java.io.IOException e) {
+        throw new InvalidInputException("The folder " + folder + " cannot be created: "
+            + userMessage(e) + ". Choose another with -o DIR.");
+      }
+      Path json = folder.resolve("storyboard.json");
+      Path png = folder.resolve("storyboard.png");
+      plan.write(json);
+      if (plan.sheet() != null) {
+        plan.sheet().write(png);
+      }
+      out.println("Planned " + plan.shots().size() + " segment"
+          + (plan.shots().size() == 1 ? "" : "s") + ": " + json + ", " + png);
+      printEstimate(out, "Estimated cost of making the video", plan.estimate());
+      out.println("Edit the image prompts (or a segment's clip) in " + json + ", then:");
+      out.println("  storyreel render --storyboard " + json);
+      out.flush();
+    }
+
+    /** Prints an estimate: one row per kind of asset and provider, then the totals. */
+    static void printEstimate(PrintWriter out, String heading, CostEstimate e) {
+      Map<String, String[]> rows = new LinkedHashMap<>();
+      Map<String, BigDecimal> sums = new LinkedHashMap<>();
+      Map<String, int[]> counts = new LinkedHashMap<>();
+      for (CostEstimate.Item i : e.items()) {
+        String kind = switch (i.kind()) {
+          case STORYBOARD -> "planning";
+          case IMAGE -> "images";
+          case SPEECH -> "narration";
+          case TIMINGS -> "word timings";
+          case MUSIC -> "music";
+          default -> i.kind().name().toLowerCase(Locale.ROOT);
+        };
+        String k = kind + "|" + i.provider() + "/" + i.model();
+        rows.putIfAbsent(k, new String[] {kind, i.provider() + " (" + i.model() + ")"});
+        sums.merge(k, i.costUsd(), BigDecimal::add);
+        int[] c = counts.computeIfAbsent(k, x -> new int[3]);
+        c[0]++;
+        c[1] += i.cached() ? 1 : 0;
+        c[2] += i.spent() ? 1 : 0;
+      }
+      List<String[]> cells = new ArrayList<>();
+      cells.add(new String[] {"ASSET", "PROVIDER", "COUNT", "USD"});
+      rows.forEach((k, r) -> {
+        int[] c = counts.get(k);
+        String note = c[2] > 0 ? " (spent)" : c[1] > 0 ? " (" + c[1] + " cached)" : "";
+        cells.add(new String[] {r[0], r[1], c[0] + note,
+            "$" + sums.get(k).stripTrailingZeros().toPlainString()});
+      });
+      out.println(heading + ": $" + e.toProduceUsd().toPlainString()
+          + (e.spentUsd().signum() > 0 ? " (planning spent: $" + e.spentUsd().toPlainString()
+              + ")" : ""));
+      ProvidersCommand.Table.print(out, cells);
+      out.println("Estimates from the price table (--price-table); the vendor's invoice is"
+          + " authoritative.");
+      out.flush();
+    }
+
     /** Where the outputs go: a local folder, or an S3 URI. */
     private record Location(Path folder, String s3Uri) {}
 
     private Location location() {
       if (storage == null) {
-        return new Location(output != null ? output : Path.of("out", baseName(story)), null);
+        return new Location(output != null ? output
+            : storyboard != null ? planFolder(storyboard) : Path.of("out", baseName(story)), null);
       }
       String w = storage.strip();
       if (w.isEmpty()) {

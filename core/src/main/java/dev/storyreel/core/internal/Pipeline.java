@@ -149,6 +149,8 @@ public final class Pipeline implements Job {
   private volatile Thread worker;
   /** Internal, for logs only (MDC key {@code jobId}): not part of the public API. */
   private final String jobId;
+  /** Planning, the plan's estimate and budget check, and approval (PlanGate). */
+  private final PlanGate gate;
 
   /**
    * @param cfg the job's settings and providers
@@ -156,6 +158,17 @@ public final class Pipeline implements Job {
    * @param storage where outputs go
    */
   public Pipeline(Config cfg, Story story, Storage storage) {
+    this(cfg, story, storage, PlanGate.plain());
+  }
+
+  /**
+   * @param cfg the job's settings and providers
+   * @param story the story
+   * @param storage where outputs go
+   * @param gate how the job plans: given a plan or not, with approval or not
+   */
+  public Pipeline(Config cfg, Story story, Storage storage, PlanGate gate) {
+    this.gate = java.util.Objects.requireNonNull(gate, "gate");
     this.cfg = cfg;
     this.story = story;
     this.storage = storage;
@@ -198,6 +211,21 @@ public final class Pipeline implements Job {
     if (t != null) {
       t.interrupt();
     }
+  }
+
+  @Override
+  public java.util.Optional<dev.storyreel.core.Plan> plan() {
+    return gate.plan();
+  }
+
+  @Override
+  public void approve() {
+    gate.approve();
+  }
+
+  @Override
+  public void reject() {
+    gate.reject();
   }
 
   private void setState(JobState s) {
@@ -252,7 +280,7 @@ public final class Pipeline implements Job {
       setState(JobState.PLANNING);
       // From here on the output is unfinished: a run killed at any point resumes (StoryReel.submit).
       storage.delete("manifest.json");
-      PlanStage.Planned plan = new PlanStage(job).run();
+      PlanStage.Planned plan = gate.plan(job, this::setState);
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(plan.board().segments().size()));
 
