@@ -192,9 +192,8 @@ final class AssetStage {
     List<Segment> all = board.segments();
     int at = all.indexOf(seg);
     boolean neighbours = cfg.speech().usesNeighbourText();
-    SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice(),
-        neighbours && at > 0 ? all.get(at - 1).narration() : null,
-        neighbours && at >= 0 && at + 1 < all.size() ? all.get(at + 1).narration() : null);
+    SpeechRequest req = at < 0 ? new SpeechRequest(seg.index(), seg.narration(), cfg.voice())
+        : SpeechRequest.forSegment(all, at, cfg.voice(), neighbours);
     String key = CacheKeys.narration(cfg.speech().fingerprint(), req);
     Made<Narration> spoken = job.make(TaskKind.SPEECH, OptionalInt.of(seg.index()),
         s -> cache.narration(key, s, n -> checkNarration(seg, n)),

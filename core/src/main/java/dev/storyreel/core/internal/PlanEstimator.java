@@ -48,13 +48,16 @@ public final class PlanEstimator {
     VideoFormat f = cfg.format();
     boolean alignerPriced = priced(prices, cfg.aligner());
     long words = 0;
-    for (Segment seg : board.segments()) {
+    List<Segment> segments = board.segments();
+    for (int at = 0; at < segments.size(); at++) {
+      Segment seg = segments.get(at);
       int i = seg.index();
       ImageRequest img = new ImageRequest(i, seg.imagePrompt(), f.widthPx(), f.heightPx(),
           cfg.seed() + i);
       items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
           "image", CacheKeys.image(cfg.images().fingerprint(), img)));
-      SpeechRequest sp = new SpeechRequest(i, seg.narration(), cfg.voice());
+      SpeechRequest sp = SpeechRequest.forSegment(segments, at, cfg.voice(),
+          cfg.speech().usesNeighbourText());
       boolean spoken = cached(cfg, storage, "narration",
           CacheKeys.narration(cfg.speech().fingerprint(), sp));
       items.add(priced(cfg, TaskKind.SPEECH, i, cfg.speech(),

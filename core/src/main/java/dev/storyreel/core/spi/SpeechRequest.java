@@ -46,4 +46,24 @@ public record SpeechRequest(int segmentIndex, String text, String voice, String 
   public SpeechRequest(int segmentIndex, String text, String voice) {
     this(segmentIndex, text, voice, null, null);
   }
+
+  /**
+   * The request a job sends for one segment of a storyboard: the segment's narration and, when
+   * the provider {@link SpeechProvider#usesNeighbourText() uses them}, its neighbours' narrations
+   * (so that the cache key is the same wherever the request is built).
+   *
+   * @param segments the storyboard's segments, in order; never {@code null}
+   * @param at the position of the segment in {@code segments}, from 0
+   * @param voice the voice name, or {@code null} for the provider's default
+   * @param withNeighbours whether to fill {@link #previousText()} and {@link #nextText()}
+   * @return the request; never {@code null}
+   * @throws IndexOutOfBoundsException if {@code at} is not a position in {@code segments}
+   */
+  public static SpeechRequest forSegment(java.util.List<dev.storyreel.core.Segment> segments,
+      int at, String voice, boolean withNeighbours) {
+    dev.storyreel.core.Segment seg = segments.get(at);
+    return new SpeechRequest(seg.index(), seg.narration(), voice,
+        withNeighbours && at > 0 ? segments.get(at - 1).narration() : null,
+        withNeighbours && at + 1 < segments.size() ? segments.get(at + 1).narration() : null);
+  }
 }
