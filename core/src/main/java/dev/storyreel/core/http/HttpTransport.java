@@ -76,6 +76,8 @@ public final class HttpTransport {
   private final Duration requestTimeout;
   private final RetryPolicy readRetry;
   private final HttpClient client;
+  /** The key every call of this transport uses (from 1), or 0 to rotate. */
+  private final int pinnedPosition;
 
   private HttpTransport(Builder b) {
     this.provider = b.provider;
@@ -92,6 +94,41 @@ public final class HttpTransport {
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
+    this.pinnedPosition = 0;
+  }
+
+  private HttpTransport(HttpTransport t, int pinnedPosition) {
+    this.provider = t.provider;
+    this.baseUri = t.baseUri;
+    this.credential = t.credential;
+    this.keyPool = t.keyPool;
+    this.keyHeader = t.keyHeader;
+    this.keyPrefix = t.keyPrefix;
+    this.headers = t.headers;
+    this.requestTimeout = t.requestTimeout;
+    this.readRetry = t.readRetry;
+    this.client = t.client;
+    this.pinnedPosition = pinnedPosition;
+  }
+
+  /**
+   * This transport with every call sent with one key of its {@linkplain Builder#keyPool pool}:
+   * for the calls that must go with the key that made a resource (polling or cancelling a
+   * prediction only its own account can see). Its failures are mapped as without a pool.
+   *
+   * @param keyPosition the key's position, from 1 (see {@link KeyUse#last()})
+   * @return the pinned transport; this one when it has no pool
+   * @throws IllegalArgumentException if the position is not in the pool
+   */
+  public HttpTransport pinned(int keyPosition) {
+    if (keyPool == null) {
+      return this;
+    }
+    if (keyPosition < 1 || keyPosition > keyPool.size()) {
+      throw new IllegalArgumentException("key position must be 1.." + keyPool.size() + ", was "
+          + keyPosition);
+    }
+    return new HttpTransport(this, keyPosition);
   }
 
   /**
@@ -132,6 +169,12 @@ public final class HttpTransport {
       Map<String, String> extraHeaders, boolean paid, String context) {
     if (keyPool == null) {
       return sendOnce(method, path, contentType, body, extraHeaders, paid, context, null);
+    }
+    if (pinnedPosition > 0) {
+      Response r = sendOnce(method, path, contentType, body, extraHeaders, paid, context,
+          keyPool.keyAt(pinnedPosition));
+      KeyUse.record(pinnedPosition);
+      return r;
     }
     // A 429 or a 401 is not billed: the same call goes to the next usable key. The pool throws
     // once every key is resting (retriable, with the first wake-up as Retry-After) or dead.

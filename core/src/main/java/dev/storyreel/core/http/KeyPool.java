@@ -108,6 +108,14 @@ public final class KeyPool {
     return keys.size();
   }
 
+  /**
+   * @param position a key's position, from 1
+   * @return the key; package-private: only the transport sends it
+   */
+  String keyAt(int position) {
+    return keys.get(position - 1);
+  }
+
   /** @return how many keys have not answered 401 in this run */
   public synchronized int alive() {
     int n = 0;

@@ -8,8 +8,7 @@ import java.util.OptionalInt;
  * once the provider returns, so the manifest can say which key made each asset (never the key).
  *
  * <p>Scoped to one thread between {@link #begin()} and {@link #end()}: a provider must make its
- * HTTP calls on the thread that called it (every StoryReel provider does). Outside a scope,
- * {@link #record(int)} does nothing.
+ * HTTP calls on the thread that called it (every StoryReel provider does).
  */
 public final class KeyUse {
   private static final ThreadLocal<int[]> LAST = new ThreadLocal<>();
@@ -26,9 +25,23 @@ public final class KeyUse {
    */
   static void record(int position) {
     int[] a = LAST.get();
-    if (a != null) {
-      a[0] = position;
+    if (a == null) {
+      a = new int[1];
+      LAST.set(a);
     }
+    a[0] = position;
+  }
+
+  /**
+   * The position of the key of this thread's last successful pooled call, without ending the
+   * scope: what a provider reads to send follow-up calls (polls) with the same key ({@link
+   * HttpTransport#pinned(int)}).
+   *
+   * @return the position, or empty when none was recorded
+   */
+  public static OptionalInt last() {
+    int[] a = LAST.get();
+    return a == null || a[0] == 0 ? OptionalInt.empty() : OptionalInt.of(a[0]);
   }
 
   /**
