@@ -178,7 +178,8 @@ public record Preset(String id, String description, @Nullable String visualStyle
       CaptionStyle.Builder b = (base == null ? style : CaptionStyle.preset(base)).toBuilder();
       if (base != null) {
         // Keep what the caller chose beyond the look: font, size, position, burn-in.
-        b.font(style.font()).position(style.position()).burnIn(style.burnIn());
+        b.font(style.font()).sizePx(style.sizePx()).position(style.position())
+            .burnIn(style.burnIn());
       }
       if (textRgb != null) {
         b.textRgb(textRgb);
@@ -239,7 +240,8 @@ public record Preset(String id, String description, @Nullable String visualStyle
 
   /**
    * The provider settings this preset implies: {@code rules.minSegmentSeconds} and {@code
-   * rules.maxSegmentSeconds} (pacing, read by the offline planner) and {@code
+   * rules.maxSegmentSeconds} (pacing, read by the offline planner), {@code rules.mood} (the
+   * offline planner's story mood, which would otherwise be read from the style) and {@code
    * openai.speech.instructions} (the speaking instructions). A setting the caller gives
    * explicitly wins over these.
    *
@@ -250,6 +252,9 @@ public record Preset(String id, String description, @Nullable String visualStyle
     if (pacing != null) {
       m.put("rules.minSegmentSeconds", Double.toString(pacing.minSegmentSeconds()));
       m.put("rules.maxSegmentSeconds", Double.toString(pacing.maxSegmentSeconds()));
+    }
+    if (mood != null) {
+      m.put("rules.mood", mood.id());
     }
     if (speakingInstructions != null) {
       m.put("openai.speech.instructions", speakingInstructions);

@@ -66,11 +66,9 @@ public final class OpenAiConfig {
     this.requestTimeout = b.requestTimeout;
     this.maxConcurrency = b.maxConcurrency;
     this.readRetry = b.readRetry;
-    KeyPool.Builder pool = KeyPool.builder("openai").keys(b.apiKeys);
-    if (b.maxConcurrencyPerKey > 0) {
-      pool.maxConcurrencyPerKey(b.maxConcurrencyPerKey);
-    }
-    this.keyPool = b.apiKeys.size() > 1 ? pool.build() : null;
+    // One pool for every provider with these keys: a key revoked for one is dead for all.
+    this.keyPool = b.apiKeys.size() > 1
+        ? KeyPool.shared("openai", baseUrl.toString(), b.apiKeys, b.maxConcurrencyPerKey) : null;
     HttpTransport.Builder t = HttpTransport.builder("openai", baseUrl).bearer(apiKey)
         .keyPool(keyPool).requestTimeout(requestTimeout).readRetry(readRetry);
     if (organization != null) {

@@ -70,7 +70,7 @@ abstract class ReplicateOptions<B extends ReplicateOptions<B>> {
 
   /** @return the pool of the rotated tokens, or {@code null} for one token */
   KeyPool tokenPool() {
-    return tokens.size() > 1 ? KeyPool.of("replicate", tokens) : null;
+    return tokens.size() > 1 ? KeyPool.shared("replicate", baseUrl.toString(), tokens, 0) : null;
   }
 
   @SuppressWarnings("unchecked")

@@ -4,12 +4,17 @@ import dev.storyreel.core.AuthenticationException;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.RateLimitException;
 import dev.storyreel.core.Redactor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -82,6 +87,44 @@ public final class KeyPool {
    */
   public static KeyPool of(String vendor, List<String> keys) {
     return builder(vendor).keys(keys).build();
+  }
+
+  /** Pools shared by every configuration of the same vendor, endpoint and keys (see shared). */
+  private static final ConcurrentHashMap<String, KeyPool> SHARED = new ConcurrentHashMap<>();
+
+  /**
+   * The pool of these keys for this vendor and endpoint, shared by every provider (and every
+   * configuration) in this JVM that names the same keys: a key that answered 401 to one provider
+   * is not tried by the others, and a resting key rests for all. A revoked key stays dead until
+   * the JVM ends (it does not come back); a rest ends with its time.
+   *
+   * @param vendor the vendor's name, for messages, for example {@code openai}
+   * @param endpoint where the keys are sent, for example {@code https://api.openai.com/v1}
+   * @param keys the keys in order; at least two (one key needs no pool)
+   * @param maxConcurrencyPerKey calls one key carries at once, 1..1024, or 0 for no limit
+   * @return the shared pool
+   * @throws ConfigurationException as {@link Builder#build()}
+   */
+  public static KeyPool shared(String vendor, String endpoint, List<String> keys,
+      int maxConcurrencyPerKey) {
+    Builder b = builder(vendor).keys(keys);
+    if (maxConcurrencyPerKey > 0) {
+      b.maxConcurrencyPerKey(maxConcurrencyPerKey);
+    }
+    KeyPool checked = b.build();
+    // The map key is a digest: the keys themselves are never held twice or shown.
+    String id = vendor + "\n" + endpoint + "\n" + maxConcurrencyPerKey + "\n"
+        + digest(String.join("\n", checked.keys));
+    return SHARED.computeIfAbsent(id, k -> checked);
+  }
+
+  private static String digest(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**
