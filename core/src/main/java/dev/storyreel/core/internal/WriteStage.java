@@ -107,7 +107,8 @@ public final class WriteStage {
     } catch (IOException e) {
       throw new NonRetriableException("could not encode where the story came from", e);
     }
-    // The story as a value, and as the story file reads it back (title line included).
+    // The story as a value, and as the story file reads it back (title line included). The same
+    // text written again from other options replaces the entry: the latest write wins.
     for (String text : List.of(written.story().text(), written.fileText())) {
       storage.put(indexKey(text), json, "application/json");
     }
