@@ -261,4 +261,11 @@ class CliWriteTest {
       assertThat(o.err()).doesNotContain(k);
     }
   }
+
+  @Test
+  void theProvidersTableListsTheWriterAsPaid() {
+    Outcome o = cli("providers");
+    assertThat(o.code()).isZero();
+    assertThat(o.out()).containsPattern("(?m)^openai\\s+writer\\s.*\\s+paid$");
+  }
 }
