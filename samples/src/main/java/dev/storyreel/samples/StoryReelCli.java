@@ -1008,7 +1008,7 @@ public final class StoryReelCli implements Callable<Integer> {
      * dev.storyreel.core.spi.ProviderFactory#settings()}) keeps the keys that start with its
      * name and a dot.
      */
-    private Map<String, String> checkedSettings() {
+    Map<String, String> checkedSettings() {
       Map<String, String> ps = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : settings.entrySet()) {
         ps.put(e.getKey().strip(), e.getValue());

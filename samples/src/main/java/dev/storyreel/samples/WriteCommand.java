@@ -159,11 +159,11 @@ final class WriteCommand implements Callable<Integer> {
       }
       Preset preset = genre == null ? null : Preset.resolve(genre);
       WriteRequest request = request(preset);
-      Map<String, String> ps = new LinkedHashMap<>();
-      settings.forEach((k, v) -> ps.put(k.strip(), v));
-      if (openaiBaseUrl != null) {
-        ps.put("openai.baseUrl", openaiBaseUrl);
-      }
+      // Checked as render checks them (keys declared, values in range) before anything is paid.
+      StoryReelCli.Render check = new StoryReelCli.Render();
+      check.settings = new LinkedHashMap<>(settings);
+      check.openaiBaseUrl = openaiBaseUrl;
+      Map<String, String> ps = check.checkedSettings();
       if (Files.exists(output) && !Files.isDirectory(output)) {
         throw new InvalidInputException("-o " + output + " is a file, not a folder. Give the"
             + " folder the story should go to.");

@@ -268,4 +268,15 @@ class CliWriteTest {
     assertThat(o.code()).isZero();
     assertThat(o.out()).containsPattern("(?m)^openai\\s+writer\\s.*\\s+paid$");
   }
+
+  @Test
+  void aMisspeltSettingIsRefusedBeforeTheWriterIsPaid() {
+    Outcome o = cli("write", IDEA, "--writer", "openai", "--openai-base-url",
+        wm.baseUrl() + "/v1", "--set", "openai.modle.writer=gpt-4o", "-o",
+        dir.resolve("typo").toString());
+    assertThat(o.code()).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(o.err()).contains("Unknown setting 'openai.modle.writer'")
+        .contains("openai.model.writer");
+    assertThat(wm.getAllServeEvents()).isEmpty();
+  }
 }
