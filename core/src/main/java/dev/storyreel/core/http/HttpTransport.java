@@ -178,7 +178,9 @@ public final class HttpTransport {
     }
     // A 429 or a 401 is not billed: the same call goes to the next usable key. The pool throws
     // once every key is resting (retriable, with the first wake-up as Retry-After) or dead.
-    while (true) {
+    // Each turn rests or kills a key; the bound only stops keys that wake and 429 again.
+    for (int turn = 1; ; turn++) {
+      boolean last = turn >= 2 * keyPool.size();
       KeyPool.Lease lease = keyPool.acquire();
       boolean released = false;
       try {
@@ -191,7 +193,7 @@ public final class HttpTransport {
       } catch (RateLimitException e) {
         lease.rateLimited(e.retryAfter());
         released = true;
-        if (!keyPool.hasUsableKey()) {
+        if (last || !keyPool.hasUsableKey()) {
           throw e;
         }
       } catch (QuotaExceededException e) {
@@ -201,7 +203,7 @@ public final class HttpTransport {
         }
         lease.rateLimited(KeyPool.MAX_BACKOFF);
         released = true;
-        if (!keyPool.hasUsableKey()) {
+        if (last || !keyPool.hasUsableKey()) {
           throw e;
         }
       } catch (AuthenticationException e) {

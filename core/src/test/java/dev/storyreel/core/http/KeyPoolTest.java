@@ -27,6 +27,7 @@ class KeyPoolTest {
   static final String K1 = "pool-test-credential-one";
   static final String K2 = "pool-test-credential-two";
   static final String K3 = "pool-test-credential-three";
+  static final String BROKE = "pool-test-credential-out-of-quota";
 
   final AtomicLong now = new AtomicLong(1_000_000_000L);
 
@@ -154,6 +155,10 @@ class KeyPoolTest {
         status = 429;
         body = "{\"error\":{\"message\":\"Rate limit reached\",\"code\":\"rate_limit_exceeded\"}}";
         ex.getResponseHeaders().add("Retry-After", "20");
+      } else if (("Bearer " + BROKE).equals(auth)) {
+        status = 429;
+        body = "{\"error\":{\"message\":\"You exceeded your current quota\","
+            + "\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}";
       } else if (("Bearer " + K2).equals(auth)) {
         status = 401;
         body = "{\"error\":{\"message\":\"Incorrect API key provided: " + K2 + "\"}}";
@@ -222,5 +227,14 @@ class KeyPoolTest {
     transport(p).pinned(1).postJson("/thing", Map.of(), Ok.class, Map.of(), false, "poll");
     transport(p).pinned(1).postJson("/thing", Map.of(), Ok.class, Map.of(), false, "poll");
     assertThat(seen).containsExactly("Bearer " + K3, "Bearer " + K3);
+  }
+
+  @Test
+  void aKeyOutOfQuotaRestsAndTheCallGoesToTheNext() {
+    KeyPool p = pool(BROKE, K3);
+    transport(p).postJson("/thing", Map.of(), Ok.class, Map.of(), true, "test");
+    transport(p).postJson("/thing", Map.of(), Ok.class, Map.of(), true, "test");
+    assertThat(seen).containsExactly("Bearer " + BROKE, "Bearer " + K3, "Bearer " + K3);
+    assertThat(p.isDead(1)).isFalse();
   }
 }
