@@ -107,6 +107,8 @@ public final class StoryReel {
   private final long seed;
   private final Path workDir;
   private final Moderator moderator;
+  private final StoryWriter writer;
+  private final Preset preset;
   private final PriceTable prices;
   private final BigDecimal budgetUsd;
   private final NarrationBounds narrationBounds;
@@ -116,8 +118,6 @@ public final class StoryReel {
   private final double musicGainDb;
   private final Ducking ducking;
   private final MixSettings mix;
-  private final StoryWriter writer;
-  private final Preset preset;
 
   private StoryReel(Builder b) {
     ProviderSettings s = withPreset(b.settings, b.preset);
@@ -160,6 +160,14 @@ public final class StoryReel {
     }
     this.prices = b.prices;
     this.budgetUsd = b.budgetUsd;
+    this.preset = b.preset;
+    if (b.writer != null) {
+      this.writer = b.writer;
+    } else if (b.writerName != null) {
+      this.writer = Providers.create(StoryWriter.class, b.writerName, s);
+    } else {
+      this.writer = null;
+    }
     this.narrationBounds = b.narrationBounds;
     if (b.noMusic) {
       this.music = null;
@@ -181,24 +189,6 @@ public final class StoryReel {
     this.musicGainDb = b.musicGainDb;
     this.ducking = b.ducking;
     this.mix = b.mix;
-    this.preset = b.preset;
-    if (b.writer != null) {
-      this.writer = b.writer;
-    } else if (b.writerName != null) {
-      this.writer = Providers.create(StoryWriter.class, b.writerName, s);
-    } else {
-      this.writer = null;
-    }
-  }
-
-  /** The caller's settings with the preset's under them: a key the caller gave wins. */
-  private static ProviderSettings withPreset(ProviderSettings s, Preset preset) {
-    if (preset == null) {
-      return s;
-    }
-    Map<String, String> m = new LinkedHashMap<>(preset.providerSettings());
-    m.putAll(s.values());
-    return new ProviderSettings(m);
   }
 
   /**
@@ -213,6 +203,16 @@ public final class StoryReel {
           "no '{}' music provider on the class path; no music", DEFAULT_MUSIC);
       return null;
     }
+  }
+
+  /** The caller's settings with the preset's under them: a key the caller gave wins. */
+  private static ProviderSettings withPreset(ProviderSettings s, Preset preset) {
+    if (preset == null) {
+      return s;
+    }
+    Map<String, String> m = new LinkedHashMap<>(preset.providerSettings());
+    m.putAll(s.values());
+    return new ProviderSettings(m);
   }
 
   /** The music provider used when none is named: {@value}. */
@@ -245,6 +245,8 @@ public final class StoryReel {
     b.workDir = workDir;
     b.moderator = moderator;
     b.prices = prices;
+    b.writer = writer;
+    b.preset = preset;
     b.budgetUsd = budgetUsd;
     b.narrationBounds = narrationBounds;
     b.music = music;
@@ -254,8 +256,6 @@ public final class StoryReel {
     b.musicGainDb = musicGainDb;
     b.ducking = ducking;
     b.mix = mix;
-    b.writer = writer;
-    b.preset = preset;
     return b;
   }
 
@@ -575,6 +575,9 @@ public final class StoryReel {
     private String moderatorName;
     private PriceTable prices = PriceTable.defaults();
     private BigDecimal budgetUsd;
+    private StoryWriter writer;
+    private String writerName;
+    private Preset preset;
     private NarrationBounds narrationBounds = NarrationBounds.defaults();
     private MusicProvider music;
     private String musicName;
@@ -585,9 +588,6 @@ public final class StoryReel {
     private double musicGainDb = DEFAULT_MUSIC_GAIN_DB;
     private Ducking ducking = Ducking.DEFAULTS;
     private MixSettings mix = MixSettings.DEFAULTS;
-    private StoryWriter writer;
-    private String writerName;
-    private Preset preset;
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -899,6 +899,44 @@ public final class StoryReel {
     }
 
     /**
+     * @param writer writes stories from ideas ({@link StoryReel#write}); default none: there is
+     *     no offline writer
+     * @return this builder
+     */
+    public Builder writer(StoryWriter writer) {
+      this.writer = Objects.requireNonNull(writer, "writer");
+      this.writerName = null;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the writer to discover, for example {@code openai}
+     *     (paid)
+     * @return this builder
+     */
+    public Builder writer(String name) {
+      this.writerName = Objects.requireNonNull(name, "name");
+      this.writer = null;
+      return this;
+    }
+
+    /**
+     * Applies a genre preset: its visual style, voice (for the speech provider used), music mood,
+     * effect density, pacing and speaking instructions (as provider settings), and, for {@link
+     * StoryReel#write}, its genre. Whatever is set on this builder explicitly wins: a {@link
+     * #visualStyle(String)} that is not blank, a {@link #voice(String)}, a {@link #mood(Mood)},
+     * a {@linkplain #providerSettings setting} of the same key. Caption colours belong to the
+     * renderer: apply {@link Preset#captionStyle(CaptionStyle)} to its caption style.
+     *
+     * @param preset the preset, or {@code null} for none (the default)
+     * @return this builder
+     */
+    public Builder preset(@Nullable Preset preset) {
+      this.preset = preset;
+      return this;
+    }
+
+    /**
      * What duration a narration may have for the words it speaks: a narration outside these
      * bounds (a WAV cut short, minutes of silence, timings past the audio's end) is refused as a
      * provider failure before it is stored, and retried under the {@linkplain
@@ -1003,44 +1041,6 @@ public final class StoryReel {
      */
     public Builder mix(MixSettings mix) {
       this.mix = Objects.requireNonNull(mix, "mix");
-      return this;
-    }
-
-    /**
-     * @param writer writes stories from ideas ({@link StoryReel#write}); default none: there is
-     *     no offline writer
-     * @return this builder
-     */
-    public Builder writer(StoryWriter writer) {
-      this.writer = Objects.requireNonNull(writer, "writer");
-      this.writerName = null;
-      return this;
-    }
-
-    /**
-     * @param name the registered name of the writer to discover, for example {@code openai}
-     *     (paid)
-     * @return this builder
-     */
-    public Builder writer(String name) {
-      this.writerName = Objects.requireNonNull(name, "name");
-      this.writer = null;
-      return this;
-    }
-
-    /**
-     * Applies a genre preset: its visual style, voice (for the speech provider used), music mood,
-     * effect density, pacing and speaking instructions (as provider settings), and, for {@link
-     * StoryReel#write}, its genre. Whatever is set on this builder explicitly wins: a {@link
-     * #visualStyle(String)} that is not blank, a {@link #voice(String)}, a {@link #mood(Mood)},
-     * a {@linkplain #providerSettings setting} of the same key. Caption colours belong to the
-     * renderer: apply {@link Preset#captionStyle(CaptionStyle)} to its caption style.
-     *
-     * @param preset the preset, or {@code null} for none (the default)
-     * @return this builder
-     */
-    public Builder preset(@Nullable Preset preset) {
-      this.preset = preset;
       return this;
     }
 
