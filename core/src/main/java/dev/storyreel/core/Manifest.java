@@ -44,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  *     codec, preset, CRF or bit rate, transition...; empty in manifests of schema 1
  * @param warnings what the job went on without, in the order found (an unresolved sound cue,
  *     say), each also sent as a {@link ProgressEvent.Warning}; empty when there were none
+ * @param writtenFrom the idea and writer the story was written from ({@link
+ *     StoryReel#write}), or absent for a story a person wrote
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -68,10 +70,89 @@ public record Manifest(
     java.math.@Nullable BigDecimal budgetUsd,
     @Nullable SoundtrackEntry soundtrack,
     java.util.Map<String, String> renderOptions,
-    List<String> warnings) {
+    List<String> warnings,
+    @Nullable WrittenFrom writtenFrom) {
 
   /** The schema version this library writes. */
   public static final int SCHEMA_VERSION = 2;
+
+  /**
+   * A manifest of a story a person wrote (no {@code writtenFrom}).
+   *
+   * @param schemaVersion the shape; {@code null} is read as 1
+   * @param generator the library and version
+   * @param title the story's title
+   * @param createdAt when the job finished
+   * @param format frame size and rate
+   * @param visualStyle the style
+   * @param planner who planned
+   * @param segments the segments
+   * @param video the video
+   * @param captions the captions
+   * @param thumbnail the thumbnail
+   * @param stages the stage timings
+   * @param inputKey the job's key
+   * @param storyboardCache the storyboard's cache use
+   * @param videoCache the video's cache use
+   * @param planUsage planning's usage
+   * @param moderator the moderator
+   * @param totalUsage the total usage
+   * @param budgetUsd the budget
+   * @param soundtrack the soundtrack, or {@code null}
+   * @param renderOptions the renderer's settings; {@code null} is read as none
+   * @param warnings what the job went on without; {@code null} is read as none
+   */
+  public Manifest(Integer schemaVersion, String generator, String title, String createdAt,
+      VideoFormat format, String visualStyle, ProviderInfo planner, List<SegmentEntry> segments,
+      VideoEntry video, CaptionsEntry captions, AssetRef thumbnail, StageTimings stages,
+      String inputKey, CacheUse storyboardCache, CacheUse videoCache, Usage planUsage,
+      ProviderInfo moderator, Usage totalUsage, java.math.BigDecimal budgetUsd,
+      SoundtrackEntry soundtrack, java.util.Map<String, String> renderOptions,
+      List<String> warnings) {
+    this(schemaVersion, generator, title, createdAt, format, visualStyle, planner, segments,
+        video, captions, thumbnail, stages, inputKey, storyboardCache, videoCache, planUsage,
+        moderator, totalUsage, budgetUsd, soundtrack, renderOptions, warnings, null);
+  }
+
+  /**
+   * Where a written story came from: recorded in the manifest of every job that renders it.
+   *
+   * @param idea the idea it was written from
+   * @param genre the genre asked for, or empty
+   * @param targetWords the length asked for, in words
+   * @param audience the audience asked for, or empty
+   * @param language the language asked for, as a BCP 47 tag (for example {@code en})
+   * @param writer who wrote it
+   * @param cache the written story's cache key and whether it came from the cache
+   * @param usage what writing it consumed and cost (estimated) when it was written, or absent
+   *     when it came from the cache
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WrittenFrom(String idea, String genre, int targetWords, String audience,
+      String language, ProviderInfo writer, CacheUse cache, @Nullable Usage usage) {
+
+    /**
+     * @param idea the idea
+     * @param genre the genre, or empty
+     * @param targetWords the length asked for, in words
+     * @param audience the audience, or empty
+     * @param language the language tag
+     * @param writer who wrote it
+     * @param cache the cache use
+     * @param usage what writing consumed, or {@code null}
+     * @throws NullPointerException if the idea or the writer is {@code null}
+     */
+    public WrittenFrom {
+      Objects.requireNonNull(idea, "idea");
+      Objects.requireNonNull(writer, "writer");
+    }
+
+    /** @return this entry without usage and with its cache use as a miss */
+    public WrittenFrom withoutRunFacts() {
+      return new WrittenFrom(idea, genre, targetWords, audience, language, writer, miss(cache),
+          null);
+    }
+  }
 
   /**
    * A schema-1 manifest: no render settings, no warnings.
@@ -103,7 +184,7 @@ public record Manifest(
       Usage totalUsage, java.math.BigDecimal budgetUsd, SoundtrackEntry soundtrack) {
     this(1, generator, title, createdAt, format, visualStyle, planner, segments, video, captions,
         thumbnail, stages, inputKey, storyboardCache, videoCache, planUsage, moderator,
-        totalUsage, budgetUsd, soundtrack, null, null);
+        totalUsage, budgetUsd, soundtrack, null, null, null);
   }
 
   /**
@@ -166,6 +247,7 @@ public record Manifest(
    * @param schemaVersion the shape; {@code null} (absent in the JSON) is read as 1
    * @param renderOptions the renderer's settings; {@code null} is read as none
    * @param warnings what the job went on without; {@code null} is read as none
+   * @param writtenFrom the idea and writer of a written story, or {@code null}
    * @throws NullPointerException if {@code segments} is {@code null}
    */
   public Manifest {
@@ -221,7 +303,7 @@ public record Manifest(
     return new Manifest(schemaVersion, generator, title, null, format, visualStyle, planner, segs,
         video, captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
         moderator, null, budgetUsd, soundtrack == null ? null : soundtrack.withoutRunFacts(),
-        renderOptions, warnings);
+        renderOptions, warnings, writtenFrom == null ? null : writtenFrom.withoutRunFacts());
   }
 
   /**

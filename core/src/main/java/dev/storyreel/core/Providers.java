@@ -70,7 +70,8 @@ public final class Providers {
           "SpeechProvider", "speech",
           "Aligner", "aligner",
           "Renderer", "renderer",
-          "Moderator", "moderator");
+          "Moderator", "moderator",
+          "StoryWriter", "writer");
 
   private Providers() {}
 

@@ -17,6 +17,10 @@ import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.spi.StoryWriter;
+import dev.storyreel.core.spi.WriteRequest;
+import dev.storyreel.core.internal.CueLimitPlanner;
+import dev.storyreel.core.internal.WriteStage;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import java.math.BigDecimal;
@@ -107,6 +111,8 @@ public final class StoryReel {
   private final long seed;
   private final Path workDir;
   private final Moderator moderator;
+  private final StoryWriter writer;
+  private final Preset preset;
   private final PriceTable prices;
   private final BigDecimal budgetUsd;
   private final NarrationBounds narrationBounds;
@@ -123,8 +129,12 @@ public final class StoryReel {
   private volatile java.util.Optional<ImageProvider> foundPreviews;
 
   private StoryReel(Builder b) {
-    ProviderSettings s = b.settings;
-    this.planner = b.planner != null ? b.planner : Providers.create(StoryPlanner.class, b.plannerName, s);
+    ProviderSettings s = withPreset(b.settings, b.preset);
+    StoryPlanner p = b.planner != null ? b.planner : Providers.create(StoryPlanner.class, b.plannerName, s);
+    if (b.preset != null && b.preset.effectDensity() != null && !(p instanceof CueLimitPlanner)) {
+      p = new CueLimitPlanner(p, b.preset.effectDensity().maxPerSegment());
+    }
+    this.planner = p;
     this.images = b.images != null ? b.images : Providers.create(ImageProvider.class, b.imagesName, s);
     this.speech = b.speech != null ? b.speech : Providers.create(SpeechProvider.class, b.speechName, s);
     if (b.aligner != null) {
@@ -136,8 +146,11 @@ public final class StoryReel {
     }
     this.renderer = b.renderer != null ? b.renderer : Providers.create(Renderer.class, b.rendererName, s);
     this.format = b.format;
-    this.voice = b.voice;
-    this.visualStyle = b.visualStyle;
+    // What the caller set wins over the preset.
+    this.voice = b.voice != null || b.preset == null ? b.voice
+        : b.preset.voiceFor(speech.name()).orElse(null);
+    this.visualStyle = !b.visualStyle.isBlank() || b.preset == null
+        || b.preset.visualStyle() == null ? b.visualStyle : b.preset.visualStyle();
     this.maxStoryChars = b.maxStoryChars;
     this.maxWordChars = b.maxWordChars;
     this.retryPolicy = b.retryPolicy;
@@ -156,6 +169,14 @@ public final class StoryReel {
     }
     this.prices = b.prices;
     this.budgetUsd = b.budgetUsd;
+    this.preset = b.preset;
+    if (b.writer != null) {
+      this.writer = b.writer;
+    } else if (b.writerName != null) {
+      this.writer = Providers.create(StoryWriter.class, b.writerName, s);
+    } else {
+      this.writer = null;
+    }
     this.narrationBounds = b.narrationBounds;
     if (b.noMusic) {
       this.music = null;
@@ -173,7 +194,7 @@ public final class StoryReel {
     } else {
       this.effects = null;
     }
-    this.mood = b.mood;
+    this.mood = b.mood != null || b.preset == null ? b.mood : b.preset.mood();
     this.musicGainDb = b.musicGainDb;
     this.ducking = b.ducking;
     this.mix = b.mix;
@@ -194,6 +215,16 @@ public final class StoryReel {
           "no '{}' music provider on the class path; no music", DEFAULT_MUSIC);
       return null;
     }
+  }
+
+  /** The caller's settings with the preset's under them: a key the caller gave wins. */
+  private static ProviderSettings withPreset(ProviderSettings s, Preset preset) {
+    if (preset == null) {
+      return s;
+    }
+    Map<String, String> m = new LinkedHashMap<>(preset.providerSettings());
+    m.putAll(s.values());
+    return new ProviderSettings(m);
   }
 
   /** The music provider used when none is named: {@value}. */
@@ -226,6 +257,8 @@ public final class StoryReel {
     b.workDir = workDir;
     b.moderator = moderator;
     b.prices = prices;
+    b.writer = writer;
+    b.preset = preset;
     b.budgetUsd = budgetUsd;
     b.narrationBounds = narrationBounds;
     b.music = music;
@@ -239,6 +272,80 @@ public final class StoryReel {
     b.previewImages = previewImages;
     b.settings = settings;
     return b;
+  }
+
+  /**
+   * Writes a story from an idea into a local folder's asset cache, as {@link #write(WriteRequest,
+   * Storage) write(request, new LocalStorage(outputDir))}.
+   *
+   * @param request the idea and options; never {@code null}
+   * @param outputDir the folder whose {@code cache/} keeps the story; created if missing
+   * @return the story and where it came from
+   * @throws ConfigurationException if no writer is configured
+   * @throws StoryReelException as for {@link #write(WriteRequest, Storage)}
+   */
+  public WrittenStory write(WriteRequest request, Path outputDir) {
+    return write(request, new LocalStorage(outputDir));
+  }
+
+  /**
+   * Writes a story from an idea with the {@linkplain Builder#writer(String) configured writer}.
+   *
+   * <p>The written story is an asset like any other: kept in the storage's asset cache ({@code
+   * cache/story/}) under the SHA-256 of the writer's fingerprint, the idea and every option, so
+   * asking again (in this run or a later one into the same storage) makes no call and costs
+   * nothing; with a {@linkplain Builder#moderator(Moderator) moderator} the idea is checked before
+   * the writer is paid; the call is priced with the {@linkplain Builder#priceTable price table},
+   * held to the {@linkplain Builder#budgetUsd budget} and retried under the {@linkplain
+   * Builder#retryPolicy retry policy}. A job that then renders the story into the same storage
+   * (as the value, or read back from {@link WrittenStory#fileText()}) records the idea and the
+   * writer in its manifest ({@link Manifest#writtenFrom()}).
+   *
+   * <p>With a {@linkplain Builder#preset(Preset) preset} and a request without a genre, the
+   * preset's id is the genre and its {@link Preset#writing()} the genre's guidance.
+   *
+   * <p>Blocks until the story is written; thread-safe.
+   *
+   * <pre>{@code
+   * StoryReel reel = StoryReel.builder().writer("openai").preset(Preset.named("horror")).build();
+   * WrittenStory w = reel.write(WriteRequest.builder("a lighthouse keeper hears knocking from
+   *     below").targetWords(400).build(), Path.of("out"));
+   * JobResult r = reel.render(w.story(), Path.of("out"));
+   * }</pre>
+   *
+   * @param request the idea and options; never {@code null}
+   * @param storage where the cache entry goes; never {@code null}
+   * @return the story and where it came from
+   * @throws ConfigurationException if no writer is configured (there is no offline writer); the
+   *     message says which to configure
+   * @throws ContentRefusedException if the moderator flags the idea; nothing was paid for
+   * @throws NonRetriableException if the budget would be exceeded, or the writer fails for good
+   * @throws RetriableException if the writer still fails transiently after the retries
+   */
+  public WrittenStory write(WriteRequest request, Storage storage) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(storage, "storage");
+    if (writer == null) {
+      throw new ConfigurationException("No story writer is configured, and there is no offline"
+          + " writer: a story is written by a language model. Configure one: on the command line"
+          + " --writer openai, in code StoryReel.builder().writer(\"openai\"), with the"
+          + " dependency dev.storyreel:storyreel-providers-openai and OPENAI_API_KEY set (or"
+          + " openai.baseUrl pointing at a local OpenAI-compatible server). Or write the story"
+          + " yourself and render it.");
+    }
+    if (preset != null && request.genre().isEmpty()) {
+      request = new WriteRequest(request.idea(), preset.id(),
+          preset.writing() == null ? "" : preset.writing(), request.targetWords(),
+          request.audience(), request.language());
+    }
+    storage.preflight();
+    return WriteStage.write(new WriteStage.Config(writer, moderator, prices, budgetUsd,
+        retryPolicy, listener, cache), request, storage);
+  }
+
+  /** @return the configured writer, if any */
+  public java.util.Optional<StoryWriter> writer() {
+    return java.util.Optional.ofNullable(writer);
   }
 
   /**
@@ -656,6 +763,9 @@ public final class StoryReel {
     private String moderatorName;
     private PriceTable prices = PriceTable.defaults();
     private BigDecimal budgetUsd;
+    private StoryWriter writer;
+    private String writerName;
+    private Preset preset;
     private NarrationBounds narrationBounds = NarrationBounds.defaults();
     private MusicProvider music;
     private String musicName;
@@ -975,6 +1085,44 @@ public final class StoryReel {
         throw new IllegalArgumentException("budgetUsd must be >= 0, was " + usd);
       }
       this.budgetUsd = usd;
+      return this;
+    }
+
+    /**
+     * @param writer writes stories from ideas ({@link StoryReel#write}); default none: there is
+     *     no offline writer
+     * @return this builder
+     */
+    public Builder writer(StoryWriter writer) {
+      this.writer = Objects.requireNonNull(writer, "writer");
+      this.writerName = null;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the writer to discover, for example {@code openai}
+     *     (paid)
+     * @return this builder
+     */
+    public Builder writer(String name) {
+      this.writerName = Objects.requireNonNull(name, "name");
+      this.writer = null;
+      return this;
+    }
+
+    /**
+     * Applies a genre preset: its visual style, voice (for the speech provider used), music mood,
+     * effect density, pacing and speaking instructions (as provider settings), and, for {@link
+     * StoryReel#write}, its genre. Whatever is set on this builder explicitly wins: a {@link
+     * #visualStyle(String)} that is not blank, a {@link #voice(String)}, a {@link #mood(Mood)},
+     * a {@linkplain #providerSettings setting} of the same key. Caption colours belong to the
+     * renderer: apply {@link Preset#captionStyle(CaptionStyle)} to its caption style.
+     *
+     * @param preset the preset, or {@code null} for none (the default)
+     * @return this builder
+     */
+    public Builder preset(@Nullable Preset preset) {
+      this.preset = preset;
       return this;
     }
 

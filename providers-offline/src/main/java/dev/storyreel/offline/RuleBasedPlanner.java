@@ -107,12 +107,16 @@ public final class RuleBasedPlanner implements StoryPlanner {
   }
 
   /**
-   * @return name and model, the mood rule's version and the fixed mood if any, for example
-   *     {@code rules/sentences-165wpm/moods-v1} or {@code rules/sentences-165wpm/moods-v1/dread}
+   * @return name and model, the mood rule's version, the fixed mood if any, and the segment
+   *     lengths when they are not the default 8..15 s, for example {@code
+   *     rules/sentences-165wpm/moods-v1}, {@code rules/sentences-165wpm/moods-v1/dread} or {@code
+   *     rules/sentences-165wpm/moods-v1/dread/segments-6.0-12.0s}
    */
   @Override
   public String fingerprint() {
-    return name() + "/" + model() + "/moods-v1" + (mood == null ? "" : "/" + mood.id());
+    return name() + "/" + model() + "/moods-v1" + (mood == null ? "" : "/" + mood.id())
+        + (minSeconds == 8.0 && maxSeconds == 15.0 ? ""
+            : "/segments-" + minSeconds + "-" + maxSeconds + "s");
   }
 
   /**

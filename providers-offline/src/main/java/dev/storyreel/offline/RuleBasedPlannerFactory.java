@@ -1,5 +1,6 @@
 package dev.storyreel.offline;
 
+import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.Mood;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
@@ -47,10 +48,23 @@ public final class RuleBasedPlannerFactory implements ProviderFactory<StoryPlann
   private static final SettingSpec WORDS_PER_MINUTE = SettingSpec.integer("wordsPerMinute",
       "narration speed the planner assumes, in words per minute", 60, 400);
 
-  /** @return {@code wordsPerMinute}, 60..400, and {@value #MOOD}, one of the moods */
+  /** The setting of the shortest segment, in seconds ({@value}); a genre preset's pacing. */
+  public static final String MIN_SEGMENT_SECONDS = "rules.minSegmentSeconds";
+  /** The setting of the longest segment, in seconds ({@value}); a genre preset's pacing. */
+  public static final String MAX_SEGMENT_SECONDS = "rules.maxSegmentSeconds";
+
+  private static final SettingSpec MIN_SPEC = SettingSpec.decimal(MIN_SEGMENT_SECONDS,
+      "the length a segment should reach before it is closed, in seconds (default 8)", 1, 60);
+  private static final SettingSpec MAX_SPEC = SettingSpec.decimal(MAX_SEGMENT_SECONDS,
+      "the length a segment should not pass, in seconds (default 15)", 1, 60);
+
+  /**
+   * @return {@code wordsPerMinute}, 60..400, {@value #MOOD}, one of the moods, and {@value
+   *     #MIN_SEGMENT_SECONDS} and {@value #MAX_SEGMENT_SECONDS}, 1..60
+   */
   @Override
   public List<SettingSpec> settings() {
-    return List.of(WORDS_PER_MINUTE, MOOD_SPEC);
+    return List.of(WORDS_PER_MINUTE, MOOD_SPEC, MIN_SPEC, MAX_SPEC);
   }
 
   /**
@@ -63,6 +77,13 @@ public final class RuleBasedPlannerFactory implements ProviderFactory<StoryPlann
         .orElse(RuleBasedPlanner.DEFAULT_WORDS_PER_MINUTE);
     Mood mood = settings.get(MOOD).filter(v -> !v.isBlank())
         .map(v -> Mood.parse(MOOD_SPEC.check(v))).orElse(null);
-    return new RuleBasedPlanner(wpm, 8.0, 15.0, mood);
+    double min = settings.get(MIN_SEGMENT_SECONDS).map(MIN_SPEC::parseDouble).orElse(8.0);
+    double max = settings.get(MAX_SEGMENT_SECONDS).map(MAX_SPEC::parseDouble)
+        .orElse(Math.max(15.0, min));
+    if (max < min) {
+      throw new ConfigurationException(MAX_SEGMENT_SECONDS + " (" + max
+          + ") must be at least " + MIN_SEGMENT_SECONDS + " (" + min + ").");
+    }
+    return new RuleBasedPlanner(wpm, min, max, mood);
   }
 }

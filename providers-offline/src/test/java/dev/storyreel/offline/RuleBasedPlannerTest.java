@@ -122,11 +122,33 @@ class RuleBasedPlannerTest {
         new ProviderSettings(Map.of("rules.mood", "Tension")));
     assertThat(p.plan(story, VideoFormat.portrait(), "calm lake").mood()).isEqualTo(Mood.TENSION);
     assertThat(Providers.settings(StoryPlanner.class).get("rules"))
-        .extracting(SettingSpec::key).containsExactly("wordsPerMinute", "rules.mood");
+        .extracting(SettingSpec::key).containsExactly("wordsPerMinute", "rules.mood",
+            "rules.minSegmentSeconds", "rules.maxSegmentSeconds");
     assertThatThrownBy(() -> Providers.create(StoryPlanner.class, "rules",
             new ProviderSettings(Map.of("rules.mood", "spooky"))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("rules.mood='spooky' is not allowed")
         .hasMessageContaining("dread, calm, tension, wonder, sorrow");
+  }
+
+  @Test
+  void thePacingSettingsChangeTheSegmentsAndTheFingerprint() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      text.append("The lamp swung in the wind and the door creaked open again. ");
+    }
+    Story story = new Story("t", text.toString());
+    StoryPlanner normal = Providers.create(StoryPlanner.class, "rules", ProviderSettings.EMPTY);
+    StoryPlanner quick = Providers.create(StoryPlanner.class, "rules", new ProviderSettings(
+        Map.of("rules.minSegmentSeconds", "2", "rules.maxSegmentSeconds", "4")));
+    int n = normal.plan(story, VideoFormat.portrait(), "").segments().size();
+    int q = quick.plan(story, VideoFormat.portrait(), "").segments().size();
+    assertThat(q).isGreaterThan(n);
+    assertThat(quick.fingerprint()).isNotEqualTo(normal.fingerprint())
+        .endsWith("/segments-2.0-4.0s");
+    assertThatThrownBy(() -> Providers.create(StoryPlanner.class, "rules", new ProviderSettings(
+        Map.of("rules.minSegmentSeconds", "9", "rules.maxSegmentSeconds", "4"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("rules.maxSegmentSeconds");
   }
 }

@@ -2,11 +2,14 @@ package dev.storyreel.openai;
 
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.RetryPolicy;
+import dev.storyreel.core.Redactor;
 import dev.storyreel.core.http.HttpTransport;
+import dev.storyreel.core.http.KeyPool;
 import dev.storyreel.core.http.SafeDownload;
 import dev.storyreel.core.spi.ProviderSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,9 +24,18 @@ import java.util.Objects;
  * compatible server) it is optional. The key is never logged, never in messages, and never in
  * {@link #toString()} or a provider's {@code fingerprint()}.
  *
+ * <p><b>Several keys.</b> {@link Builder#apiKeys(List)}, the setting {@code openai.apiKeys}
+ * ({@code k1,k2}) or the environment variable {@code OPENAI_API_KEYS} (in that order, and before
+ * the single key) give several keys, which are rotated through a {@link KeyPool}: a key that
+ * answers 429 rests while the others carry the load, one that answers 401 is not used again in
+ * the run (a warning names its position), and each key carries at most {@code
+ * openai.maxConcurrencyPerKey} calls at once. The manifest records which key position made each
+ * asset, never the key.
+ *
  * <p>Settings read (all optional, others ignored): {@code openai.baseUrl}, {@code
- * openai.apiKey}, {@code openai.organization}, {@code openai.project}, {@code
- * openai.timeoutSeconds}, {@code openai.maxConcurrency}.
+ * openai.apiKey}, {@code openai.apiKeys}, {@code openai.organization}, {@code openai.project},
+ * {@code openai.timeoutSeconds}, {@code openai.maxConcurrency}, {@code
+ * openai.maxConcurrencyPerKey}.
  *
  * <p>Immutable and thread-safe. {@code
  * OpenAiConfig.builder().baseUrl("http://localhost:11434/v1").build()} drives Ollama.
@@ -33,6 +45,8 @@ public final class OpenAiConfig {
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
   /** The environment variable the key is read from. */
   public static final String KEY_ENV = "OPENAI_API_KEY";
+  /** The environment variable several comma-separated keys are read from. */
+  public static final String KEYS_ENV = "OPENAI_API_KEYS";
 
   private final URI baseUrl;
   private final String apiKey;
@@ -41,6 +55,7 @@ public final class OpenAiConfig {
   private final Duration requestTimeout;
   private final int maxConcurrency;
   private final RetryPolicy readRetry;
+  private final KeyPool keyPool;
   private final HttpTransport transport;
 
   private OpenAiConfig(Builder b) {
@@ -51,8 +66,11 @@ public final class OpenAiConfig {
     this.requestTimeout = b.requestTimeout;
     this.maxConcurrency = b.maxConcurrency;
     this.readRetry = b.readRetry;
+    // One pool for every provider with these keys: a key revoked for one is dead for all.
+    this.keyPool = b.apiKeys.size() > 1
+        ? KeyPool.shared("openai", baseUrl.toString(), b.apiKeys, b.maxConcurrencyPerKey) : null;
     HttpTransport.Builder t = HttpTransport.builder("openai", baseUrl).bearer(apiKey)
-        .requestTimeout(requestTimeout).readRetry(readRetry);
+        .keyPool(keyPool).requestTimeout(requestTimeout).readRetry(readRetry);
     if (organization != null) {
       t.header("OpenAI-Organization", organization);
     }
@@ -77,7 +95,13 @@ public final class OpenAiConfig {
    */
   public static OpenAiConfig fromSettings(ProviderSettings settings, Map<String, String> env) {
     Builder b = new Builder().apiKey(settings.get("openai.apiKey").orElse(env.get(KEY_ENV)));
+    List<String> keys = KeyPool.parse(settings.get("openai.apiKeys").orElse(env.get(KEYS_ENV)));
+    if (!keys.isEmpty()) {
+      b.apiKeys(keys);
+    }
     try {
+      settings.get("openai.maxConcurrencyPerKey").ifPresent(
+          v -> b.maxConcurrencyPerKey(Integer.parseInt(v.strip())));
       settings.get("openai.baseUrl").ifPresent(b::baseUrl);
       settings.get("openai.organization").ifPresent(b::organization);
       settings.get("openai.project").ifPresent(b::project);
@@ -99,6 +123,11 @@ public final class OpenAiConfig {
   /** @return whether a key is set (the key itself is never exposed) */
   public boolean hasKey() {
     return apiKey != null;
+  }
+
+  /** @return how many keys are rotated: 0 or 1 for a single key (no rotation), else 2 or more */
+  public int keyCount() {
+    return keyPool == null ? (apiKey == null ? 0 : 1) : keyPool.size();
   }
 
   /** @return whether the base URL is a local (loopback) server, where a key is optional */
@@ -124,7 +153,8 @@ public final class OpenAiConfig {
 
   @Override
   public String toString() {
-    return "OpenAiConfig[" + endpoint() + (apiKey != null ? ", key set" : ", no key")
+    return "OpenAiConfig[" + endpoint() + (keyPool != null ? ", " + keyPool.size() + " keys"
+        : apiKey != null ? ", key set" : ", no key")
         + (organization != null ? ", organization set" : "")
         + (project != null ? ", project set" : "") + "]";
   }
@@ -138,8 +168,43 @@ public final class OpenAiConfig {
     private Duration requestTimeout = Duration.ofSeconds(120);
     private int maxConcurrency = 4;
     private RetryPolicy readRetry = RetryPolicy.defaults();
+    private List<String> apiKeys = List.of();
+    private int maxConcurrencyPerKey;
 
     private Builder() {}
+
+    /**
+     * Several keys, rotated (see the class comment). One key here is the same as {@link
+     * #apiKey(String)}; with two or more, the single key is not used.
+     *
+     * @param keys the keys in order (positions count from 1); never {@code null}; an empty list
+     *     turns rotation off
+     * @return this builder
+     */
+    public Builder apiKeys(List<String> keys) {
+      List<String> k = List.copyOf(Objects.requireNonNull(keys, "keys"));
+      if (k.size() == 1) {
+        apiKey(k.get(0));
+        this.apiKeys = List.of();
+      } else {
+        this.apiKeys = k;
+        k.forEach(Redactor::register);
+      }
+      return this;
+    }
+
+    /**
+     * @param n how many calls one rotated key may carry at once, 1..64; default: no per-key
+     *     limit (the provider's {@link #maxConcurrency(int)} still applies)
+     * @return this builder
+     */
+    public Builder maxConcurrencyPerKey(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("maxConcurrencyPerKey must be 1..64, was " + n);
+      }
+      this.maxConcurrencyPerKey = n;
+      return this;
+    }
 
     /**
      * @param url the API's base URL, {@code http(s)://host[:port]/v1}
@@ -222,9 +287,9 @@ public final class OpenAiConfig {
      * @throws ConfigurationException if no key is set and the base URL is not local
      */
     public OpenAiConfig build() {
-      if (apiKey == null && !SafeDownload.isLoopback(baseUrl.getHost())) {
+      if (apiKey == null && apiKeys.isEmpty() && !SafeDownload.isLoopback(baseUrl.getHost())) {
         throw new ConfigurationException("No OpenAI API key: set the environment variable "
-            + KEY_ENV + ", or pass it with OpenAiConfig.builder().apiKey(...) or the setting"
+            + KEY_ENV + " (or " + KEYS_ENV + "=k1,k2 for several), or pass it with OpenAiConfig.builder().apiKey(...) or the setting"
             + " openai.apiKey. (A local OpenAI-compatible server on localhost needs none.)");
       }
       return new OpenAiConfig(this);

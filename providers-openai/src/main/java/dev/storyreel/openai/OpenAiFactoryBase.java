@@ -28,7 +28,8 @@ abstract class OpenAiFactoryBase<T> implements ProviderFactory<T> {
   public final boolean isAvailable() {
     try {
       String k = System.getenv(OpenAiConfig.KEY_ENV);
-      return k != null && !k.isBlank();
+      String ks = System.getenv(OpenAiConfig.KEYS_ENV);
+      return k != null && !k.isBlank() || ks != null && !ks.isBlank();
     } catch (RuntimeException e) {
       return false;
     }
@@ -48,6 +49,11 @@ abstract class OpenAiFactoryBase<T> implements ProviderFactory<T> {
       SettingSpec.text("openai.baseUrl", "OpenAI or a compatible server, http(s)://host[:port]/v1"),
       SettingSpec.secret("openai.apiKey", "API key; default: the environment variable "
           + OpenAiConfig.KEY_ENV),
+      SettingSpec.secret("openai.apiKeys", "several API keys, comma-separated, rotated on rate"
+          + " limits and revoked keys; default: the environment variable "
+          + OpenAiConfig.KEYS_ENV),
+      SettingSpec.integer("openai.maxConcurrencyPerKey", "calls one rotated key carries at once",
+          1, 64),
       SettingSpec.text("openai.organization", "sent as the OpenAI-Organization header"),
       SettingSpec.text("openai.project", "sent as the OpenAI-Project header"),
       SettingSpec.integer("openai.timeoutSeconds", "how long one call may take, in seconds", 1,

@@ -8,6 +8,9 @@ import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.http.HttpTransport;
+import dev.storyreel.core.http.KeyUse;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.replicate.internal.Prediction;
 import java.net.URI;
@@ -58,7 +61,7 @@ final class Predictions {
     this.readRetry = options.readRetry;
     this.makes = makes;
     this.http = HttpTransport.builder("replicate", options.baseUrl).bearer(options.token)
-        .requestTimeout(options.requestTimeout).readRetry(options.readRetry).build();
+        .keyPool(options.tokenPool()).requestTimeout(options.requestTimeout).readRetry(options.readRetry).build();
   }
 
   /**
@@ -121,7 +124,8 @@ final class Predictions {
   <T> T run(Map<String, Object> input, PendingWork pending, String ctx, OutputReader<T> reader) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(pending, "pending");
-    Call call = new Call(ctx, System.nanoTime() + deadline.toNanos());
+    Call call = new Call(ctx, System.nanoTime() + deadline.toNanos(),
+        new AtomicReference<>(http));
     Prediction.Response p = resume(pending, call);
     if (p != null) {
       p = awaitTerminal(p, pending, call);
@@ -173,6 +177,12 @@ final class Predictions {
       p = http.postJson("/models/" + model + "/predictions", new Prediction.Request(null, input),
           Prediction.Response.class, wait, true, call.ctx());
     }
+    // With several tokens, the prediction is followed with the token that made it: another
+    // account's token cannot see it.
+    OptionalInt by = KeyUse.last();
+    if (by.isPresent()) {
+      call.follow().set(http.pinned(by.getAsInt()));
+    }
     if (p.id() == null || !VALID_ID.matcher(p.id()).matches()) {
       throw new NonRetriableException("replicate (" + call.ctx() + "): the created prediction"
           + " has no usable id, so it cannot be followed; check the base URL points at"
@@ -190,7 +200,7 @@ final class Predictions {
     while (!p.isTerminal()) {
       long leftNanos = call.deadlineAtNanos() - System.nanoTime();
       if (leftNanos <= 0) {
-        cancel(id, call.ctx());
+        cancel(id, call);
         pending.clear();
         throw new NonRetriableException("replicate (" + call.ctx() + "): prediction " + id
             + " was still " + p.status() + " after " + deadline.toSeconds() + " s; it was"
@@ -240,7 +250,8 @@ final class Predictions {
   private Optional<Prediction.Response> pollOnce(String id, Call call) {
     HttpTransport.Response r;
     try {
-      r = http.send("GET", "/predictions/" + id, null, null, Map.of(), false, call.ctx());
+      r = call.follow().get().send("GET", "/predictions/" + id, null, null, Map.of(), false,
+          call.ctx());
     } catch (RetriableException e) {
       throw new TransientRead(e);
     } catch (NonRetriableException e) {
@@ -347,9 +358,11 @@ final class Predictions {
     return null;
   }
 
-  private void cancel(String id, String ctx) {
+  private void cancel(String id, Call call) {
+    String ctx = call.ctx();
     try {
-      http.send("POST", "/predictions/" + id + "/cancel", null, null, Map.of(), false, ctx);
+      call.follow().get().send("POST", "/predictions/" + id + "/cancel", null, null, Map.of(),
+          false, ctx);
     } catch (StoryReelException e) {
       // Best effort: Replicate also cancels at its own deadline.
       log.atDebug().log(() -> Redactor.redact("replicate: cancelling " + id + " failed: "
@@ -401,7 +414,13 @@ final class Predictions {
   }
 
   /** One call of {@link #run}. */
-  private record Call(String ctx, long deadlineAtNanos) {}
+  /**
+   * @param ctx what the call is for, for messages
+   * @param deadlineAtNanos when it must be over, {@link System#nanoTime()}
+   * @param follow the transport that polls and cancels: pinned to the token that created the
+   *     prediction once it is created
+   */
+  private record Call(String ctx, long deadlineAtNanos, AtomicReference<HttpTransport> follow) {}
 
   /** A read that may succeed if repeated; carries the failure for the final message. */
   private static final class TransientRead extends RuntimeException {

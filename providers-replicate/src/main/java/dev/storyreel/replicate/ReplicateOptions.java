@@ -2,9 +2,11 @@ package dev.storyreel.replicate;
 
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.RetryPolicy;
+import dev.storyreel.core.http.KeyPool;
 import dev.storyreel.core.http.SafeDownload;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -20,9 +22,13 @@ abstract class ReplicateOptions<B extends ReplicateOptions<B>> {
   static final String DEFAULT_BASE_URL = "https://api.replicate.com/v1";
   /** The environment variable the token is read from. */
   static final String TOKEN_ENV = "REPLICATE_API_TOKEN";
+  /** The environment variable several comma-separated tokens are read from. */
+  static final String TOKENS_ENV = "REPLICATE_API_TOKENS";
 
   URI baseUrl = URI.create(DEFAULT_BASE_URL);
   String token;
+  /** Several tokens, rotated through a {@link KeyPool}; empty for one token. */
+  List<String> tokens = List.of();
   String model;
   Duration deadline;
   Duration pollInterval = Duration.ofSeconds(1);
@@ -38,6 +44,33 @@ abstract class ReplicateOptions<B extends ReplicateOptions<B>> {
     if (token != null && token.isBlank()) {
       token = null;
     }
+    apiTokens(KeyPool.parse(System.getenv(TOKENS_ENV)));
+  }
+
+  /**
+   * Several tokens, rotated: a token answered 429 rests while the others carry the load, one
+   * answered 401 is not used again in the run (a warning names its position, never its value);
+   * a prediction is polled with the token that created it. One token here is the same as {@link
+   * #apiToken(String)}.
+   *
+   * @param tokens the tokens in order (positions count from 1); never {@code null}; default:
+   *     the environment variable {@code REPLICATE_API_TOKENS} ({@code t1,t2})
+   * @return this builder
+   */
+  public B apiTokens(List<String> tokens) {
+    List<String> t = List.copyOf(Objects.requireNonNull(tokens, "tokens"));
+    if (t.size() == 1) {
+      apiToken(t.get(0));
+      this.tokens = List.of();
+    } else {
+      this.tokens = t;
+    }
+    return self();
+  }
+
+  /** @return the pool of the rotated tokens, or {@code null} for one token */
+  KeyPool tokenPool() {
+    return tokens.size() > 1 ? KeyPool.shared("replicate", baseUrl.toString(), tokens, 0) : null;
   }
 
   @SuppressWarnings("unchecked")
@@ -166,7 +199,7 @@ abstract class ReplicateOptions<B extends ReplicateOptions<B>> {
    * @throws ConfigurationException if no token is set and the base URL is not local
    */
   void requireToken(String builderName) {
-    if (token == null && !SafeDownload.isLoopback(baseUrl.getHost())) {
+    if (token == null && tokens.isEmpty() && !SafeDownload.isLoopback(baseUrl.getHost())) {
       throw new ConfigurationException("No Replicate API token: set the environment variable "
           + TOKEN_ENV + ", or pass it with " + builderName + ".apiToken(...) or the setting"
           + " replicate.apiToken.");

@@ -1,6 +1,7 @@
 package dev.storyreel.replicate;
 
 import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.http.KeyPool;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.SettingSpec;
 import java.time.Duration;
@@ -16,6 +17,9 @@ final class ReplicateSettings {
 
   static final SettingSpec API_TOKEN = SettingSpec.secret("replicate.apiToken",
       "API token; default: the environment variable " + ReplicateOptions.TOKEN_ENV);
+  static final SettingSpec API_TOKENS = SettingSpec.secret("replicate.apiTokens",
+      "several API tokens, comma-separated, rotated on rate limits and revoked tokens; default:"
+          + " the environment variable " + ReplicateOptions.TOKENS_ENV);
   static final SettingSpec BASE_URL = SettingSpec.text("replicate.baseUrl",
       "Replicate's API base URL, http(s)://host/...");
   static final SettingSpec DEADLINE_SECONDS = SettingSpec.integer(
@@ -31,7 +35,7 @@ final class ReplicateSettings {
       "replicate.downloadAttempts", "tries of the output download before the task fails", 1, 20);
 
   /** The settings shared by every Replicate factory. */
-  static final List<SettingSpec> COMMON = List.of(API_TOKEN, BASE_URL, DEADLINE_SECONDS,
+  static final List<SettingSpec> COMMON = List.of(API_TOKEN, API_TOKENS, BASE_URL, DEADLINE_SECONDS,
       MAX_CONCURRENCY, POLL_INTERVAL_MILLIS, REQUEST_TIMEOUT_SECONDS, DOWNLOAD_ATTEMPTS);
 
   /**
@@ -42,6 +46,7 @@ final class ReplicateSettings {
    */
   static void applyCommon(ProviderSettings s, ReplicateOptions<?> b) {
     s.get("replicate.apiToken").ifPresent(b::apiToken);
+    s.get("replicate.apiTokens").ifPresent(v -> b.apiTokens(KeyPool.parse(v)));
     s.get("replicate.baseUrl").ifPresent(v -> {
       try {
         b.baseUrl(v);
@@ -67,7 +72,8 @@ final class ReplicateSettings {
   static boolean tokenInEnvironment() {
     try {
       String t = System.getenv(ReplicateOptions.TOKEN_ENV);
-      return t != null && !t.isBlank();
+      String ts = System.getenv(ReplicateOptions.TOKENS_ENV);
+      return t != null && !t.isBlank() || ts != null && !ts.isBlank();
     } catch (RuntimeException e) {
       return false;
     }

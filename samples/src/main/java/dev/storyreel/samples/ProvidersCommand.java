@@ -11,6 +11,7 @@ import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.spi.StoryWriter;
 import java.io.PrintWriter;
 import java.net.URL;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ final class ProvidersCommand implements Callable<Integer> {
     KINDS.put("speech", SpeechProvider.class);
     KINDS.put("aligner", Aligner.class);
     KINDS.put("moderator", Moderator.class);
+    KINDS.put("writer", StoryWriter.class);
     KINDS.put("music", MusicProvider.class);
     KINDS.put("sfx", SoundEffectProvider.class);
     KINDS.put("renderer", Renderer.class);

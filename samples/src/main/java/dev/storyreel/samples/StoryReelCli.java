@@ -101,7 +101,7 @@ import picocli.CommandLine.Parameters;
     version = "storyreel 0.1.0",
     description = "Turns a written story into a narrated, captioned video.",
     subcommands = {StoryReelCli.Render.class, StoryReelCli.PlanCommand.class,
-        ProvidersCommand.class, VoicesCommand.class})
+        WriteCommand.class, ProvidersCommand.class, VoicesCommand.class})
 public final class StoryReelCli implements Callable<Integer> {
 
   /** Exit code when input or configuration is bad and nothing was done. */
@@ -343,6 +343,16 @@ public final class StoryReelCli implements Callable<Integer> {
     @Option(names = "--style", paramLabel = "TEXT",
         description = "Story-wide visual style for every image prompt.")
     String style;
+
+    @Option(names = "--genre", paramLabel = "NAME|FILE",
+        description = "A genre preset: " + dev.storyreel.core.Preset.SHIPPED_NAMES + ", or a"
+            + " preset file (.json). It sets the visual style, voice, speaking instructions,"
+            + " music mood, effect density, caption colours and pacing; any of those given"
+            + " explicitly (--style, --voice, --mood, --caption-style, --set) wins.")
+    String genre;
+
+    /** The preset of {@link #genre}, resolved at the start of {@link #renderOne()}. */
+    private dev.storyreel.core.Preset genrePreset;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
         description = "Base seed for images. Default: ${DEFAULT-VALUE}.")
@@ -697,6 +707,7 @@ public final class StoryReelCli implements Callable<Integer> {
               + ", was " + maxChars + ".");
         }
         VideoFormat fmt = videoFormat();
+        genrePreset = genre == null ? null : dev.storyreel.core.Preset.resolve(genre);
         FfmpegRenderer renderer = renderer();
         if (budgetUsd != null && budgetUsd.signum() < 0) {
           throw new InvalidInputException("--budget-usd must be 0 or more, was " + budgetUsd
@@ -746,7 +757,8 @@ public final class StoryReelCli implements Callable<Integer> {
               .speech(speech)
               .moderator(moderator)
               .priceTable(prices)
-              .budgetUsd(budgetUsd);
+              .budgetUsd(budgetUsd)
+              .preset(genrePreset);
           if (aligner != null) {
             builder.aligner(aligner);
           }
@@ -1146,7 +1158,8 @@ public final class StoryReelCli implements Callable<Integer> {
     /** The kinds whose factories the builder creates from {@code --set} settings. */
     private static final List<Class<?>> SETTING_KINDS = List.of(StoryPlanner.class,
         ImageProvider.class, SpeechProvider.class, Aligner.class, Moderator.class,
-        MusicProvider.class, dev.storyreel.core.spi.SoundEffectProvider.class);
+        MusicProvider.class, dev.storyreel.core.spi.SoundEffectProvider.class,
+        dev.storyreel.core.spi.StoryWriter.class);
 
     /**
      * The {@code --set} settings (plus the base-URL options), each key checked against the
@@ -1156,7 +1169,7 @@ public final class StoryReelCli implements Callable<Integer> {
      * dev.storyreel.core.spi.ProviderFactory#settings()}) keeps the keys that start with its
      * name and a dot.
      */
-    private Map<String, String> checkedSettings() {
+    Map<String, String> checkedSettings() {
       Map<String, String> ps = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : settings.entrySet()) {
         ps.put(e.getKey().strip(), e.getValue());
@@ -1272,7 +1285,12 @@ public final class StoryReelCli implements Callable<Integer> {
             + ". Leave it out to use --crf (default 23).");
       }
       FfmpegRenderer.Builder b = FfmpegRenderer.builder();
-      b.captionStyle(captionStyle());
+      CaptionStyle captions = captionStyle();
+      // A preset's caption colours, unless the caption look was chosen on the command line.
+      boolean lookGiven = spec.commandLine().getParseResult() != null
+          && spec.commandLine().getParseResult().hasMatchedOption("--caption-style");
+      b.captionStyle(genrePreset == null || lookGiven ? captions
+          : genrePreset.captionStyle(captions));
       option("--workers", workers, () -> b.workers(workers));
       option("--codec", codec, () -> b.videoCodec(codec));
       option("--preset", preset, () -> b.preset(preset));

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.storyreel.core.AuthenticationException;
+import dev.storyreel.core.QuotaExceededException;
+import dev.storyreel.core.RateLimitException;
 import dev.storyreel.core.Redactor;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.RetryPolicy;
@@ -66,15 +69,23 @@ public final class HttpTransport {
   private final String provider;
   private final URI baseUri;
   private final String credential;
+  private final KeyPool keyPool;
+  private final String keyHeader;
+  private final String keyPrefix;
   private final Map<String, String> headers;
   private final Duration requestTimeout;
   private final RetryPolicy readRetry;
   private final HttpClient client;
+  /** The key every call of this transport uses (from 1), or 0 to rotate. */
+  private final int pinnedPosition;
 
   private HttpTransport(Builder b) {
     this.provider = b.provider;
     this.baseUri = b.baseUri;
     this.credential = b.credential;
+    this.keyPool = b.keyPool;
+    this.keyHeader = b.keyHeader;
+    this.keyPrefix = b.keyPrefix;
     this.headers = Map.copyOf(b.headers);
     this.requestTimeout = b.requestTimeout;
     this.readRetry = b.readRetry;
@@ -83,6 +94,41 @@ public final class HttpTransport {
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
+    this.pinnedPosition = 0;
+  }
+
+  private HttpTransport(HttpTransport t, int pinnedPosition) {
+    this.provider = t.provider;
+    this.baseUri = t.baseUri;
+    this.credential = t.credential;
+    this.keyPool = t.keyPool;
+    this.keyHeader = t.keyHeader;
+    this.keyPrefix = t.keyPrefix;
+    this.headers = t.headers;
+    this.requestTimeout = t.requestTimeout;
+    this.readRetry = t.readRetry;
+    this.client = t.client;
+    this.pinnedPosition = pinnedPosition;
+  }
+
+  /**
+   * This transport with every call sent with one key of its {@linkplain Builder#keyPool pool}:
+   * for the calls that must go with the key that made a resource (polling or cancelling a
+   * prediction only its own account can see). Its failures are mapped as without a pool.
+   *
+   * @param keyPosition the key's position, from 1 (see {@link KeyUse#last()})
+   * @return the pinned transport; this one when it has no pool
+   * @throws IllegalArgumentException if the position is not in the pool
+   */
+  public HttpTransport pinned(int keyPosition) {
+    if (keyPool == null) {
+      return this;
+    }
+    if (keyPosition < 1 || keyPosition > keyPool.size()) {
+      throw new IllegalArgumentException("key position must be 1.." + keyPool.size() + ", was "
+          + keyPosition);
+    }
+    return new HttpTransport(this, keyPosition);
   }
 
   /**
@@ -121,6 +167,66 @@ public final class HttpTransport {
    */
   public Response send(String method, String path, String contentType, byte[] body,
       Map<String, String> extraHeaders, boolean paid, String context) {
+    if (keyPool == null) {
+      return sendOnce(method, path, contentType, body, extraHeaders, paid, context, null);
+    }
+    if (pinnedPosition > 0) {
+      Response r = sendOnce(method, path, contentType, body, extraHeaders, paid, context,
+          keyPool.keyAt(pinnedPosition));
+      KeyUse.record(pinnedPosition);
+      return r;
+    }
+    // A 429 or a 401 is not billed: the same call goes to the next usable key. The pool throws
+    // once every key is resting (retriable, with the first wake-up as Retry-After) or dead.
+    // Each turn rests or kills a key; the bound only stops keys that wake and 429 again.
+    for (int turn = 1; ; turn++) {
+      boolean last = turn >= 2 * keyPool.size();
+      KeyPool.Lease lease = keyPool.acquire();
+      boolean released = false;
+      try {
+        Response r = sendOnce(method, path, contentType, body, extraHeaders, paid, context,
+            lease.key());
+        lease.release();
+        released = true;
+        KeyUse.record(lease.position());
+        return r;
+      } catch (RateLimitException e) {
+        lease.rateLimited(e.retryAfter());
+        released = true;
+        if (last || !keyPool.hasUsableKey()) {
+          throw e;
+        }
+      } catch (QuotaExceededException e) {
+        // One key's account out of money: the others may still have some.
+        if (e.httpStatus().orElse(0) != 429) {
+          throw e;
+        }
+        lease.rateLimited(KeyPool.MAX_BACKOFF);
+        released = true;
+        if (last || !keyPool.hasUsableKey()) {
+          throw e;
+        }
+      } catch (AuthenticationException e) {
+        if (e.httpStatus().orElse(0) != 401) {
+          throw e;
+        }
+        lease.revoked();
+        released = true;
+        if (keyPool.alive() == 0) {
+          throw new AuthenticationException(provider + ": every one of the " + keyPool.size()
+              + " API keys was refused (HTTP 401) in this run. Check the keys (they may be"
+              + " revoked or mistyped) and run again.", e, provider, 401);
+        }
+      } finally {
+        if (!released) {
+          lease.release();
+        }
+      }
+    }
+  }
+
+  private Response sendOnce(String method, String path, String contentType, byte[] body,
+      Map<String, String> extraHeaders, boolean paid, String context, String pooledKey) {
     URI uri = resolve(path);
     CallInfo call = new CallInfo(provider, method, uri.getRawPath(), context);
     HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
@@ -132,7 +238,9 @@ public final class HttpTransport {
     }
     headers.forEach(rb::header);
     extraHeaders.forEach(rb::header);
-    if (credential != null && sameOrigin(uri)) {
+    if (pooledKey != null && sameOrigin(uri)) {
+      rb.header(keyHeader, keyPrefix + pooledKey);
+    } else if (credential != null && sameOrigin(uri)) {
       rb.header("Authorization", "Bearer " + credential);
     }
     HttpResponse<InputStream> r;
@@ -153,8 +261,8 @@ public final class HttpTransport {
           + MAX_RESPONSE_BYTES + " bytes; refused.");
     }
     if (r.statusCode() / 100 != 2) {
-      throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), withoutCredential(bytes),
-          paid);
+      throw HttpFailures.forStatus(call, r.statusCode(), r.headers(),
+          withoutCredential(pooledKey, bytes), paid);
     }
     return new Response(call, r.statusCode(), r.headers(), bytes, paid);
   }
@@ -164,13 +272,14 @@ public final class HttpTransport {
    * ("Incorrect API key provided: ..."): {@link HttpFailures#redact} only knows the shapes of
    * OpenAI and Replicate keys, and a compatible server's key may have any shape.
    */
-  private byte[] withoutCredential(byte[] body) {
-    if (credential == null || credential.isEmpty()) {
+  private byte[] withoutCredential(String pooledKey, byte[] body) {
+    String secret = pooledKey != null ? pooledKey : credential;
+    if (secret == null || secret.isEmpty()) {
       return body;
     }
     String text = new String(body, StandardCharsets.UTF_8);
-    return text.contains(credential)
-        ? text.replace(credential, "***").getBytes(StandardCharsets.UTF_8)
+    return text.contains(secret)
+        ? text.replace(secret, "***").getBytes(StandardCharsets.UTF_8)
         : body;
   }
 
@@ -299,7 +408,7 @@ public final class HttpTransport {
   @Override
   public String toString() {
     return "HttpTransport[" + provider + ", " + baseUri + (credential != null ? ", key set" : "")
-        + "]";
+        + (keyPool != null ? ", " + keyPool.size() + " keys" : "") + "]";
   }
 
   /**
@@ -357,6 +466,9 @@ public final class HttpTransport {
     private final String provider;
     private final URI baseUri;
     private String credential;
+    private KeyPool keyPool;
+    private String keyHeader = "Authorization";
+    private String keyPrefix = "Bearer ";
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(120);
@@ -382,6 +494,34 @@ public final class HttpTransport {
     public Builder bearer(String key) {
       this.credential = key == null || key.isBlank() ? null : key.strip();
       Redactor.register(credential);
+      return this;
+    }
+
+    /**
+     * Sends every call with a key leased from a pool instead of one {@linkplain #bearer bearer}
+     * key (which it replaces when the pool holds more than one key): a key that answers 429
+     * rests, one that answers 401 is dead for the run, and the same call goes to the next usable
+     * key, since neither answer is billed. The key is sent as {@code Authorization: Bearer KEY}
+     * unless {@link #keyHeader(String, String)} says otherwise, and only to the base URL's host.
+     *
+     * @param pool the keys, or {@code null} for none (then the bearer key, if any, is used)
+     * @return this builder
+     */
+    public Builder keyPool(KeyPool pool) {
+      this.keyPool = pool;
+      return this;
+    }
+
+    /**
+     * @param name the header a {@linkplain #keyPool pooled} key is sent in, for example {@code
+     *     xi-api-key}; default {@code Authorization}
+     * @param prefix written before the key, for example {@code "Bearer "} (the default) or
+     *     {@code ""}
+     * @return this builder
+     */
+    public Builder keyHeader(String name, String prefix) {
+      this.keyHeader = Objects.requireNonNull(name, "name");
+      this.keyPrefix = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.storyreel.core.AssetRef;
 import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.AudioReport;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       render facts). An entry is complete exactly when this object exists.
  * </ul>
  *
- * <p>Kinds: {@code storyboard}, {@code image}, {@code narration}, {@code timings}, {@code video}.
+ * <p>Kinds: {@code story}, {@code storyboard}, {@code image}, {@code narration}, {@code timings}, {@code video}.
  * Because a blob's name carries its own digest, two runs writing the same key at once never
  * overwrite each other's blob with different bytes: whichever entry is written last wins and
  * names a complete blob that matches it. A blob whose bytes do not match its entry's SHA-256 is
@@ -162,6 +163,17 @@ public final class AssetCache {
   public Cached<Storyboard> storyboard(String key, Supplier<Storyboard> make) {
     return getOrCreate("storyboard", key, make, Check.none(),
         e -> Json.MAPPER.treeToValue(e.meta(), Storyboard.class),
+        v -> List.of(), v -> Json.MAPPER.valueToTree(v));
+  }
+
+  /**
+   * @param key the written story's key ({@link CacheKeys#story})
+   * @param make calls the writer on a miss
+   * @return the story
+   */
+  public Cached<Story> story(String key, Supplier<Story> make) {
+    return getOrCreate("story", key, make, Check.none(),
+        e -> Json.MAPPER.treeToValue(e.meta(), Story.class),
         v -> List.of(), v -> Json.MAPPER.valueToTree(v));
   }
 

@@ -6,6 +6,7 @@ import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.SpeechRequest;
+import dev.storyreel.core.spi.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,8 @@ import java.util.List;
  * <p>What goes into each key:
  *
  * <ul>
+ *   <li>story (written from an idea): writer fingerprint, idea, genre and its guidance, target
+ *       words, audience, language;
  *   <li>storyboard: planner fingerprint, story title and text, frame size and rate, requested
  *       visual style;
  *   <li>image: image provider fingerprint, prompt (style included), width and height in pixels,
@@ -74,6 +77,24 @@ public final class CacheKeys {
         throw new IllegalStateException("every JDK has SHA-256", e);
       }
     }
+  }
+
+  /**
+   * @param writerFingerprint the writer's {@code fingerprint()}
+   * @param request the idea and options
+   * @return the written story's key
+   */
+  public static String story(String writerFingerprint,
+      WriteRequest request) {
+    return new Description("story")
+        .field("writer", writerFingerprint)
+        .field("idea", request.idea())
+        .field("genre", request.genre())
+        .field("genreGuidance", request.genreGuidance())
+        .field("targetWords", request.targetWords())
+        .field("audience", request.audience())
+        .field("language", request.language().toLanguageTag())
+        .sha256();
   }
 
   /**

@@ -104,6 +104,7 @@ final class ManifestAssembler {
         new Manifest.CaptionsEntry(out.srt(), out.vtt(), in.layout().cues().size()),
         out.thumbnail(), in.stages(), cfg.inputKey(), in.plan().use(), in.videoUse(),
         planUsage, JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack,
-        cfg.renderer().options(), job.warnings());
+        cfg.renderer().options(), job.warnings(),
+        WriteStage.lookup(job.storage, job.story).orElse(null));
   }
 }

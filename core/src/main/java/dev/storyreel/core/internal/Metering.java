@@ -3,6 +3,7 @@ package dev.storyreel.core.internal;
 import dev.storyreel.core.Budget;
 import dev.storyreel.core.PriceTable;
 import dev.storyreel.core.Usage;
+import dev.storyreel.core.http.KeyUse;
 import dev.storyreel.core.spi.AssetProvider;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -58,13 +59,22 @@ final class Metering {
     Budget.Reservation r = budget.reserve(estimate.estimatedCostUsd(),
         p.name() + " (" + p.model() + ") for " + what);
     boolean ok = false;
+    KeyUse.begin();
     try {
-      T v = call.get();
+      T v;
+      java.util.OptionalInt keyPosition;
+      try {
+        v = call.get();
+      } finally {
+        keyPosition = KeyUse.end();
+      }
       Usage u = reported.apply(v);
       if (u == null || u.isEmpty()) {
         u = expected;
       }
       u = prices.priced(p.name(), p.model(), u);
+      // Which of the vendor's keys made it (a key pool), never the key.
+      u = u.withKeyPosition(keyPosition.isPresent() ? keyPosition.getAsInt() : null);
       r.settle(u.estimatedCostUsd());
       ok = true;
       listener.onEvent(new dev.storyreel.core.ProgressEvent.UsageRecorded(p.name(), p.model(), u));

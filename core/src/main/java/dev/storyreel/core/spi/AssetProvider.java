@@ -10,7 +10,7 @@ package dev.storyreel.core.spi;
  */
 public sealed interface AssetProvider
     permits StoryPlanner, ImageProvider, SpeechProvider, Aligner, Moderator, MusicProvider,
-        SoundEffectProvider {
+        SoundEffectProvider, StoryWriter {
 
   /** @return the provider's registered name, for example {@code freetts} or {@code openai} */
   String name();
