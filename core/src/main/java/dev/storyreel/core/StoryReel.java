@@ -200,7 +200,8 @@ public final class StoryReel {
     this.mix = b.mix;
     this.requireApproval = b.requireApproval;
     this.previewImages = b.previewImages;
-    this.settings = s;
+    // The caller's own: toBuilder() must not turn the preset's settings into explicit ones.
+    this.settings = b.settings;
   }
 
   /**
@@ -640,7 +641,7 @@ public final class StoryReel {
     if (found == null) {
       ImageProvider p = null;
       try {
-        p = Providers.create(ImageProvider.class, null, settings);
+        p = Providers.create(ImageProvider.class, null, withPreset(settings, preset));
       } catch (ConfigurationException e) {
         if (prices.price(images.name(), images.model()).isEmpty()) {
           p = images;
