@@ -32,6 +32,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -63,8 +65,9 @@ import java.util.function.Consumer;
  * <p>Tasks hand each other storage references and cache keys ({@link AssetRef}, {@link
  * Layout} of references), never decoded pictures or audio, so that each could run elsewhere.
  * A picture task that fails for good (or any task failing, or the job being cancelled) releases
- * a render waiting on a picture at once: the render fails, and the job fails with the first
- * failure after the running tasks' grace. The render's video key is that of a render that waited
+ * a render waiting on a picture within {@link #POLL}: the render ends, and the job fails with
+ * the first failure once the running tasks' grace is over (they may finish and store what was
+ * paid for). The render's video key is that of a render that waited
  * for everything (it covers every picture's SHA-256); when every picture is already in the cache
  * (a resumed job) the render first waits for them, so that a video cached by an earlier run is
  * found instead of rendered again.
@@ -123,6 +126,11 @@ final class JobGraph {
   private TaskKey<Assembled> timelineKey;
   private TaskKey<Rendered> renderKey;
   private TaskKey<Published> publishKey;
+  /** How often a render waiting for a picture checks whether its run has stopped. */
+  static final java.time.Duration POLL = java.time.Duration.ofMillis(50);
+
+  /** The render task's context while it runs: its run's stop is what a waiting picture polls. */
+  private volatile TaskGraph.TaskContext renderContext;
   /** When the last picture was stored, or the timeline assembled, whichever was later. */
   private volatile long assetsDoneNanos;
 
@@ -165,9 +173,10 @@ final class JobGraph {
           ctx -> {
             LogContext.provider(cfg.images().name()); // cleared with the task's MDC
             ImageAsset a = assets.makeImage(seg, seed);
-            pictures.get(i).complete(a);
             assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
+            // Told before the render may use it, so that READY always precedes COMPOSED.
             job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.READY));
+            pictures.get(i).complete(a);
             return a;
           }));
     }
@@ -230,8 +239,7 @@ final class JobGraph {
 
   /**
    * The listener the graph's runner reports to: the job's, plus the segments' {@link
-   * SegmentPhase#GENERATING} events, and a task's final failure releases a render that waits
-   * for a picture.
+   * SegmentPhase#GENERATING} events.
    *
    * @return the listener
    */
@@ -243,15 +251,15 @@ final class JobGraph {
           && s.segment().isPresent()) {
         inner.onEvent(new ProgressEvent.SegmentStatus(s.segment().getAsInt(),
             SegmentPhase.GENERATING));
-      } else if (e instanceof ProgressEvent.TaskFailed f) {
-        abandon(f.cause());
       }
     };
   }
 
   /**
-   * Releases a render that waits for a picture that will not come: every picture not stored yet
-   * fails with a message naming {@code cause}. Idempotent.
+   * Releases a render that waits for a picture that will not come (the job was cancelled): every
+   * picture not stored yet fails with a message naming {@code cause}. Idempotent. (A picture
+   * task's final failure needs no call: the waiting render sees its run stop within {@link
+   * #POLL}, after the graph has recorded that failure as the job's.)
    *
    * @param cause why the job stops
    */
@@ -309,7 +317,19 @@ final class JobGraph {
       job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.WAITING));
     }
     try {
-      return f.get();
+      while (true) {
+        try {
+          return f.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          TaskGraph.TaskContext ctx = renderContext;
+          if (ctx != null && ctx.isCancelled()) {
+            // Another task failed for good (this picture's, say): the job's failure is that
+            // one, already recorded; this only ends the render.
+            throw new CancellationException("segment " + i + "'s picture will not be made: the"
+                + " job is stopping");
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException(
@@ -326,6 +346,7 @@ final class JobGraph {
   private Rendered render(TaskGraph.TaskContext ctx) throws Exception {
     var cfg = job.cfg;
     long t0 = System.nanoTime();
+    renderContext = ctx;
     states.accept(JobState.RENDERING);
     Assembled a = ctx.get(timelineKey);
     Layout layout = ctx.get(layoutKey);
