@@ -52,20 +52,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One job of {@link dev.storyreel.core.StoryReel}, as named stages whose inputs and outputs are
- * values:
+ * One job of {@link dev.storyreel.core.StoryReel}:
  *
  * <ol>
- *   <li>plan ({@link PlanStage}): story to storyboard, moderated;
- *   <li>assets ({@link AssetStage}): every segment's picture and narration;
- *   <li>timeline ({@link TimelineStage}, {@link SoundtrackStage}): the layout, the music beds and
- *       effects, and the {@link Timeline};
- *   <li>render: the timeline to a video, through the asset cache;
- *   <li>publish ({@link PublishStage}, {@link ManifestAssembler}): the outputs, then the manifest.
+ *   <li>plan ({@link PlanStage}): story to storyboard, moderated, as its own small graph (the
+ *       shape of the rest, one task per segment, is known only once the storyboard is);
+ *   <li>production ({@link JobGraph}): one graph from the storyboard to the published outputs,
+ *       whose tasks start when their inputs exist: pictures, narrations and timings per segment,
+ *       layout, soundtrack, timeline, a streaming render, publishing;
+ *   <li>the manifest, written last ({@link ManifestAssembler}).
  * </ol>
  *
- * <p>Each stage runs its work as a {@link TaskGraph}, so retries, limits and cancellation work the
- * same everywhere; this class is the job's handle and runs the stages in order on its own thread.
+ * <p>Each graph runs on the job's {@link JobRunner} (the in-process one by default), so retries,
+ * limits and cancellation work the same everywhere; this class is the job's handle and runs the
+ * graphs in order on its own thread. Cancelling {@link #cancel()}, or completing {@link
+ * #result()} from outside ({@code cancel(true)}, {@code orTimeout}), stops the job and removes
+ * whatever final output it had begun to publish.
  */
 public final class Pipeline implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
