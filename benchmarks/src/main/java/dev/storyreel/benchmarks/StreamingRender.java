@@ -3,6 +3,7 @@ package dev.storyreel.benchmarks;
 import dev.storyreel.core.JobResult;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.Segment;
 import dev.storyreel.core.Story;
@@ -64,7 +65,8 @@ import javax.imageio.ImageIO;
  *       cached).
  * </ol>
  *
- * <p>It prints the three wall times of each run, their medians, and the ratio {@code
+ * <p>An untimed warm-up (a 3-segment job and its render) first loads FFmpeg's natives and warms
+ * the JIT. It prints the three wall times of each run, their medians, and the ratio {@code
  * end-to-end / max(generation, render)} of the medians, with PASS/FAIL against the target
  * {@value #TARGET}.
  *
@@ -72,8 +74,11 @@ import javax.imageio.ImageIO;
  * java -cp benchmarks/target/benchmarks.jar dev.storyreel.benchmarks.StreamingRender \
  *     [--runs 3] [--segments 12] [--seconds 60] [--size 1080x1920] [--fps 30] \
  *     [--image-ms 3000] [--speech-ms 1000] [--image-concurrency 4] [--speech-concurrency 2] \
- *     [--work DIR] [--keep]
+ *     [--work DIR] [--keep] [--trace]
  * </pre>
+ *
+ * <p>{@code --trace} prints, for (c), when each task started and ended and where the render
+ * waited for a picture.
  */
 public final class StreamingRender {
   /** The target for {@code end-to-end / max(generation, render)}. */
@@ -94,6 +99,7 @@ public final class StreamingRender {
     int speechConcurrency = 2;
     Path work;
     boolean keep;
+    boolean trace;
   }
 
   /**
@@ -115,6 +121,19 @@ public final class StreamingRender {
         o.fps, o.imageMs, o.imageConcurrency, o.speechMs, o.speechConcurrency, o.runs, work);
     List<byte[]> pictures = pictures(format, o.segments);
 
+    // Untimed warm-up: loads FFmpeg's natives and warms the JIT for the compositor and the
+    // pipeline, so that no measured leg pays a first use the others do not.
+    {
+      Options w = new Options();
+      w.imageMs = 0;
+      w.speechMs = 0;
+      AtomicReference<Timeline> captured = new AtomicReference<>();
+      reel(w, format, pictures, new NoRender(captured), work.resolve("warm-a-work"),
+          ProgressListener.NONE).render(new Story("Warm", story(3, 8)), work.resolve("warm-a"));
+      FfmpegRenderer.builder().build().render(captured.get(), work.resolve("warm.mp4"),
+          ProgressListener.NONE);
+      System.out.println("warmed up");
+    }
     double[] gen = new double[o.runs];
     double[] ren = new double[o.runs];
     double[] e2e = new double[o.runs];
@@ -123,7 +142,8 @@ public final class StreamingRender {
       // (a) generation only
       AtomicReference<Timeline> captured = new AtomicReference<>();
       long t0 = System.nanoTime();
-      reel(o, format, pictures, new NoRender(captured), dir.resolve("a-work"))
+      reel(o, format, pictures, new NoRender(captured), dir.resolve("a-work"),
+          ProgressListener.NONE)
           .render(new Story("Lanterns", text), dir.resolve("a"));
       gen[run] = seconds(System.nanoTime() - t0);
       // (b) render only, pictures read back from (a)'s storage
@@ -135,8 +155,9 @@ public final class StreamingRender {
       ren[run] = seconds(System.nanoTime() - t1);
       // (c) end to end
       long t2 = System.nanoTime();
+      ProgressListener trace = o.trace ? e -> trace(t2, e) : ProgressListener.NONE;
       JobResult done = reel(o, format, pictures, FfmpegRenderer.builder().build(),
-          dir.resolve("c-work")).render(new Story("Lanterns", text), dir.resolve("c"));
+          dir.resolve("c-work"), trace).render(new Story("Lanterns", text), dir.resolve("c"));
       e2e[run] = seconds(System.nanoTime() - t2);
       System.out.printf(Locale.ROOT, "run %d: generation %.2f s, render %.2f s (%d frames),"
           + " end-to-end %.2f s, ratio %.3f%n", run + 1, gen[run], ren[run], r.frameCount(),
@@ -157,9 +178,26 @@ public final class StreamingRender {
     }
   }
 
+  /** With {@code --trace}: when each task of (c) started and ended, and where the render waited. */
+  private static void trace(long t0, ProgressEvent e) {
+    String what = null;
+    if (e instanceof ProgressEvent.TaskStarted s) {
+      what = "start " + s.taskId();
+    } else if (e instanceof ProgressEvent.TaskSucceeded s) {
+      what = "done  " + s.taskId();
+    } else if (e instanceof ProgressEvent.SegmentStatus s
+        && s.phase() != ProgressEvent.SegmentPhase.GENERATING) {
+      what = s.phase().name().toLowerCase(Locale.ROOT) + " segment " + s.segment();
+    }
+    if (what != null) {
+      System.out.printf(Locale.ROOT, "  %8.3f s  %s%n", seconds(System.nanoTime() - t0), what);
+    }
+  }
+
   private static StoryReel reel(Options o, VideoFormat format, List<byte[]> pictures,
-      Renderer renderer, Path workDir) {
+      Renderer renderer, Path workDir, ProgressListener listener) {
     return StoryReel.builder()
+        .listener(listener)
         .format(format)
         .planner(new Paragraphs())
         .images(new LatentImages(pictures, o.imageMs))
@@ -363,6 +401,10 @@ public final class StreamingRender {
       String a = args[i];
       if (a.equals("--keep")) {
         o.keep = true;
+        continue;
+      }
+      if (a.equals("--trace")) {
+        o.trace = true;
         continue;
       }
       if (i + 1 >= args.length) {
