@@ -8,6 +8,7 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.Segment;
+import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
@@ -190,9 +191,10 @@ final class AssetStage {
    * graph's {@code speech-NNN} task.
    *
    * @param seg the segment
+   * @param board the storyboard it belongs to (a provider may be given the neighbours' text)
    * @return the stored narration
    */
-  Spoken speak(Segment seg) {
+  Spoken speak(Segment seg, Storyboard board) {
     var cfg = job.cfg;
     var cache = job.cache;
     SpeechRequest req = new SpeechRequest(seg.index(), seg.narration(), cfg.voice());

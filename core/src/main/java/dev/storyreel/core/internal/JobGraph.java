@@ -186,7 +186,7 @@ final class JobGraph {
           TaskGraph.Meta.of(TaskKind.SPEECH, i), List.of(),
           ctx -> {
             LogContext.provider(cfg.speech().name());
-            return assets.speak(seg);
+            return assets.speak(seg, board);
           });
       timingKeys.add(g.add(String.format("timings-%03d", i), cfg.aligner().resource(),
           TaskGraph.Meta.of(TaskKind.TIMINGS, i), List.of(spoken),
