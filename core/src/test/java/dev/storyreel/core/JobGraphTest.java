@@ -301,7 +301,7 @@ class JobGraphTest {
   @Test
   void renderingStartsBeforeTheLastPictureAndWaitsOnlyForTheOneItNeeds() throws Exception {
     // Segments 3..5 are slow: the render starts with 0..2 ready and waits at 3.
-    SlowImages images = new SlowImages(i -> Duration.ofMillis(i >= 3 ? 1500 : 50));
+    SlowImages images = new SlowImages(i -> Duration.ofMillis(i >= 3 ? 2500 : 50));
     OrderedRender renderer = new OrderedRender();
     Recorder rec = new Recorder();
     Path out = dir.resolve("out");
@@ -364,13 +364,13 @@ class JobGraphTest {
 
   @Test
   void aRenderWaitingForAPictureThatFailsFailsTheJobPromptlyAndTheRunningPictureIsKept() {
-    // Segment 2 fails for good after 300 ms while the render waits for it; segment 3 is in
-    // flight (a paid call) and, by the failure grace, finishes and is stored before the job ends.
-    SlowImages images = new SlowImages(i -> Duration.ofMillis(i == 3 ? 1500 : 50)) {
+    // Segment 2 fails for good after 1 s while the render waits for it; segment 3 is in flight
+    // (a paid call) and, by the failure grace, finishes and is stored before the job ends.
+    SlowImages images = new SlowImages(i -> Duration.ofMillis(i == 3 ? 2500 : 50)) {
       @Override
       public GeneratedImage generate(ImageRequest r) {
         if (r.segmentIndex() == 2) {
-          concurrency.run(Duration.ofMillis(300), () -> null);
+          concurrency.run(Duration.ofMillis(1000), () -> null);
           throw new NonRetriableException("fake-images refused segment 2 (test)");
         }
         return super.generate(r);
