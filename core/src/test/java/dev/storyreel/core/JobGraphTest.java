@@ -16,7 +16,6 @@ import dev.storyreel.core.timeline.VisualClip;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -421,6 +420,26 @@ class JobGraphTest {
   }
 
   @Test
+  void cancellingWhileTheRenderWaitsForAPictureStopsItAndWritesNothingFinal() throws Exception {
+    SlowImages images = new SlowImages(i -> Duration.ofMillis(i == 0 ? 0 : 5000));
+    OrderedRender renderer = new OrderedRender();
+    Recorder rec = new Recorder();
+    Path out = dir.resolve("out");
+    Job job = reel(images, new Fakes.Speech(true), renderer, rec)
+        .concurrency("image", 4)
+        .build()
+        .submit(new Story("Slow", story(4)), new LocalStorage(out));
+    awaitEvent(rec, e -> e instanceof ProgressEvent.SegmentStatus s
+        && s.phase() == SegmentPhase.WAITING);
+    assertThat(job.state()).isEqualTo(JobState.RENDERING);
+    assertThat(job.result().cancel(true)).isTrue();
+    awaitState(job, JobState.CANCELLED);
+    assertThat(renderer.colours).hasSize(1); // segment 0, then it waited at 1
+    assertThat(out.resolve("video.mp4")).doesNotExist();
+    assertThat(out.resolve("manifest.json")).doesNotExist();
+  }
+
+  @Test
   void aResultThatTimesOutCancelsTheJob() throws Exception {
     SlowImages images = new SlowImages(i -> Duration.ofSeconds(3));
     Path out = dir.resolve("out");
@@ -477,9 +496,5 @@ class JobGraphTest {
       assertThat(System.nanoTime()).as("state %s within 30 s", s).isLessThan(deadline);
       Thread.sleep(10);
     }
-  }
-
-  static byte[] read(InputStream in) throws IOException {
-    return in.readAllBytes();
   }
 }
