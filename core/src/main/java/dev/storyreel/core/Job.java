@@ -14,6 +14,12 @@ public interface Job {
   JobState state();
 
   /**
+   * The job's outcome. Cancelling this future ({@code result().cancel(true)}) or completing it
+   * from outside (for example through {@code result().orTimeout(...)}) cancels the job as
+   * {@link #cancel()} does: running tasks are interrupted and no final output (video, captions,
+   * thumbnail, manifest) is left; {@link #state()} becomes {@link JobState#CANCELLED} once the
+   * job has stopped.
+   *
    * @return completes with the outputs, or exceptionally with the {@link StoryReelException}
    *     that failed the job, or a {@link java.util.concurrent.CancellationException}
    */

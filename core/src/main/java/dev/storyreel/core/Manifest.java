@@ -507,11 +507,15 @@ public record Manifest(
   public record CaptionsEntry(AssetRef srt, AssetRef vtt, int cueCount) {}
 
   /**
-   * Wall time per stage, in milliseconds.
+   * Wall time per stage, in milliseconds. Rendering streams (it starts once every narration and
+   * the first picture are there), so {@code assetsMillis} and {@code renderingMillis} overlap
+   * and may add up to more than {@code totalMillis}.
    *
    * @param planningMillis planning the storyboard
-   * @param assetsMillis making images, narrations and word timings
-   * @param renderingMillis composing and encoding
+   * @param assetsMillis from the storyboard until every image, narration, timing, music bed and
+   *     effect is stored
+   * @param renderingMillis composing and encoding (the render task, waits for late pictures
+   *     included)
    * @param publishingMillis storing the outputs
    * @param totalMillis the whole job
    */

@@ -282,4 +282,42 @@ public sealed interface ProgressEvent {
    * @param framesTotal frames the video will have
    */
   record FramesRendered(long framesDone, long framesTotal) implements ProgressEvent {}
+
+  /**
+   * Where one segment's picture stands in a streaming render (see {@link SegmentPhase}). For each
+   * segment a job sends {@link SegmentPhase#GENERATING} when its picture's task starts (again on
+   * a retry), {@link SegmentPhase#READY} once the picture is stored, {@link SegmentPhase#WAITING}
+   * if the renderer reached the segment before it was ready, and {@link SegmentPhase#COMPOSED}
+   * once the renderer has encoded the segment's last frame. {@code READY} may come before or
+   * after {@code WAITING}; {@code COMPOSED} comes last, in segment order.
+   *
+   * @param segment the segment's index, from 0
+   * @param phase where its picture stands; never {@code null}
+   */
+  record SegmentStatus(int segment, SegmentPhase phase) implements ProgressEvent {
+    /**
+     * @param segment the segment's index, from 0
+     * @param phase where its picture stands; never {@code null}
+     * @throws NullPointerException if {@code phase} is {@code null}
+     * @throws IllegalArgumentException if {@code segment} is negative
+     */
+    public SegmentStatus {
+      Objects.requireNonNull(phase, "phase");
+      if (segment < 0) {
+        throw new IllegalArgumentException("segment must be >= 0, was " + segment);
+      }
+    }
+  }
+
+  /** The phases of {@link SegmentStatus}, in the order a segment normally goes through them. */
+  enum SegmentPhase {
+    /** Its picture is being made (or looked up in the cache). */
+    GENERATING,
+    /** Its picture is stored; the renderer can compose it. */
+    READY,
+    /** The renderer has reached it and waits for its picture. */
+    WAITING,
+    /** The renderer has encoded all of its frames. */
+    COMPOSED
+  }
 }

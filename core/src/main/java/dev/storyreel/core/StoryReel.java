@@ -964,10 +964,14 @@ public final class StoryReel {
     }
 
     /**
-     * Limits how many tasks of one resource class run at once. Defaults: {@code planning} 1,
-     * {@code speech} 2, {@code image} 4, {@code alignment} 2, {@code cpu} = available processors.
-     * A provider's own {@link dev.storyreel.core.spi.AssetProvider#maxConcurrency()} lowers it
-     * further.
+     * Limits how many tasks of one resource class run at once in a job. Defaults: {@code
+     * planning} 1, {@code speech} 2, {@code image} 4, {@code alignment} 2, {@code cpu} =
+     * available processors. A provider's own {@link
+     * dev.storyreel.core.spi.AssetProvider#maxConcurrency()} lowers it further. The classes are
+     * the providers' {@link dev.storyreel.core.spi.AssetProvider#resource()} ({@code planning},
+     * {@code moderation}, {@code image}, {@code speech}, {@code alignment}, {@code music},
+     * {@code sfx} by default) and {@code cpu}, held by the layout, timeline, render and publish
+     * tasks.
      *
      * @param resource the resource class
      * @param max 1..256

@@ -37,7 +37,11 @@ import java.util.OptionalInt;
  * }
  * }</pre>
  *
- * <p>Immutable once thrown, like every exception; safe to hand between threads.
+ * <p>When a task's retries are spent, the task graph records on the last failure how many
+ * attempts were made ({@link #attempts()}), and its message then begins {@code "Failed after 4
+ * attempts: "}, so that the final failure never reads like the first.
+ *
+ * <p>Safe to hand between threads.
  */
 public abstract class StoryReelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -47,6 +51,9 @@ public abstract class StoryReelException extends RuntimeException {
 
   /** The HTTP status, or 0 when the failure did not come from an HTTP answer. */
   private final int httpStatus;
+
+  /** How many attempts ended with this failure, or 0 when not recorded. */
+  private volatile int attempts;
 
   /**
    * @param message what went wrong and what to do; never {@code null}. Passed through {@link
@@ -103,5 +110,44 @@ public abstract class StoryReelException extends RuntimeException {
    */
   public OptionalInt httpStatus() {
     return httpStatus == 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+  }
+
+  /**
+   * @return how many attempts of the task were made when this failure ended it, 2 or more; empty
+   *     when the task was tried once or the count was not recorded
+   */
+  public OptionalInt attempts() {
+    int n = attempts;
+    return n > 1 ? OptionalInt.of(n) : OptionalInt.empty();
+  }
+
+  /**
+   * Records how many attempts were made when this failure ended a task for good; from then on
+   * {@link #getMessage()} begins {@code "Failed after N attempts: "} when {@code attempts > 1}.
+   * Called by the task graph when a task's retries are spent; the first count recorded stays.
+   *
+   * @param attempts the number of attempts made, {@code >= 1}
+   * @throws IllegalArgumentException if {@code attempts < 1}
+   */
+  public void recordAttempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
+    }
+    synchronized (this) {
+      if (this.attempts == 0) {
+        this.attempts = attempts;
+      }
+    }
+  }
+
+  /**
+   * @return the message, prefixed with {@code "Failed after N attempts: "} once more than one
+   *     attempt was recorded (see {@link #recordAttempts(int)})
+   */
+  @Override
+  public String getMessage() {
+    String m = super.getMessage();
+    int n = attempts;
+    return n > 1 ? "Failed after " + n + " attempts: " + m : m;
   }
 }

@@ -11,16 +11,23 @@ public enum TaskKind {
   MODERATION,
   /** One segment's picture. */
   IMAGE,
-  /** One segment's narration (and, when the speech provider gives none, its word timings). */
+  /** One segment's narration, as the speech provider returns it. */
   SPEECH,
-  /** One segment's word timings from the aligner (cache hits only; made inside a SPEECH task). */
+  /**
+   * One segment's word timings: from the aligner when the speech provider gave none, else the
+   * provider's own, checked (a task of its own, after the segment's {@link #SPEECH}).
+   */
   TIMINGS,
   /** One music bed. */
   MUSIC,
   /** One sound effect at a word. */
   EFFECT,
+  /** Laying the segments out in time, or assembling the timeline with its soundtrack. */
+  TIMELINE,
   /** Rendering the video and its thumbnail (one per job). */
   RENDER,
+  /** Publishing the outputs under their names (one per job). */
+  PUBLISH,
   /** A task of a graph built without a kind, for example in tests. */
   OTHER
 }

@@ -16,21 +16,23 @@ import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.Words;
 import dev.storyreel.core.http.ImageChecks;
 import dev.storyreel.core.internal.JobContext.Made;
-import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.SpeechRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The assets stage: every segment's picture and narration (with word timings), made in
- * parallel as one task graph, each looked up in the asset cache first and checked before it is
- * stored. Input: the storyboard. Output: {@link Assets}, references to what is stored, never the
- * decoded pictures or the audio (a job's memory must not grow with the story's length).
+ * The per-segment assets: each segment's picture, narration and word timings, the bodies of the
+ * job graph's {@code image-NNN}, {@code speech-NNN} and {@code timings-NNN} tasks ({@link
+ * JobGraph}), each looked up in the asset cache first and checked before it is stored. What they
+ * hand on are references to what is stored ({@link Assets}), never the decoded pictures or the
+ * audio (a job's memory must not grow with the story's length).
  */
 final class AssetStage {
   /**
@@ -83,48 +85,16 @@ final class AssetStage {
   }
 
   /**
-   * @param board the storyboard
-   * @return every segment's stored assets
-   * @throws Exception the first asset that failed for good (after the running ones finished)
+   * Makes (or finds in the cache) one segment's picture, checks it and stores it under {@code
+   * assets/segment-NNN.EXT}: the body of the job graph's {@code image-NNN} task.
+   *
+   * @param seg the segment
+   * @param seed the seed it is drawn with
+   * @return the stored picture
    */
-  Assets run(Storyboard board) throws Exception {
+  ImageAsset makeImage(Segment seg, long seed) {
     var cfg = job.cfg;
-    TaskGraph.Builder g = TaskGraph.builder()
-        .resourceLimit(cfg.images().resource(), job.limit(cfg.images()))
-        .resourceLimit(cfg.speech().resource(), job.limit(cfg.speech()));
-    List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
-    List<TaskKey<SpeechAsset>> speechKeys = new ArrayList<>();
-    for (Segment seg : board.segments()) {
-      int i = seg.index();
-      long seed = cfg.seed() + i;
-      imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(),
-          TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
-          ctx -> {
-            LogContext.provider(cfg.images().name()); // cleared with the task's MDC
-            return makeImage(seg, seed);
-          }));
-      speechKeys.add(g.add(String.format("speech-%03d", i), cfg.speech().resource(),
-          TaskGraph.Meta.of(TaskKind.SPEECH, i), List.of(),
-          ctx -> {
-            LogContext.provider(cfg.speech().name());
-            return makeSpeech(seg, board);
-          }));
-    }
-    TaskGraph.Results r = job.graphs.run(g.build(), cfg.retry(), FAILURE_GRACE);
-    List<ImageAsset> imgs = new ArrayList<>();
-    List<SpeechAsset> sp = new ArrayList<>();
-    for (int i = 0; i < imageKeys.size(); i++) {
-      imgs.add(r.get(imageKeys.get(i)));
-      sp.add(r.get(speechKeys.get(i)));
-    }
-    return new Assets(imgs, sp);
-  }
-
-  private ImageAsset makeImage(Segment seg, long seed) {
-    var cfg = job.cfg;
-    VideoFormat f = cfg.format();
-    ImageRequest req =
-        new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
+    ImageRequest req = imageRequest(seg, seed);
     String key = CacheKeys.image(cfg.images().fingerprint(), req);
     PendingWork pending = job.cache.pending("image", key);
     Made<GeneratedImage> made = job.make(TaskKind.IMAGE, OptionalInt.of(seg.index()),
@@ -144,6 +114,20 @@ final class AssetStage {
     AssetRef ref = job.storage.copy(job.cache.blob("image", key, "image"),
         String.format("assets/segment-%03d.%s", seg.index(), ext));
     return new ImageAsset(ref, seed, made.use(), made.usage());
+  }
+
+  /**
+   * @param seg the segment
+   * @param seed the seed its picture is drawn with
+   * @return the cache key of its picture
+   */
+  String imageKey(Segment seg, long seed) {
+    return CacheKeys.image(job.cfg.images().fingerprint(), imageRequest(seg, seed));
+  }
+
+  private ImageRequest imageRequest(Segment seg, long seed) {
+    VideoFormat f = job.cfg.format();
+    return new ImageRequest(seg.index(), seg.imagePrompt(), f.widthPx(), f.heightPx(), seed);
   }
 
   /**
@@ -186,7 +170,31 @@ final class AssetStage {
     }
   }
 
-  private SpeechAsset makeSpeech(Segment seg, Storyboard board) {
+  /**
+   * A narration as the speech provider made it, stored in the cache: what the segment's timings
+   * task needs, by reference.
+   *
+   * @param key the narration's cache key
+   * @param audio the cache's stored WAV
+   * @param sampleRateHz its sample rate
+   * @param channels its channel count
+   * @param frameCount its length in sample frames
+   * @param words the provider's word timings, possibly none
+   * @param use its cache use
+   * @param usage what it spent in this run
+   */
+  record Spoken(String key, AssetRef audio, int sampleRateHz, int channels, long frameCount,
+      List<WordTiming> words, Manifest.CacheUse use, Usage usage) {}
+
+  /**
+   * Makes (or finds in the cache) one segment's narration and checks it: the body of the job
+   * graph's {@code speech-NNN} task.
+   *
+   * @param seg the segment
+   * @param board the storyboard it belongs to (a provider may be given the neighbours' text)
+   * @return the stored narration
+   */
+  Spoken speak(Segment seg, Storyboard board) {
     var cfg = job.cfg;
     var cache = job.cache;
     List<Segment> all = board.segments();
@@ -199,35 +207,62 @@ final class AssetStage {
         s -> cache.narration(key, s, n -> checkNarration(seg, n)),
         cfg.speech(), "segment " + seg.index(), Usage.characters(seg.narration().length()),
         () -> cfg.speech().synthesize(req), Narration::usage);
-    Narration n = spoken.value();
+    PcmAudio a = spoken.value().audio();
+    return new Spoken(key, cache.blob("narration", key, "audio"), a.sampleRateHz(),
+        a.channels(), a.frameCount(), spoken.value().words(), spoken.use(), spoken.usage());
+  }
+
+  /**
+   * The segment's word timings: the provider's, or, when it gave none, the aligner's (read back
+   * from the stored WAV, cached under the WAV's SHA-256); checked, then the narration is stored
+   * under {@code assets/segment-NNN.wav}. The body of the job graph's {@code timings-NNN} task.
+   *
+   * @param seg the segment
+   * @param spoken its stored narration
+   * @return the narration with its timings
+   */
+  SpeechAsset align(Segment seg, Spoken spoken) {
+    var cfg = job.cfg;
+    var cache = job.cache;
+    List<WordTiming> words = spoken.words();
     boolean aligned = false;
     Manifest.CacheUse timingsUse = null;
     Usage alignerUsage = null;
-    if (n.words().isEmpty()) {
-      PcmAudio audio = n.audio();
+    if (words.isEmpty()) {
+      String sha = spoken.audio().sha256();
       Made<List<WordTiming>> timed = job.make(TaskKind.TIMINGS, OptionalInt.of(seg.index()),
-          s -> cache.timings(
-              CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(),
-                  AssetCache.sha256(audio.toWav())), s),
-          cfg.aligner(), "segment " + seg.index(), Usage.audio(audio.duration()),
-          () -> cfg.aligner().align(seg.index(), seg.narration(), audio), w -> Usage.NONE);
-      n = new Narration(audio, timed.value(), n.usage());
+          s -> cache.timings(CacheKeys.timings(cfg.aligner().fingerprint(), seg.narration(), sha),
+              s),
+          cfg.aligner(), "segment " + seg.index(),
+          Usage.audio(Duration.ofNanos(spoken.frameCount() * 1_000_000_000L
+              / spoken.sampleRateHz())),
+          () -> cfg.aligner().align(seg.index(), seg.narration(), readWav(seg, spoken.audio())),
+          w -> Usage.NONE);
+      words = timed.value();
       timingsUse = timed.use();
       alignerUsage = timed.usage();
       aligned = true;
     }
     int expected = Words.split(seg.narration()).size();
-    if (n.words().size() != expected) {
+    if (words.size() != expected) {
       throw new NonRetriableException(
           "Segment " + seg.index() + ": " + (aligned ? cfg.aligner().name() : cfg.speech().name())
-              + " returned " + n.words().size() + " word timings for " + expected
+              + " returned " + words.size() + " word timings for " + expected
               + " words; a provider must return one timing per whitespace-separated word"
               + " (see dev.storyreel.core.Words).");
     }
-    AssetRef ref = job.storage.copy(cache.blob("narration", key, "audio"),
+    AssetRef ref = job.storage.copy(spoken.audio(),
         String.format("assets/segment-%03d.wav", seg.index()));
-    PcmAudio a = n.audio();
-    return new SpeechAsset(ref, a.sampleRateHz(), a.channels(), a.frameCount(), n.words(),
-        aligned, spoken.use(), timingsUse, spoken.usage(), alignerUsage);
+    return new SpeechAsset(ref, spoken.sampleRateHz(), spoken.channels(), spoken.frameCount(),
+        words, aligned, spoken.use(), timingsUse, spoken.usage(), alignerUsage);
+  }
+
+  private PcmAudio readWav(Segment seg, AssetRef ref) {
+    try (InputStream in = job.storage.open(ref.key())) {
+      return PcmAudio.fromWav(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Segment " + seg.index() + ": reading its stored narration " + ref.key(), e);
+    }
   }
 }

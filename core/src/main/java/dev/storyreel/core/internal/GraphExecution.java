@@ -335,6 +335,7 @@ final class GraphExecution implements TaskGraph.Execution {
 
   private void onFailure(Node node, int attempt, Throwable failure) {
     boolean retriable = failure instanceof StoryReelException s && s.isRetriable();
+    RetryPolicy retry = node.retry != null ? node.retry : this.retry;
     if (retriable && attempt < retry.maxAttempts() && !stopped) {
       Duration retryAfter = failure instanceof RetriableException r ? r.retryAfter() : null;
       Duration delay = retry.delayAfter(attempt, retryAfter);
@@ -359,6 +360,10 @@ final class GraphExecution implements TaskGraph.Execution {
         finishStopped(finish.toCancel(), finish.cause());
       }
       return;
+    }
+    if (failure instanceof StoryReelException se && attempt > 1) {
+      // The last failure, not the first: its message now says how many attempts were made.
+      se.recordAttempts(attempt);
     }
     emit(new ProgressEvent.TaskFailed(node.id, attempt, failure, node.meta.kind(),
         node.meta.segment()));

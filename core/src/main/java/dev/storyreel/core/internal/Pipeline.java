@@ -13,16 +13,11 @@ import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
-import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.VideoFormat;
-import dev.storyreel.core.internal.AssetStage.Assets;
-import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
-import dev.storyreel.core.internal.TimelineStage.Layout;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.MusicProvider;
-import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SoundEffectProvider;
 import dev.storyreel.core.spi.SpeechProvider;
@@ -41,12 +36,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,20 +52,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One job of {@link dev.storyreel.core.StoryReel}, as named stages whose inputs and outputs are
- * values:
+ * One job of {@link dev.storyreel.core.StoryReel}:
  *
  * <ol>
- *   <li>plan ({@link PlanStage}): story to storyboard, moderated;
- *   <li>assets ({@link AssetStage}): every segment's picture and narration;
- *   <li>timeline ({@link TimelineStage}, {@link SoundtrackStage}): the layout, the music beds and
- *       effects, and the {@link Timeline};
- *   <li>render: the timeline to a video, through the asset cache;
- *   <li>publish ({@link PublishStage}, {@link ManifestAssembler}): the outputs, then the manifest.
+ *   <li>plan ({@link PlanStage}): story to storyboard, moderated, as its own small graph (the
+ *       shape of the rest, one task per segment, is known only once the storyboard is);
+ *   <li>production ({@link JobGraph}): one graph from the storyboard to the published outputs,
+ *       whose tasks start when their inputs exist: pictures, narrations and timings per segment,
+ *       layout, soundtrack, timeline, a streaming render, publishing;
+ *   <li>the manifest, written last ({@link ManifestAssembler}).
  * </ol>
  *
- * <p>Each stage runs its work as a {@link TaskGraph}, so retries, limits and cancellation work the
- * same everywhere; this class is the job's handle and runs the stages in order on its own thread.
+ * <p>Each graph runs on the job's {@link JobRunner} (the in-process one by default), so retries,
+ * limits and cancellation work the same everywhere; this class is the job's handle and runs the
+ * graphs in order on its own thread. Cancelling {@link #cancel()}, or completing {@link
+ * #result()} from outside ({@code cancel(true)}, {@code orTimeout}), stops the job and removes
+ * whatever final output it had begun to publish.
  */
 public final class Pipeline implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -145,7 +140,16 @@ public final class Pipeline implements Job {
   private final CompletableFuture<JobResult> result = new CompletableFuture<>();
   private final AtomicReference<JobState> state = new AtomicReference<>(JobState.PLANNING);
   private final AtomicReference<TaskGraph.Execution> current = new AtomicReference<>();
+  private final AtomicReference<JobGraph> graph = new AtomicReference<>();
+  private final JobRunner runner;
   private volatile boolean cancelled;
+  /** Set while the job completes {@link #result} exceptionally itself (not a cancellation). */
+  private volatile boolean finishing;
+  /** Whether this run has begun writing its final outputs. */
+  private volatile boolean publishStarted;
+  /** The outputs under their final names, removed again when the job is cancelled. */
+  private static final List<String> OUTPUT_NAMES =
+      List.of("manifest.json", "video.mp4", "captions.srt", "captions.vtt", "thumbnail.jpg");
   private volatile Thread worker;
   /** Internal, for logs only (MDC key {@code jobId}): not part of the public API. */
   private final String jobId;
@@ -158,7 +162,7 @@ public final class Pipeline implements Job {
    * @param storage where outputs go
    */
   public Pipeline(Config cfg, Story story, Storage storage) {
-    this(cfg, story, storage, PlanGate.plain());
+    this(cfg, story, storage, PlanGate.plain(), JobRunner.inProcess());
   }
 
   /**
@@ -168,7 +172,29 @@ public final class Pipeline implements Job {
    * @param gate how the job plans: given a plan or not, with approval or not
    */
   public Pipeline(Config cfg, Story story, Storage storage, PlanGate gate) {
+    this(cfg, story, storage, gate, JobRunner.inProcess());
+  }
+
+  /**
+   * @param cfg the job's settings and providers
+   * @param story the story
+   * @param storage where outputs go
+   * @param runner runs the job's task graphs
+   */
+  public Pipeline(Config cfg, Story story, Storage storage, JobRunner runner) {
+    this(cfg, story, storage, PlanGate.plain(), runner);
+  }
+
+  /**
+   * @param cfg the job's settings and providers
+   * @param story the story
+   * @param storage where outputs go
+   * @param gate how the job plans: given a plan or not, with approval or not
+   * @param runner runs the job's task graphs
+   */
+  public Pipeline(Config cfg, Story story, Storage storage, PlanGate gate, JobRunner runner) {
     this.gate = java.util.Objects.requireNonNull(gate, "gate");
+    this.runner = java.util.Objects.requireNonNull(runner, "runner");
     this.cfg = cfg;
     this.story = story;
     this.storage = storage;
@@ -177,6 +203,13 @@ public final class Pipeline implements Job {
     this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()),
         listener);
     this.jobId = LogContext.jobId(cfg.inputKey());
+    // result().cancel(true), orTimeout(...), or any completion from outside cancels the job;
+    // when the job completes the future itself, cancel() does nothing.
+    result.whenComplete((r, t) -> {
+      if (t != null && !finishing) {
+        cancel();
+      }
+    });
   }
 
   /** Starts the job's thread. */
@@ -199,10 +232,17 @@ public final class Pipeline implements Job {
 
   @Override
   public void cancel() {
-    if (result.isDone()) {
+    if (result.isDone() && !result.isCompletedExceptionally()) {
+      return;
+    }
+    if (state.get() == JobState.FAILED || state.get() == JobState.CANCELLED) {
       return;
     }
     cancelled = true;
+    JobGraph g = graph.get();
+    if (g != null) {
+      g.abandon(new CancellationException("the job was cancelled"));
+    }
     TaskGraph.Execution e = current.get();
     if (e != null) {
       e.cancel();
@@ -229,6 +269,9 @@ public final class Pipeline implements Job {
   }
 
   private void setState(JobState s) {
+    if (s == JobState.PUBLISHING) {
+      publishStarted = true;
+    }
     state.set(s);
     listener.onEvent(new ProgressEvent.JobStateChanged(s));
   }
@@ -276,7 +319,7 @@ public final class Pipeline implements Job {
       tempDir = jobTempDir();
       deleteTree(tempDir); // what a killed run left behind
       JobContext job = new JobContext(cfg, story, storage, listener, cache, metering, tempDir,
-          this::runGraph);
+          (graph, retry, grace) -> runGraph(graph, retry, listener, grace));
       setState(JobState.PLANNING);
       // From here on the output is unfinished: a run killed at any point resumes (StoryReel.submit).
       storage.delete("manifest.json");
@@ -284,57 +327,58 @@ public final class Pipeline implements Job {
       long tPlanned = System.nanoTime();
       listener.onEvent(new ProgressEvent.StoryboardPlanned(plan.board().segments().size()));
 
-      SoundtrackStage sound = new SoundtrackStage(job);
-      sound.preflight(plan.board()); // the user's music files, before images and speech are paid
+      // The user's music files, before images and speech are paid.
+      new SoundtrackStage(job).preflight(plan.board());
 
       setState(JobState.GENERATING_ASSETS);
-      Assets assets = new AssetStage(job).run(plan.board());
-      TimelineStage timelines = new TimelineStage(job);
-      Layout layout = timelines.layout(plan.board(), assets);
-      Soundtrack soundtrack = sound.run(plan.board(), layout);
-      Timeline timeline = timelines.assemble(layout, soundtrack);
-      long tAssets = System.nanoTime();
-
-      setState(JobState.RENDERING);
-      Files.createDirectories(tempDir);
-      Path tmp = Files.createTempFile(tempDir, "storyreel-", ".mp4");
-      String videoKey = videoKey(assets, layout, soundtrack);
-      AssetCache.Cached<AssetCache.Video> video = job.single("render",
-          TaskGraph.Meta.of(TaskKind.RENDER), "cpu",
-          // A renderer failure is not worth repeating at once: the same inputs fail the same way.
-          RetryPolicy.none(),
-          ctx -> cache.video(videoKey, tmp, () -> cfg.renderer().render(timeline, tmp, listener)));
-      RenderResult rendered = video.value().result();
-      job.reportCache(video.use(), TaskKind.RENDER, OptionalInt.empty());
-      long tRendered = System.nanoTime();
-
-      setState(JobState.PUBLISHING);
-      Map<String, AssetRef> stems = new LinkedHashMap<>();
-      PublishStage.Outputs outputs = new PublishStage(job).run(assets, layout, videoKey,
-          cfg.mix().stems(), stems);
+      JobGraph production = new JobGraph(job, plan.board(), this::setState, () -> cancelled);
+      graph.set(production);
+      if (cancelled) {
+        production.abandon(new CancellationException("the job was cancelled"));
+      }
+      JobGraph.Produced made = production.produced(runGraph(production.build(), cfg.retry(),
+          production.listener(), AssetStage.FAILURE_GRACE));
+      JobGraph.Rendered rendered = made.rendered();
+      JobGraph.Published published = made.published();
+      long tAssets = Math.max(tPlanned, production.assetsDoneNanos());
       long tEnd = System.nanoTime();
+      // Rendering overlaps the assets when it streams: each stage is its own wall time.
       Manifest.StageTimings stages = new Manifest.StageTimings(ms(tPlanned - t0),
-          ms(tAssets - tPlanned), ms(tRendered - tAssets), ms(tEnd - tRendered), ms(tEnd - t0));
-      Manifest m = ManifestAssembler.assemble(job, new ManifestAssembler.Inputs(plan, assets,
-          layout, soundtrack, timeline, rendered, video.use(), outputs, stems, stages));
+          ms(tAssets - tPlanned), ms(rendered.endNanos() - rendered.startNanos()),
+          ms(tEnd - published.startNanos()), ms(tEnd - t0));
+      Manifest m = ManifestAssembler.assemble(job, new ManifestAssembler.Inputs(plan,
+          made.assets(), made.layout(), made.soundtrack(), made.timeline(), rendered.result(),
+          rendered.video().use(), published.outputs(), published.stems(), stages));
+      if (cancelled) {
+        throw new CancellationException("the job was cancelled");
+      }
+      PublishStage.Outputs outputs = published.outputs();
       AssetRef manifestRef = storage.put(
           "manifest.json", Json.MAPPER.writeValueAsBytes(m), "application/json");
       Map<String, OutputLocation> stemLocations = new LinkedHashMap<>();
-      stems.forEach((name, ref) -> stemLocations.put(name, OutputLocation.of(storage, ref)));
+      published.stems().forEach((name, ref) -> stemLocations.put(name,
+          OutputLocation.of(storage, ref)));
       JobResult out = new JobResult(m, OutputLocation.of(storage, outputs.video()),
           OutputLocation.of(storage, outputs.srt()), OutputLocation.of(storage, outputs.vtt()),
           OutputLocation.of(storage, outputs.thumbnail()), OutputLocation.of(storage, manifestRef),
           stemLocations, Duration.ofNanos(System.nanoTime() - t0));
       // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
       deleteTree(tempDir);
+      if (!result.complete(out)) {
+        // The caller cancelled result() (or it timed out) while the manifest was written: the
+        // job ends cancelled, so its final outputs go again (the cache keeps what they were).
+        throw new CancellationException("the job was cancelled");
+      }
       setState(JobState.COMPLETED);
       LOG.debug("job completed in {} ms", ms(System.nanoTime() - t0));
-      result.complete(out);
     } catch (Throwable e) {
       deleteTree(tempDir);
       Throwable cause = unwrap(e);
       if (cancelled || cause instanceof CancellationException
-          || cause instanceof InterruptedException) {
+          || cause instanceof InterruptedException || result.isDone()) {
+        if (publishStarted) {
+          removeFinalOutputs();
+        }
         setState(JobState.CANCELLED);
         CancellationException ce = new CancellationException("the job was cancelled");
         if (cause != ce) {
@@ -344,10 +388,35 @@ public final class Pipeline implements Job {
       } else {
         LOG.debug("job failed", cause);
         setState(JobState.FAILED);
+        finishing = true;
         result.completeExceptionally(cause);
       }
     } finally {
       deleteTree(tempDir); // after an Error in a listener, say; the next run's start too
+    }
+  }
+
+  /**
+   * After a cancellation: the outputs under their final names go (the manifest, the video, its
+   * captions, thumbnail and stems), so that a cancelled job leaves nothing that looks finished.
+   * They are links or copies of cache entries, which stay: a new run publishes them again
+   * without paying. The per-segment {@code assets/} files stay too: they are what a resumed run
+   * starts from.
+   */
+  private void removeFinalOutputs() {
+    for (String key : OUTPUT_NAMES) {
+      try {
+        storage.delete(key);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot delete {} of the cancelled job: {}", key, e.getMessage());
+      }
+    }
+    if (cfg.mix().stems()) {
+      for (String key : storage.list("")) {
+        if (key.startsWith("stem-") || key.startsWith("stems/")) {
+          storage.delete(key);
+        }
+      }
     }
   }
 
@@ -359,12 +428,12 @@ public final class Pipeline implements Job {
     return e;
   }
 
-  private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry, Duration grace)
-      throws Exception {
+  private TaskGraph.Results runGraph(TaskGraph graph, RetryPolicy retry,
+      ProgressListener events, Duration grace) throws Exception {
     if (cancelled) {
       throw new CancellationException("the job was cancelled");
     }
-    TaskGraph.Execution exec = graph.start(retry, listener, grace);
+    TaskGraph.Execution exec = runner.start(graph, retry, events, grace);
     current.set(exec);
     if (cancelled) {
       exec.cancel();
@@ -415,35 +484,6 @@ public final class Pipeline implements Job {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  /** The rendered video's key: everything on the timeline that changes the video's bytes. */
-  private String videoKey(Assets assets, Layout layout, Soundtrack soundtrack) {
-    List<CacheKeys.VideoSegment> segs = new ArrayList<>();
-    for (int i = 0; i < assets.images().size(); i++) {
-      segs.add(new CacheKeys.VideoSegment(assets.images().get(i).ref().sha256(),
-          assets.speech().get(i).ref().sha256(), layout.starts().get(i).toNanos(),
-          layout.ends().get(i).toNanos()));
-    }
-    StringBuilder sound = new StringBuilder();
-    MixSettings mix = cfg.mix();
-    sound.append("mix ").append(mix.loudnessLufs()).append(' ').append(mix.truePeakDbtp())
-        .append(' ').append(mix.stems());
-    for (SoundtrackStage.Bed b : soundtrack.beds()) {
-      sound.append("|bed ").append(b.audio().ref().sha256()).append(' ')
-          .append(b.start().toNanos()).append(' ').append(b.end().toNanos()).append(' ')
-          .append(b.fadeIn().toNanos()).append(' ').append(b.fadeOut().toNanos());
-    }
-    if (!soundtrack.beds().isEmpty()) {
-      Ducking d = cfg.ducking();
-      sound.append("|music ").append(cfg.musicGainDb()).append(" duck ").append(d.depthDb())
-          .append(' ').append(d.minGap().toNanos()).append(' ').append(d.ramp().toNanos());
-    }
-    for (SoundtrackStage.Placed p : soundtrack.effects()) {
-      sound.append("|sfx ").append(p.audio().ref().sha256()).append(' ').append(p.at().toNanos());
-    }
-    return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
-        sound.toString());
   }
 
   private static long ms(long nanos) {

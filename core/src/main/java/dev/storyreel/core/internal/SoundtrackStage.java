@@ -26,7 +26,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The soundtrack stage: the music beds under the narration (one per stretch of segments that
+ * The soundtrack: the music beds under the narration (one per stretch of segments that
  * share a mood, crossfading where the mood changes) and the sound effects at their words, each
  * made by its provider, cached and metered like every other asset. Input: the storyboard and
  * the layout (the beds' lengths and the effects' times come from the narration). Output: {@link
@@ -92,12 +92,6 @@ final class SoundtrackStage {
   }
 
   /**
-   * @param board the storyboard (moods, cues)
-   * @param layout where each segment and word sits
-   * @return the soundtrack's stored assets
-   * @throws Exception the first asset that failed for good
-   */
-  /**
    * Checks, before any asset of the job is paid for, that the music and effect providers can
    * serve this storyboard (the user's files exist, decode, and cover its moods).
    *
@@ -119,40 +113,87 @@ final class SoundtrackStage {
     }
   }
 
-  Soundtrack run(Storyboard board, Layout layout) throws Exception {
+  /**
+   * The soundtrack's tasks in a job graph ({@code music-NNN}, one per stretch of one mood, and
+   * {@code sfx-NNN-CC}, one per sound cue), each depending on the layout only, and how their
+   * results become the {@link Soundtrack}.
+   *
+   * @param beds the music beds' tasks, in time order
+   * @param effects the effects' tasks, one per cue in storyboard order (empty without an
+   *     effect provider)
+   */
+  record Tasks(List<TaskKey<Bed>> beds, List<TaskKey<Optional<Placed>>> effects) {
+    /** @return every task, for a task that depends on the whole soundtrack */
+    List<TaskKey<?>> all() {
+      List<TaskKey<?>> all = new ArrayList<>(beds);
+      all.addAll(effects);
+      return all;
+    }
+  }
+
+  /**
+   * Adds the soundtrack's tasks to a job graph, with the music and effect providers' limits.
+   *
+   * @param g the job's graph
+   * @param board the storyboard (moods and cues)
+   * @param layoutKey the task that lays the segments out; every soundtrack task depends on it
+   * @return the tasks, for {@link #collect}
+   */
+  Tasks addTo(TaskGraph.Builder g, Storyboard board, TaskKey<Layout> layoutKey) {
     var cfg = job.cfg;
-    List<Run> runs = runs(board, layout);
-    TaskGraph.Builder g = TaskGraph.builder();
     List<TaskKey<Bed>> bedKeys = new ArrayList<>();
     if (cfg.music() != null) {
       g.resourceLimit(cfg.music().resource(), job.limit(cfg.music()));
-      Duration total = layout.duration();
-      for (int k = 0; k < runs.size(); k++) {
-        Run r = runs.get(k);
-        boolean firstRun = k == 0;
-        boolean lastRun = k == runs.size() - 1;
-        Duration half = CROSSFADE.dividedBy(2);
-        Duration start = firstRun ? Duration.ZERO : max(Duration.ZERO, r.start().minus(half));
-        Duration end = lastRun ? total : min(total, r.end().plus(half));
-        Duration len = end.minus(start);
-        Duration fadeIn = min(firstRun ? FADE_IN : CROSSFADE, len.dividedBy(3));
-        Duration fadeOut = min(lastRun ? FADE_OUT : CROSSFADE, len.dividedBy(3));
-        long seed = cfg.seed() + k;
+      int count = runCount(board);
+      for (int k = 0; k < count; k++) {
         int index = k;
         bedKeys.add(g.add(String.format("music-%03d", k), cfg.music().resource(),
-            TaskGraph.Meta.of(TaskKind.MUSIC), List.of(),
-            ctx -> makeBed(index, r.mood(), start, end, fadeIn, fadeOut, seed)));
+            TaskGraph.Meta.of(TaskKind.MUSIC), List.of(layoutKey),
+            ctx -> bed(index, count, ctx.get(layoutKey), board)));
       }
     }
     List<TaskKey<Optional<Placed>>> effectKeys = new ArrayList<>();
-    List<Manifest.UnresolvedCue> unresolved = new ArrayList<>();
     if (cfg.effects() != null) {
       g.resourceLimit(cfg.effects().resource(), job.limit(cfg.effects()));
+      for (Segment seg : board.segments()) {
+        for (int c = 0; c < seg.soundCues().size(); c++) {
+          SoundCue cue = seg.soundCues().get(c);
+          long seed = cfg.seed() + 1000L * seg.index() + c;
+          effectKeys.add(g.add(String.format("sfx-%03d-%02d", seg.index(), c),
+              cfg.effects().resource(), TaskGraph.Meta.of(TaskKind.EFFECT, seg.index()),
+              List.of(layoutKey),
+              ctx -> {
+                List<WordTiming> words = ctx.get(layoutKey).words().get(seg.index());
+                if (cue.wordIndex() >= words.size()) {
+                  return Optional.<Placed>empty(); // listed as unresolved by collect
+                }
+                return makeEffect(seg.index(), cue, words.get(cue.wordIndex()).start(), seed);
+              }));
+        }
+      }
     }
+    return new Tasks(bedKeys, effectKeys);
+  }
+
+  /**
+   * The soundtrack from its tasks' results; records a warning for each cue left without audio.
+   *
+   * @param tasks the tasks {@link #addTo} added
+   * @param ctx the context of a task that depends on all of them
+   * @param board the storyboard
+   * @param layout where each segment and word sits
+   * @return the soundtrack's stored assets
+   */
+  Soundtrack collect(Tasks tasks, TaskGraph.TaskContext ctx, Storyboard board, Layout layout) {
+    var cfg = job.cfg;
+    List<Bed> beds = new ArrayList<>();
+    for (TaskKey<Bed> k : tasks.beds()) {
+      beds.add(ctx.get(k));
+    }
+    List<Manifest.UnresolvedCue> unresolved = new ArrayList<>();
     for (Segment seg : board.segments()) {
       List<WordTiming> words = layout.words().get(seg.index());
-      for (int c = 0; c < seg.soundCues().size(); c++) {
-        SoundCue cue = seg.soundCues().get(c);
+      for (SoundCue cue : seg.soundCues()) {
         if (cue.wordIndex() >= words.size()) {
           unresolved.add(new Manifest.UnresolvedCue(seg.index(), cue.description(),
               cue.wordIndex(), "segment " + seg.index() + " has only " + words.size()
@@ -160,31 +201,21 @@ final class SoundtrackStage {
         } else if (cfg.effects() == null) {
           unresolved.add(new Manifest.UnresolvedCue(seg.index(), cue.description(),
               cue.wordIndex(), "no sound-effect provider (CLI: --sfx DIR)"));
-        } else {
-          Duration at = words.get(cue.wordIndex()).start();
-          long seed = cfg.seed() + 1000L * seg.index() + c;
-          effectKeys.add(g.add(String.format("sfx-%03d-%02d", seg.index(), c),
-              cfg.effects().resource(), TaskGraph.Meta.of(TaskKind.EFFECT, seg.index()),
-              List.of(),
-              ctx -> makeEffect(seg.index(), cue, at, seed)));
         }
       }
-    }
-    TaskGraph.Results res = job.graphs.run(g.build(), cfg.retry(), AssetStage.FAILURE_GRACE);
-    List<Bed> beds = new ArrayList<>();
-    for (TaskKey<Bed> k : bedKeys) {
-      beds.add(res.get(k));
     }
     List<Placed> placed = new ArrayList<>();
     int e = 0;
     for (Segment seg : board.segments()) {
       for (SoundCue cue : seg.soundCues()) {
-        boolean asked = cfg.effects() != null
-            && cue.wordIndex() < layout.words().get(seg.index()).size();
+        if (cfg.effects() == null) {
+          continue;
+        }
+        Optional<Placed> p = ctx.get(tasks.effects().get(e++));
+        boolean asked = cue.wordIndex() < layout.words().get(seg.index()).size();
         if (!asked) {
           continue;
         }
-        Optional<Placed> p = res.get(effectKeys.get(e++));
         if (p.isPresent()) {
           placed.add(p.get());
         } else {
@@ -199,6 +230,42 @@ final class SoundtrackStage {
           + u.segment() + " has no effect: " + u.reason() + ".");
     }
     return new Soundtrack(beds, placed, unresolved);
+  }
+
+  /** How many music beds the storyboard gets: one per stretch of one mood. */
+  private int runCount(Storyboard board) {
+    Mood fallback = job.cfg.mood() != null ? job.cfg.mood() : Mood.DEFAULT;
+    int n = 0;
+    Mood last = null;
+    for (int i = 0; i < board.segments().size(); i++) {
+      Mood m = board.moodOf(i, fallback);
+      if (m != last) {
+        n++;
+        last = m;
+      }
+    }
+    return n;
+  }
+
+  /** Music bed {@code k} of {@code count}, placed over its stretch, made or found. */
+  private Bed bed(int k, int count, Layout layout, Storyboard board) {
+    var cfg = job.cfg;
+    List<Run> runs = runs(board, layout);
+    if (runs.size() != count) {
+      throw new IllegalStateException("expected " + count + " mood stretches, found "
+          + runs.size());
+    }
+    Run r = runs.get(k);
+    Duration total = layout.duration();
+    boolean firstRun = k == 0;
+    boolean lastRun = k == count - 1;
+    Duration half = CROSSFADE.dividedBy(2);
+    Duration start = firstRun ? Duration.ZERO : max(Duration.ZERO, r.start().minus(half));
+    Duration end = lastRun ? total : min(total, r.end().plus(half));
+    Duration len = end.minus(start);
+    Duration fadeIn = min(firstRun ? FADE_IN : CROSSFADE, len.dividedBy(3));
+    Duration fadeOut = min(lastRun ? FADE_OUT : CROSSFADE, len.dividedBy(3));
+    return makeBed(k, r.mood(), start, end, fadeIn, fadeOut, cfg.seed() + k);
   }
 
   /** The stretches of consecutive segments that share a mood. */

@@ -396,6 +396,18 @@ public final class TaskGraph {
         Task<T> task);
 
     /**
+     * Gives one task its own retry policy, in place of the one the run is started with: a task
+     * whose failure would repeat with the same inputs (a render, say) is given {@link
+     * RetryPolicy#none()}. Setting it again replaces the earlier one.
+     *
+     * @param task a task added to this builder (checked by {@link #build()}); not {@code null}
+     * @param retry its policy; not {@code null}
+     * @return this builder
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    Builder retryPolicy(TaskKey<?> task, RetryPolicy retry);
+
+    /**
      * Checks the tasks added so far and builds an immutable graph. The builder may be used again
      * afterwards; later changes do not affect graphs already built.
      *
@@ -420,6 +432,8 @@ public final class TaskGraph {
     final int[] deps;
     final Set<String> depIds;
     final int[] dependents;
+    /** The task's own retry policy, or {@code null} for the run's. */
+    final RetryPolicy retry;
 
     Node(
         int index,
@@ -429,7 +443,9 @@ public final class TaskGraph {
         Task<?> task,
         int[] deps,
         Set<String> depIds,
-        int[] dependents) {
+        int[] dependents,
+        RetryPolicy retry) {
+      this.retry = retry;
       this.index = index;
       this.id = id;
       this.resource = resource;
@@ -446,6 +462,15 @@ public final class TaskGraph {
 
     private final List<Spec> specs = new ArrayList<>();
     private final Map<String, Integer> limits = new LinkedHashMap<>();
+    private final Map<String, RetryPolicy> retries = new HashMap<>();
+
+    @Override
+    public Builder retryPolicy(TaskKey<?> task, RetryPolicy retry) {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(retry, "retry");
+      retries.put(task.id(), retry);
+      return this;
+    }
 
     @Override
     public Builder resourceLimit(String resource, int maxConcurrent) {
@@ -497,6 +522,11 @@ public final class TaskGraph {
           }
         }
       }
+      for (String r : retries.keySet()) {
+        if (!index.containsKey(r)) {
+          unknown.add("a retry policy names unknown task '" + r + "'");
+        }
+      }
       if (!unknown.isEmpty()) {
         throw new IllegalArgumentException(String.join("; ", unknown));
       }
@@ -517,7 +547,8 @@ public final class TaskGraph {
       for (int i = 0; i < count; i++) {
         Spec s = specs.get(i);
         int[] after = dependents.get(i).stream().mapToInt(Integer::intValue).toArray();
-        nodes.add(new Node(i, s.id, s.resource, s.meta, s.task, deps[i], Set.copyOf(s.deps), after));
+        nodes.add(new Node(i, s.id, s.resource, s.meta, s.task, deps[i], Set.copyOf(s.deps), after,
+            retries.get(s.id)));
       }
       String cycle = findCycle(nodes);
       if (cycle != null) {

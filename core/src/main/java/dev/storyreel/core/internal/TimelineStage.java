@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The timeline stage: lays the stored assets out in time (each segment exactly as long as its own
@@ -84,7 +85,18 @@ final class TimelineStage {
    * @return where everything sits
    */
   Layout layout(Storyboard board, Assets assets) {
-    SpeechAsset first = assets.speech().get(0);
+    return layout(board, assets.speech(), i -> storedImage(i, assets.images().get(i).ref()));
+  }
+
+  /**
+   * @param board the storyboard
+   * @param speech every segment's stored narration, in segment order
+   * @param pictures each segment's picture source, by segment index: the layout needs no
+   *     picture, so a source may block until its picture is stored (a streaming render)
+   * @return where everything sits
+   */
+  Layout layout(Storyboard board, List<SpeechAsset> speech, IntFunction<ImageSource> pictures) {
+    SpeechAsset first = speech.get(0);
     int rate = first.sampleRateHz();
     int channels = first.channels();
     List<Duration> starts = new ArrayList<>();
@@ -95,7 +107,7 @@ final class TimelineStage {
     List<Captions.Span> spans = new ArrayList<>();
     long frames = 0;
     for (int i = 0; i < board.segments().size(); i++) {
-      SpeechAsset sa = assets.speech().get(i);
+      SpeechAsset sa = speech.get(i);
       AudioSource clip;
       long clipFrames;
       if (sa.sampleRateHz() == rate && sa.channels() == channels) {
@@ -123,7 +135,7 @@ final class TimelineStage {
       starts.add(start);
       ends.add(end);
       words.add(shifted);
-      visual.add(new VisualClip(i, storedImage(i, assets.images().get(i).ref()), start, end));
+      visual.add(new VisualClip(i, pictures.apply(i), start, end));
       voice.add(new NarrationClip(i, clip, start, end, shifted));
       boolean[] lineEnds = Words.lineEnds(board.segments().get(i).narration());
       Set<Integer> breaks = new HashSet<>();
@@ -238,7 +250,12 @@ final class TimelineStage {
    * held between calls, so a render keeps only the pictures its renderer is working on.
    * Thread-safe (storages are).
    */
-  private ImageSource storedImage(int segment, AssetRef ref) {
+  /**
+   * @param segment the segment's index
+   * @param ref its stored picture
+   * @return a source that reads and decodes the picture on each load
+   */
+  ImageSource storedImage(int segment, AssetRef ref) {
     String key = ref.key();
     return () -> {
       byte[] bytes;
