@@ -58,7 +58,7 @@ class OpenAiWriterTest {
   void reset() {
     wm.resetAll();
     config = OpenAiConfig.builder().baseUrl(wm.baseUrl() + "/v1").apiKey(KEY)
-        .requestTimeout(Duration.ofMillis(1500)).build();
+        .requestTimeout(Duration.ofSeconds(20)).build();
   }
 
   @AfterEach
