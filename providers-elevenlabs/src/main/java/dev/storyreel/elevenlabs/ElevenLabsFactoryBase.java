@@ -1,12 +1,14 @@
 package dev.storyreel.elevenlabs;
 
 import dev.storyreel.core.ConfigurationException;
+import dev.storyreel.core.http.KeyPool;
 import dev.storyreel.core.spi.ProviderFactory;
 import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.SettingSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the ElevenLabs factories share: the name {@code elevenlabs}, availability when {@value
@@ -16,6 +18,10 @@ import java.util.List;
  * <ul>
  *   <li>{@code elevenlabs.apiKey}: the key (never shown); default: {@value
  *       ElevenLabsConfig#KEY_ENV};
+ *   <li>{@code elevenlabs.apiKeys}: several keys, comma-separated, rotated (never shown);
+ *       default: {@value ElevenLabsConfig#KEYS_ENV}; before the single key when both are set;
+ *   <li>{@code elevenlabs.maxConcurrencyPerKey}: 1..64 calls one rotated key carries at once
+ *       (default: no per-key limit);
  *   <li>{@code elevenlabs.baseUrl}: default {@value ElevenLabsConfig#DEFAULT_BASE_URL};
  *   <li>{@code elevenlabs.timeoutSeconds}: 1..3600, how long one call may take (default 180);
  *   <li>{@code elevenlabs.maxConcurrency}: 1..64 calls of one provider at once (default 2);
@@ -33,6 +39,11 @@ abstract class ElevenLabsFactoryBase<T> implements ProviderFactory<T> {
   static final List<SettingSpec> SHARED = List.of(
       SettingSpec.secret("elevenlabs.apiKey", "API key; default: the environment variable "
           + ElevenLabsConfig.KEY_ENV),
+      SettingSpec.secret("elevenlabs.apiKeys", "several API keys, comma-separated, rotated on"
+          + " rate limits and dropped on 401; default: the environment variable "
+          + ElevenLabsConfig.KEYS_ENV),
+      SettingSpec.integer("elevenlabs.maxConcurrencyPerKey", "calls one rotated key carries at"
+          + " once", 1, 64),
       SettingSpec.text("elevenlabs.baseUrl", "ElevenLabs' API, http(s)://host[:port]"),
       SettingSpec.integer("elevenlabs.timeoutSeconds", "how long one call may take, in seconds",
           1, 3600),
@@ -46,7 +57,10 @@ abstract class ElevenLabsFactoryBase<T> implements ProviderFactory<T> {
     return "elevenlabs";
   }
 
-  /** @return whether {@value ElevenLabsConfig#KEY_ENV} is set; never throws */
+  /**
+   * @return whether {@value ElevenLabsConfig#KEY_ENV} or {@value ElevenLabsConfig#KEYS_ENV} is
+   *     set; never throws
+   */
   @Override
   public final boolean isAvailable() {
     return ElevenLabsConfig.envKey() != null;
@@ -76,9 +90,22 @@ abstract class ElevenLabsFactoryBase<T> implements ProviderFactory<T> {
    *     for a remote server
    */
   final ElevenLabsConfig config(ProviderSettings s) {
+    return config(s, System.getenv());
+  }
+
+  /**
+   * @param s the shared settings
+   * @param env the environment the keys fall back to
+   * @return the configuration, as {@link #config(ProviderSettings)}
+   */
+  final ElevenLabsConfig config(ProviderSettings s, Map<String, String> env) {
     SettingSpec.checkAll(settings(), s);
-    ElevenLabsConfig.Builder b = ElevenLabsConfig.builder();
-    s.get("elevenlabs.apiKey").ifPresent(b::apiKey);
+    ElevenLabsConfig.Builder b = ElevenLabsConfig.builder()
+        .apiKey(s.get("elevenlabs.apiKey").orElse(env.get(ElevenLabsConfig.KEY_ENV)));
+    b.apiKeys(KeyPool.parse(s.get("elevenlabs.apiKeys")
+        .orElse(env.get(ElevenLabsConfig.KEYS_ENV))));
+    s.get("elevenlabs.maxConcurrencyPerKey").ifPresent(v -> b.maxConcurrencyPerKey(
+        spec("elevenlabs.maxConcurrencyPerKey").parseInt(v)));
     s.get("elevenlabs.baseUrl").ifPresent(v -> {
       try {
         b.baseUrl(v);

@@ -16,9 +16,10 @@ import java.util.Objects;
 /**
  * Makes music beds with ElevenLabs' Eleven Music, {@code POST /v1/music}
  * (https://elevenlabs.io/docs/api-reference/music/compose), model {@value #MODEL}: a {@code
- * prompt} from the bed's mood ({@link #prompt(Mood, String)}) and the story's style (the
- * builder's {@code style}, for example "1950s radio drama"), and {@code music_length_ms} from
- * the request's duration, within the API's 10..300 s.
+ * prompt} from the bed's mood ({@link #prompt(Mood, String)}) and a style, for example "1950s
+ * radio drama": the one this provider was made with ({@code elevenlabs.music.style}) if any, else
+ * the story's ({@link MusicRequest#style()}: the job's visual style, or its preset's); and {@code
+ * music_length_ms} from the request's duration, within the API's 10..300 s.
  *
  * <p>The audio is asked as raw PCM ({@link ElevenLabsConfig#outputFormat()}, read as 16-bit
  * mono) so that nothing needs an MP3 decoder, and written to the request's file as WAV, cut to
@@ -46,7 +47,8 @@ public final class ElevenLabsMusicProvider implements MusicProvider {
 
   /**
    * @param config how to reach the API; never {@code null}
-   * @param style the story's style added to every prompt, or {@code null} for none
+   * @param style a style added to every prompt instead of the request's, or {@code null} to
+   *     use each request's {@link MusicRequest#style()}
    */
   public ElevenLabsMusicProvider(ElevenLabsConfig config, String style) {
     this.config = Objects.requireNonNull(config, "config");
@@ -128,7 +130,7 @@ public final class ElevenLabsMusicProvider implements MusicProvider {
     }
     int lengthMs = (int) Math.min(MAX_LENGTH.toMillis(),
         (asked.toNanos() + 999_999) / 1_000_000);
-    String prompt = prompt(request.mood(), style);
+    String prompt = prompt(request.mood(), style != null ? style : request.style());
     String ctx = "music bed (" + request.mood().id() + ", " + lengthMs + " ms)";
     Dto.MusicRequest body = new Dto.MusicRequest(prompt, lengthMs, MODEL);
     HttpTransport.Response r = config.transport().send("POST",

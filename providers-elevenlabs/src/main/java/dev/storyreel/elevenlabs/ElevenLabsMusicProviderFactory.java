@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Makes {@link ElevenLabsMusicProvider}s, registered as the music provider {@code elevenlabs}.
- * Settings: {@code elevenlabs.music.style} (the story's style, added to every prompt), and the
- * shared ones of {@link ElevenLabsFactoryBase}.
+ * Settings: {@code elevenlabs.music.style} (a musical style added to every prompt instead of the
+ * story's, which each request carries), and the shared ones of {@link ElevenLabsFactoryBase}.
  *
  * <p>Stateless and thread-safe; loading it never touches the network.
  */
@@ -25,8 +25,8 @@ public final class ElevenLabsMusicProviderFactory extends ElevenLabsFactoryBase<
 
   @Override
   List<SettingSpec> own() {
-    return List.of(SettingSpec.text("elevenlabs.music.style", "the story's musical style, added"
-        + " to every prompt"));
+    return List.of(SettingSpec.text("elevenlabs.music.style", "a musical style for every prompt,"
+        + " instead of the story's"));
   }
 
   /**

@@ -428,6 +428,29 @@ class ElevenLabsProvidersTest {
   }
 
   @Test
+  void theRequestsStyleIsInThePromptUnlessTheProviderWasGivenOne() throws Exception {
+    wm.stubFor(post(urlPathEqualTo("/v1/music"))
+        .willReturn(Answers.pcm(Fixtures.tone(10_000, 8000))));
+    ElevenLabsConfig c = config.toBuilder().pcmRateHz(8000).build();
+    MusicRequest styled = new MusicRequest(Mood.CALM, Duration.ofSeconds(10), 1,
+        dir.resolve("s.wav"), "watercolour fairy tale");
+    new ElevenLabsMusicProvider(c, null).compose(styled);
+    new ElevenLabsMusicProvider(c, "1950s radio drama").compose(styled);
+    new ElevenLabsMusicProvider(c, null).compose(new MusicRequest(Mood.CALM,
+        Duration.ofSeconds(10), 1, dir.resolve("n.wav")));
+    List<String> prompts = new ArrayList<>();
+    for (var e : wm.getAllServeEvents()) {
+      prompts.add(Answers.JSON.readTree(e.getRequest().getBody()).path("prompt").asText());
+    }
+    // Serve events come newest first.
+    assertThat(prompts.get(2)).isEqualTo(ElevenLabsMusicProvider.prompt(Mood.CALM,
+        "watercolour fairy tale")).contains("Style: watercolour fairy tale.");
+    assertThat(prompts.get(1)).contains("1950s radio drama").doesNotContain("watercolour");
+    assertThat(prompts.get(0)).isEqualTo(ElevenLabsMusicProvider.prompt(Mood.CALM, null))
+        .doesNotContain("Style:");
+  }
+
+  @Test
   void aBedShorterThanTheApisMinimumIsAskedAtTenSecondsAndALongerOneIsCappedToBeLooped() {
     wm.stubFor(post(urlPathEqualTo("/v1/music"))
         .willReturn(Answers.pcm(Fixtures.tone(10_000, 8000))));

@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * so it runs through {@code POST /v1/predictions} with that version id), or any MusicGen-like
  * model named {@code owner/name:version}.
  *
- * <p>Input sent: {@code prompt} (from the mood, see {@link #prompt(Mood)}), {@code duration}
- * (whole seconds: the request's duration rounded up, at most {@link Builder#maxClipSeconds}),
- * {@code model_version} ({@value #DEFAULT_MODEL_VERSION} by default), {@code output_format}
+ * <p>Input sent: {@code prompt} (from the mood and the story's style, see {@link
+ * #prompt(Mood, String)}), {@code duration} (whole seconds: the request's duration rounded up,
+ * at most {@link Builder#maxClipSeconds}), {@code model_version} ({@value #DEFAULT_MODEL_VERSION} by default), {@code output_format}
  * {@code wav}, and {@code seed} (the request's seed, reduced to 0..2^31-1).
  *
  * <p>Output: the WAV is downloaded with {@link SafeDownload#audio} straight to a file beside
@@ -131,6 +131,31 @@ public final class ReplicateMusicProvider implements MusicProvider {
     return PROMPTS.get(Objects.requireNonNull(mood, "mood"));
   }
 
+  /** The longest style put in a prompt, in characters: {@value}. */
+  static final int MAX_STYLE_CHARS = 200;
+
+  /**
+   * The prompt for a mood in the story's style: the style first (MusicGen weighs the start of a
+   * prompt most), then {@link #prompt(Mood)}, for example {@code 1950s radio drama, dark ambient
+   * drone, ..., no vocals}.
+   *
+   * @param mood the mood; never {@code null}
+   * @param style the story's style ({@link MusicRequest#style()}), or {@code null} for none; cut
+   *     to {@value #MAX_STYLE_CHARS} characters
+   * @return the prompt; {@link #prompt(Mood)} when there is no style
+   */
+  public static String prompt(Mood mood, String style) {
+    String base = prompt(mood);
+    if (style == null || style.isBlank()) {
+      return base;
+    }
+    String st = style.strip();
+    if (st.length() > MAX_STYLE_CHARS) {
+      st = st.substring(0, MAX_STYLE_CHARS).strip();
+    }
+    return st + ", " + base;
+  }
+
   private static Map<Mood, String> prompts() {
     Map<Mood, String> m = new EnumMap<>(Mood.class);
     m.put(Mood.DREAD, "dark ambient drone, slow, minor key, low strings and sub bass, distant"
@@ -207,7 +232,7 @@ public final class ReplicateMusicProvider implements MusicProvider {
     Objects.requireNonNull(pending, "pending");
     long wholeSeconds = Math.max(1, (request.duration().toMillis() + 999) / 1000);
     int asked = (int) Math.min(wholeSeconds, maxClipSeconds);
-    String prompt = prompt(request.mood());
+    String prompt = prompt(request.mood(), request.style());
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("prompt", prompt);
     input.put("model_version", modelVersion);

@@ -242,6 +242,21 @@ class ReplicateMusicProviderTest {
   }
 
   @Test
+  void theStorysStyleLeadsThePrompt() throws Exception {
+    createAnswers(prediction("m1", "succeeded", "bed-1.wav", null));
+    wm.stubFor(get("/files/bed-1.wav").willReturn(wavFile(3.0)));
+    provider.compose(new MusicRequest(Mood.DREAD, Duration.ofSeconds(3), 7,
+        dir.resolve("bed.wav"), "1950s radio drama"), pending);
+    assertThat(createdBody().path("input").path("prompt").asText())
+        .isEqualTo("1950s radio drama, " + ReplicateMusicProvider.prompt(Mood.DREAD))
+        .endsWith("no vocals");
+    assertThat(ReplicateMusicProvider.prompt(Mood.DREAD, " "))
+        .isEqualTo(ReplicateMusicProvider.prompt(Mood.DREAD));
+    assertThat(ReplicateMusicProvider.prompt(Mood.DREAD, "x".repeat(500)))
+        .startsWith("x".repeat(ReplicateMusicProvider.MAX_STYLE_CHARS) + ", dark");
+  }
+
+  @Test
   void aShorterAnswerIsKeptAsItIsWithItsTrueDuration() throws Exception {
     provider = builder().maxClipSeconds(30).build();
     createAnswers(prediction("m1", "succeeded", "bed-1.wav", null));

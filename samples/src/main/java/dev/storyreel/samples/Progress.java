@@ -5,7 +5,10 @@ import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.StoryReelException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -18,6 +21,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * ProgressEvent.TaskRetrying} prints a line such as {@code image for segment 3: retrying in 2 s
  * (HTTP 503)}.
  *
+ * <p>A streaming render's {@link ProgressEvent.SegmentStatus} events are summed up in one
+ * compact line, for example {@code segments: 2 composed, 5 ready, 3 generating, render waiting
+ * on 6} (see {@link Segments#summary()}): on a terminal as the open bar's extra message; off a
+ * terminal as a line each time the render starts waiting for a picture, and when all, or each
+ * further quarter, of the segments are composed.
+ *
  * <p>Thread-safe: events come from the job's worker threads and are handled one at a time.
  */
 final class Progress implements ProgressListener, AutoCloseable {
@@ -29,6 +38,9 @@ final class Progress implements ProgressListener, AutoCloseable {
   private long assetsDone;
   private long assetsTotal;
   private int lastFramesPercent = -1;
+  private final Segments segments = new Segments();
+  private int segmentCount;
+  private int lastComposedQuarter;
 
   /**
    * @param enabled whether to show anything at all ({@code false}: {@code --no-progress})
@@ -51,6 +63,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     } else if (e instanceof ProgressEvent.StoryboardPlanned p) {
       assetsTotal = 2L * p.segmentCount(); // one image and one narration per segment
       assetsDone = 0;
+      segmentCount = p.segmentCount();
       if (terminal) {
         assets = bar("Assets", assetsTotal);
       } else {
@@ -67,6 +80,8 @@ final class Progress implements ProgressListener, AutoCloseable {
       }
     } else if (e instanceof ProgressEvent.TaskRetrying r) {
       line(retryLine(r));
+    } else if (e instanceof ProgressEvent.SegmentStatus st) {
+      onSegment(st);
     } else if (e instanceof ProgressEvent.FramesRendered f) {
       if (terminal) {
         if (frames == null) {
@@ -80,6 +95,120 @@ final class Progress implements ProgressListener, AutoCloseable {
           line("frames " + f.framesDone() + "/" + f.framesTotal());
         }
       }
+    }
+  }
+
+  private void onSegment(ProgressEvent.SegmentStatus st) {
+    segments.apply(st);
+    String summary = segments.summary();
+    if (terminal) {
+      ProgressBar open = frames != null ? frames : assets;
+      if (open != null) {
+        open.setExtraMessage(" " + summary);
+      }
+      return;
+    }
+    if (st.phase() == ProgressEvent.SegmentPhase.WAITING && segments.isWaiting(st.segment())) {
+      line(summary);
+    } else if (st.phase() == ProgressEvent.SegmentPhase.COMPOSED) {
+      int total = Math.max(segmentCount, segments.known());
+      int quarter = (int) (4L * segments.composed() / total);
+      if (quarter > lastComposedQuarter) {
+        lastComposedQuarter = quarter;
+        line(summary);
+      }
+    }
+  }
+
+  /**
+   * Where each segment's picture stands in a streaming render, from its {@link
+   * ProgressEvent.SegmentStatus} events, whatever order they come in. Not thread-safe (the
+   * {@link Progress} that holds it handles one event at a time).
+   */
+  static final class Segments {
+    private static final int GENERATING = 1;
+    private static final int READY = 2;
+    private static final int WAITING = 4;
+    private static final int COMPOSED = 8;
+    /** Segment index to the phases seen, as bits. */
+    private final TreeMap<Integer, Integer> seen = new TreeMap<>();
+
+    /** @param st one more event; never {@code null} */
+    void apply(ProgressEvent.SegmentStatus st) {
+      int bit = switch (st.phase()) {
+        case GENERATING -> GENERATING;
+        case READY -> READY;
+        case WAITING -> WAITING;
+        case COMPOSED -> COMPOSED;
+      };
+      seen.merge(st.segment(), bit, (a, b) -> a | b);
+    }
+
+    /** @return how many segments have sent any event */
+    int known() {
+      return seen.size();
+    }
+
+    /** @return how many segments are composed */
+    int composed() {
+      return (int) seen.values().stream().filter(v -> (v & COMPOSED) != 0).count();
+    }
+
+    /**
+     * @param segment a segment's index
+     * @return whether the render waits for that segment's picture now
+     */
+    boolean isWaiting(int segment) {
+      int v = seen.getOrDefault(segment, 0);
+      return (v & WAITING) != 0 && (v & (READY | COMPOSED)) == 0;
+    }
+
+    /**
+     * The compact line: {@code segments: } then the counts that are not zero, composed, ready
+     * (stored, not yet composed) and generating (started, not stored), then {@code render
+     * waiting on N} (the segment indexes, from 0, as in the other lines) while the render waits
+     * for a picture. For example {@code segments: 5 ready, 3 generating, render waiting on 6}.
+     *
+     * @return the line; {@code segments: none yet} before any event
+     */
+    String summary() {
+      int composed = 0;
+      int ready = 0;
+      int generating = 0;
+      List<Integer> waiting = new ArrayList<>();
+      for (var e : seen.entrySet()) {
+        int v = e.getValue();
+        if ((v & COMPOSED) != 0) {
+          composed++;
+        } else if ((v & READY) != 0) {
+          ready++;
+        } else {
+          if ((v & GENERATING) != 0) {
+            generating++;
+          }
+          if ((v & WAITING) != 0) {
+            waiting.add(e.getKey());
+          }
+        }
+      }
+      List<String> parts = new ArrayList<>();
+      if (composed > 0) {
+        parts.add(composed + " composed");
+      }
+      if (ready > 0) {
+        parts.add(ready + " ready");
+      }
+      if (generating > 0) {
+        parts.add(generating + " generating");
+      }
+      if (!waiting.isEmpty()) {
+        StringBuilder w = new StringBuilder("render waiting on ");
+        for (int i = 0; i < waiting.size(); i++) {
+          w.append(i == 0 ? "" : ", ").append(waiting.get(i));
+        }
+        parts.add(w.toString());
+      }
+      return "segments: " + (parts.isEmpty() ? "none yet" : String.join(", ", parts));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.storyreel.spring;
 
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.InvalidInputException;
+import dev.storyreel.core.Preset;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
@@ -11,6 +12,7 @@ import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.core.spi.StoryPlanner;
+import dev.storyreel.core.spi.StoryWriter;
 import dev.storyreel.core.timeline.MixSettings;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,9 +35,9 @@ import org.springframework.context.annotation.Bean;
  *   <li>every {@link ProgressListener} bean, in {@link org.springframework.core.annotation.Order}
  *       order, combined into the job's one listener (one that throws does not keep an event from
  *       the others);
- *   <li>a {@link Renderer}, {@link StoryPlanner}, {@link ImageProvider}, {@link SpeechProvider}
- *       or {@link MusicProvider} bean, if there is one: it wins over the property that names a
- *       provider of that kind (two beans of one kind fail the start);
+ *   <li>a {@link Renderer}, {@link StoryPlanner}, {@link ImageProvider}, {@link SpeechProvider},
+ *       {@link MusicProvider} or {@link StoryWriter} bean, if there is one: it wins over the
+ *       property that names a provider of that kind (two beans of one kind fail the start);
  *   <li>every {@link StoryReelBuilderCustomizer} bean, applied last.
  * </ul>
  *
@@ -63,6 +65,7 @@ public class StoryReelAutoConfiguration {
    * @param images an {@link ImageProvider} bean, if any
    * @param speech a {@link SpeechProvider} bean, if any
    * @param music a {@link MusicProvider} bean, if any
+   * @param writer a {@link StoryWriter} bean, if any
    * @param customizers the {@link StoryReelBuilderCustomizer} beans
    * @return the instance
    * @throws ConfigurationException if a property's value is out of range or names no provider
@@ -78,6 +81,7 @@ public class StoryReelAutoConfiguration {
       ObjectProvider<ImageProvider> images,
       ObjectProvider<SpeechProvider> speech,
       ObjectProvider<MusicProvider> music,
+      ObjectProvider<StoryWriter> writer,
       ObjectProvider<StoryReelBuilderCustomizer> customizers) {
     StoryReel.Builder b = StoryReel.builder();
     apply(properties, b);
@@ -87,6 +91,7 @@ public class StoryReelAutoConfiguration {
     images.ifAvailable(b::images);
     speech.ifAvailable(b::speech);
     music.ifAvailable(b::music);
+    writer.ifAvailable(b::writer);
     customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
   }
@@ -104,6 +109,11 @@ public class StoryReelAutoConfiguration {
     optional(p.getMusic(), n -> b.music(n));
     optional(p.getEffects(), n -> b.effects(n));
     optional(p.getModerator(), n -> b.moderator(n));
+    optional(p.getWriter(), n -> b.writer(n));
+    if (p.getPreset() != null && !p.getPreset().isBlank()) {
+      b.preset(check("preset", p.getPreset(), () -> Preset.resolve(p.getPreset())));
+    }
+    b.requireApproval(p.isRequireApproval());
     b.mood(p.getMood());
     check("loudness-lufs", p.getLoudnessLufs(), () -> new MixSettings(p.getLoudnessLufs(),
         MixSettings.DEFAULTS.truePeakDbtp(), p.isStems()));

@@ -19,6 +19,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * storyreel.music=none
  * storyreel.loudness-lufs=-16
  * storyreel.settings.music.path=/srv/beds/calm.wav
+ * storyreel.preset=horror
+ * storyreel.require-approval=true
+ * storyreel.writer=openai
  * }</pre>
  *
  * <p>A mutable JavaBean, as Spring's binder and the configuration processor expect; not
@@ -98,6 +101,15 @@ public class StoryReelProperties {
 
   /** Longest word accepted, in Unicode code points, 1..10000000. */
   private int maxWordChars = 64; // StoryReel.DEFAULT_MAX_WORD_CHARS, literal for the metadata
+
+  /** Genre preset: horror, mystery, bedtime, documentary, motivational, or the path of a preset JSON file; its visual style, voice, music mood, pacing and the rest apply unless set explicitly (storyreel.style, storyreel.voice, storyreel.mood, a setting). Unset: none. */
+  private String preset;
+
+  /** Whether a submitted job plans, publishes its plan and estimate, and waits in AWAITING_APPROVAL for Job.approve() before spending anything beyond planning. */
+  private boolean requireApproval = false;
+
+  /** Registered name of the story writer for StoryReel.write (ideas to stories), for example openai (paid); unset means none (there is no offline writer). A StoryWriter bean in the context wins over this. */
+  private String writer;
 
   /** Provider settings handed to every provider factory, for example music.path or openai.model. Keys as the providers document them. */
   private Map<String, String> settings = new LinkedHashMap<>();
@@ -330,6 +342,36 @@ public class StoryReelProperties {
   /** @param maxWordChars the longest word accepted, in code points, 1..10000000 */
   public void setMaxWordChars(int maxWordChars) {
     this.maxWordChars = maxWordChars;
+  }
+
+  /** @return the genre preset's name or file path, or {@code null} for none */
+  public String getPreset() {
+    return preset;
+  }
+
+  /** @param preset a shipped preset's name, a preset JSON file's path, or {@code null} */
+  public void setPreset(String preset) {
+    this.preset = preset;
+  }
+
+  /** @return whether submitted jobs wait for approval before spending */
+  public boolean isRequireApproval() {
+    return requireApproval;
+  }
+
+  /** @param requireApproval whether submitted jobs wait for approval before spending */
+  public void setRequireApproval(boolean requireApproval) {
+    this.requireApproval = requireApproval;
+  }
+
+  /** @return the story writer's registered name, or {@code null} for none */
+  public String getWriter() {
+    return writer;
+  }
+
+  /** @param writer the story writer's registered name, or {@code null} for none */
+  public void setWriter(String writer) {
+    this.writer = writer;
   }
 
   /** @return the provider settings, a live mutable map; never {@code null} */

@@ -197,8 +197,9 @@ public final class HttpTransport {
           throw e;
         }
       } catch (QuotaExceededException e) {
-        // One key's account out of money: the others may still have some.
-        if (e.httpStatus().orElse(0) != 429) {
+        // One key's account out of money: the others may still have some. OpenAI says so with
+        // 429, ElevenLabs (quota_exceeded) with 401 or 429, Replicate with 402.
+        if (e.httpStatus().isEmpty()) {
           throw e;
         }
         lease.rateLimited(KeyPool.MAX_BACKOFF);
@@ -499,9 +500,10 @@ public final class HttpTransport {
 
     /**
      * Sends every call with a key leased from a pool instead of one {@linkplain #bearer bearer}
-     * key (which it replaces when the pool holds more than one key): a key that answers 429
-     * rests, one that answers 401 is dead for the run, and the same call goes to the next usable
-     * key, since neither answer is billed. The key is sent as {@code Authorization: Bearer KEY}
+     * key (which it replaces when the pool holds more than one key): a key that answers 429, or
+     * any status with a quota or billing error ({@link QuotaExceededException}, for example
+     * ElevenLabs' 401 {@code quota_exceeded}), rests; one that answers 401 otherwise is dead for
+     * the run; and the same call goes to the next usable key, since none of these is billed. The key is sent as {@code Authorization: Bearer KEY}
      * unless {@link #keyHeader(String, String)} says otherwise, and only to the base URL's host.
      *
      * @param pool the keys, or {@code null} for none (then the bearer key, if any, is used)

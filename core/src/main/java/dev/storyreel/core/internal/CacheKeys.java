@@ -194,8 +194,26 @@ public final class CacheKeys {
    * @return the music bed's key
    */
   public static String music(String fingerprint, String mood, long durationNanos, long seed) {
-    return new Description("music").field("provider", fingerprint).field("mood", mood)
-        .field("durationNanos", durationNanos).field("seed", seed).sha256();
+    return music(fingerprint, mood, durationNanos, seed, null);
+  }
+
+  /**
+   * @param fingerprint the music provider's fingerprint
+   * @param mood the mood's id
+   * @param durationNanos the bed's length
+   * @param seed the seed
+   * @param style the story's style, or {@code null}; part of the key only when not blank, so a
+   *     bed made without a style keeps its key
+   * @return the music bed's key
+   */
+  public static String music(String fingerprint, String mood, long durationNanos, long seed,
+      String style) {
+    Description d = new Description("music").field("provider", fingerprint).field("mood", mood)
+        .field("durationNanos", durationNanos).field("seed", seed);
+    if (style != null && !style.isBlank()) {
+      d.field("style", style.strip());
+    }
+    return d.sha256();
   }
 
   /**

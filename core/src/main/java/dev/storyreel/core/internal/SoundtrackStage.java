@@ -265,7 +265,8 @@ final class SoundtrackStage {
     Duration len = end.minus(start);
     Duration fadeIn = min(firstRun ? FADE_IN : CROSSFADE, len.dividedBy(3));
     Duration fadeOut = min(lastRun ? FADE_OUT : CROSSFADE, len.dividedBy(3));
-    return makeBed(k, r.mood(), start, end, fadeIn, fadeOut, cfg.seed() + k);
+    return makeBed(k, r.mood(), start, end, fadeIn, fadeOut, cfg.seed() + k,
+        board.visualStyle());
   }
 
   /** The stretches of consecutive segments that share a mood. */
@@ -286,11 +287,16 @@ final class SoundtrackStage {
     return out;
   }
 
+  /**
+   * @param style the story's style (the storyboard's visual style: the job's, else the
+   *     preset's, else the planner's), for the music prompt and key; blank for none
+   */
   private Bed makeBed(int index, Mood mood, Duration start, Duration end, Duration fadeIn,
-      Duration fadeOut, long seed) {
+      Duration fadeOut, long seed, String style) {
     var cfg = job.cfg;
     Duration len = end.minus(start);
-    String key = CacheKeys.music(cfg.music().fingerprint(), mood.id(), len.toNanos(), seed);
+    String key = CacheKeys.music(cfg.music().fingerprint(), mood.id(), len.toNanos(), seed,
+        style);
     AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
     PendingWork pending = job.cache.pending("music", key);
     AssetCache.StoredAudio stored = job.cache.audio("music", key, () -> {
@@ -298,7 +304,7 @@ final class SoundtrackStage {
           "music bed " + index + " (" + mood.id() + ")", Usage.audio(len),
           () -> {
             Path out = tempFile("music-" + index + "-");
-            GeneratedAudio a = cfg.music().compose(new MusicRequest(mood, len, seed, out),
+            GeneratedAudio a = cfg.music().compose(new MusicRequest(mood, len, seed, out, style),
                 pending);
             return new AssetCache.MadeAudio(out, a.duration(), a.source(), a.usage());
           },

@@ -4,6 +4,7 @@ import dev.storyreel.core.Mood;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link MusicProvider} is asked for: a music bed of one mood, at least as long as the
@@ -16,8 +17,26 @@ import java.util.Objects;
  *     provider supports it
  * @param output the WAV file to write (16-bit PCM, mono or stereo, any rate 8000..192000 Hz);
  *     the caller made its folder and deletes it; never {@code null}
+ * @param style the story's style (the job's visual style, or its preset's), for example {@code
+ *     "1950s radio drama"}, for providers that compose from a prompt; {@code null} for none (a
+ *     blank one is {@code null}, others are stripped)
  */
-public record MusicRequest(Mood mood, Duration duration, long seed, Path output) {
+public record MusicRequest(Mood mood, Duration duration, long seed, Path output,
+    @Nullable String style) {
+
+  /**
+   * A request without a style, as before the style was added.
+   *
+   * @param mood the mood; never {@code null}
+   * @param duration how long the bed must last; positive
+   * @param seed the random seed
+   * @param output the WAV file to write; never {@code null}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if the duration is not positive
+   */
+  public MusicRequest(Mood mood, Duration duration, long seed, Path output) {
+    this(mood, duration, seed, output, null);
+  }
 
   /**
    * @param mood the mood; never {@code null}
@@ -27,7 +46,8 @@ public record MusicRequest(Mood mood, Duration duration, long seed, Path output)
    *     provider supports it
    * @param output the WAV file to write (16-bit PCM, mono or stereo, any rate 8000..192000 Hz);
    *     the caller made its folder and deletes it; never {@code null}
-   * @throws NullPointerException if an argument is {@code null}
+   * @param style the story's style, or {@code null}
+   * @throws NullPointerException if an argument other than {@code style} is {@code null}
    * @throws IllegalArgumentException if the duration is not positive
    */
   public MusicRequest {
@@ -37,5 +57,6 @@ public record MusicRequest(Mood mood, Duration duration, long seed, Path output)
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("music duration must be positive, was " + duration);
     }
+    style = style == null || style.isBlank() ? null : style.strip();
   }
 }
