@@ -236,4 +236,15 @@ class StoryReelTest {
     assertThat(s0.words()).hasSize(s0.narration().split("\\s+").length);
     assertThat(s0.words().get(s0.words().size() - 1).endMillis()).isEqualTo(s0.endMillis());
   }
+
+  @Test
+  void aCallerWokenByTheResultReadsTheFinalState() throws Exception {
+    for (int run = 0; run < 5; run++) {
+      Job job = reel().build().submit(new Story("t", TEXT),
+          new LocalStorage(dir.resolve("state-" + run)));
+      job.result().get(60, TimeUnit.SECONDS);
+      // No wait in between: the state is set before the result completes.
+      assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+    }
+  }
 }

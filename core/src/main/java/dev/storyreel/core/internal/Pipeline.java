@@ -364,12 +364,18 @@ public final class Pipeline implements Job {
           stemLocations, Duration.ofNanos(System.nanoTime() - t0));
       // Cleaned before the caller hears of the end, so a finished job has left nothing behind.
       deleteTree(tempDir);
-      if (!result.complete(out)) {
+      // The state first, as on every other path: a caller woken by result() reads COMPLETED.
+      if (result.isDone()) {
         // The caller cancelled result() (or it timed out) while the manifest was written: the
         // job ends cancelled, so its final outputs go again (the cache keeps what they were).
         throw new CancellationException("the job was cancelled");
       }
       setState(JobState.COMPLETED);
+      if (!result.complete(out)) {
+        // Cancelled in the instant between the two: the same as above (a listener has seen
+        // COMPLETED, then sees CANCELLED).
+        throw new CancellationException("the job was cancelled");
+      }
       LOG.debug("job completed in {} ms", ms(System.nanoTime() - t0));
     } catch (Throwable e) {
       deleteTree(tempDir);
