@@ -115,7 +115,7 @@ final class FrameCompositor {
       long key = ((long) c << 32) | (active & 0xffffffffL);
       CaptionPainter.YuvBitmap b = captionStates.get(key);
       if (b == null) {
-        b = painter.bitmap(c, cues.get(c), active).toYuv();
+        b = painter.yuvBitmap(c, cues.get(c), active);
         CaptionPainter.YuvBitmap raced = captionStates.putIfAbsent(key, b);
         if (raced != null) {
           b = raced;
