@@ -213,29 +213,34 @@ class KenBurnsTest {
       px[i] = r.nextInt(1 << 24);
     }
     KenBurns.Canvas canvas = new KenBurns.Canvas(cw, ch, px);
-    int w = 64;
-    int h = 40;
-    KenBurns.Sampler sampler = new KenBurns.Sampler(w, h);
-    byte[] out = new byte[w * h + 2 * (w / 2) * (h / 2)];
-    KenBurns.View[] views = {
-      new KenBurns.View(0, 0, cw, ch),
-      new KenBurns.View(3.37, 11.81, 71.5, 44.2),
-      new KenBurns.View(cw - 64.0, ch - 40.0, 64, 40),
-      new KenBurns.View(20.125, 7.5, 40, 30),
-    };
-    KenBurns.Yuv yuv = canvas.yuv();
-    for (KenBurns.View v : views) {
-      sampler.sampleYuv(canvas, v, out);
-      assertPlane(out, 0, w, h, yuv.y(), cw, ch, v.left(), v.top(), v.width() / w,
-          v.height() / h);
-      int cwo = w / 2;
-      int cho = h / 2;
-      double sx = v.width() / 2 / cwo;
-      double sy = v.height() / 2 / cho;
-      assertPlane(out, w * h, cwo, cho, yuv.u(), yuv.chromaWidth(), yuv.chromaHeight(),
-          v.left() / 2, v.top() / 2, sx, sy);
-      assertPlane(out, w * h + cwo * cho, cwo, cho, yuv.v(), yuv.chromaWidth(),
-          yuv.chromaHeight(), v.left() / 2, v.top() / 2, sx, sy);
+    // 64 and 70 wide: chroma rows of 32 and 35, so the four-at-a-time path has a tail.
+    for (int w : new int[] {64, 70}) {
+      int h = 40;
+      KenBurns.Sampler sampler = new KenBurns.Sampler(w, h);
+      byte[] out = new byte[w * h + 2 * (w / 2) * (h / 2)];
+      KenBurns.View[] views = {
+        new KenBurns.View(0, 0, cw, ch),
+        new KenBurns.View(3.37, 11.81, 71.5, 44.2),
+        new KenBurns.View(cw - (double) w, ch - 40.0, w, 40),
+        new KenBurns.View(20.125, 7.5, 40, 30),
+        // Full zoom (a pan): one weight for every column, at a fraction of a pixel.
+        new KenBurns.View(10.3, 5.7, w, 40),
+        new KenBurns.View(0.6, 0.2, w, 40),
+      };
+      KenBurns.Yuv yuv = canvas.yuv();
+      for (KenBurns.View v : views) {
+        sampler.sampleYuv(canvas, v, out);
+        assertPlane(out, 0, w, h, yuv.y(), cw, ch, v.left(), v.top(), v.width() / w,
+            v.height() / h);
+        int cwo = w / 2;
+        int cho = h / 2;
+        double sx = v.width() / 2 / cwo;
+        double sy = v.height() / 2 / cho;
+        assertPlane(out, w * h, cwo, cho, yuv.u(), yuv.chromaWidth(), yuv.chromaHeight(),
+            v.left() / 2, v.top() / 2, sx, sy);
+        assertPlane(out, w * h + cwo * cho, cwo, cho, yuv.v(), yuv.chromaWidth(),
+            yuv.chromaHeight(), v.left() / 2, v.top() / 2, sx, sy);
+      }
     }
   }
 
