@@ -9,6 +9,11 @@ import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.core.timeline.MixSettings;
+import dev.storyreel.core.timeline.MusicTrack;
+import dev.storyreel.core.timeline.NarrationClip;
+import dev.storyreel.core.timeline.NarrationTrack;
 import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.timeline.VisualClip;
@@ -16,7 +21,13 @@ import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.render.ffmpeg.BenchAccess;
 import dev.storyreel.render.ffmpeg.FfmpegRenderer;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +42,8 @@ import javax.imageio.ImageIO;
 /**
  * The benchmark's inputs: a story run through StoryReel's own offline pipeline (rule-based
  * planner, procedural images, FreeTTS narration with the synthesizer's word timings) up to the
- * render request, which is saved to a folder: {@code seg-NN.png}, {@code narration.wav}, {@code
+ * render request, which is saved to a folder: {@code seg-NN.png}, {@code narr-NN.wav} (each
+ * segment's narration, streamed by the render), {@code narration.wav} (all of it), {@code
  * captions.srt} and {@code request.tsv} (segment and cue timings). Deterministic for a given size,
  * fps, length and image kind.
  *
@@ -112,6 +124,29 @@ final class Inputs {
     return load(dir);
   }
 
+  /**
+   * Like {@link #generate}, for a story of about {@code chars} characters (the length-scaling
+   * leg): the sample sentences repeated, in paragraphs of three, up to at most {@code chars}.
+   *
+   * @param chars the story's length in characters, title included; at most StoryReel's input
+   *     limit ({@link StoryReel#DEFAULT_MAX_STORY_CHARS})
+   */
+  static Timeline generateChars(VideoFormat format, int chars, Path dir, Images images)
+      throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder sb = new StringBuilder("The Lantern Keeper\n\n");
+    for (int i = 0; ; i++) {
+      String s = SENTENCES[i % SENTENCES.length] + (i % 3 == 2 ? "\n\n" : " ");
+      if (sb.length() + s.strip().length() > chars) {
+        break;
+      }
+      sb.append(s);
+    }
+    Timeline request = capture(format, sb.toString().strip(), dir.resolve("job"));
+    save(request, dir, images);
+    return load(dir);
+  }
+
   private static String story(int words) {
     StringBuilder sb = new StringBuilder("The Lantern Keeper\n\n");
     int n = 0;
@@ -173,9 +208,46 @@ final class Inputs {
       }
       tsv.append('\n');
     }
-    Files.write(dir.resolve("narration.wav"), BenchAccess.narration(r).toWav());
+    saveNarration(r, dir);
     Files.writeString(dir.resolve("captions.srt"), Captions.toSrt(r.captions()));
     Files.writeString(dir.resolve("request.tsv"), tsv.toString());
+  }
+
+  /**
+   * Writes each narration clip to {@code narr-NN.wav} (what {@link #load} streams from) and all of
+   * them back to back to {@code narration.wav} (for the ffmpeg CLI leg), one clip in memory at a
+   * time.
+   */
+  private static void saveNarration(Timeline r, Path dir) throws IOException {
+    Path all = dir.resolve("narration.wav");
+    long data = 0;
+    int rate = r.narration().sampleRateHz();
+    int channels = r.narration().channels();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(all))) {
+      out.write(new byte[44]);
+      for (NarrationClip c : r.narration().clips()) {
+        PcmAudio part;
+        try (InputStream in = c.audio().open()) {
+          part = PcmAudio.fromWav(in);
+        }
+        Files.write(dir.resolve(narr(c.segment())), part.toWav());
+        out.write(part.samples());
+        data += part.samples().length;
+      }
+    }
+    ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+    h.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt((int) (36 + data))
+        .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+        .putShort((short) channels).putInt(rate).putInt(rate * channels * 2)
+        .putShort((short) (channels * 2)).putShort((short) 16)
+        .put("data".getBytes(StandardCharsets.US_ASCII)).putInt((int) data).flip();
+    try (FileChannel fc = FileChannel.open(all, StandardOpenOption.WRITE)) {
+      fc.write(h, 0);
+    }
+  }
+
+  static String narr(int segment) {
+    return String.format("narr-%02d.wav", segment);
   }
 
   static String png(int segment) {
@@ -211,11 +283,25 @@ final class Inputs {
         default -> throw new IOException("bad line in request.tsv: " + line);
       }
     }
-    PcmAudio audio;
-    try (InputStream in = Files.newInputStream(dir.resolve("narration.wav"))) {
-      audio = PcmAudio.fromWav(in);
+    // Each clip streams from its own file when the renderer reaches it: nothing of the narration
+    // is held in memory, however long the story.
+    List<NarrationClip> clips = new ArrayList<>();
+    int rate = 0;
+    int channels = 0;
+    for (VisualClip v : segments) {
+      Path wav = dir.resolve(narr(v.segment()));
+      if (rate == 0) {
+        try (InputStream in = Files.newInputStream(wav)) {
+          PcmAudio first = PcmAudio.fromWav(in);
+          rate = first.sampleRateHz();
+          channels = first.channels();
+        }
+      }
+      clips.add(new NarrationClip(v.segment(), AudioSource.of(wav), v.start(), v.end(),
+          List.of()));
     }
-    return Timeline.of(format, audio, segments, cues);
+    return new Timeline(format, segments, new NarrationTrack(rate, channels, clips),
+        MusicTrack.NONE, List.of(), cues, List.of(), MixSettings.DEFAULTS);
   }
 
   /** A picture read from a PNG file on every call: nothing kept in between. */

@@ -26,8 +26,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-frame cost of the compositor on one thread: Ken Burns alone, Ken Burns with a caption, and
- * a crossfade frame (two Ken Burns views blended, with a caption), at 1080x1920 and 720x1280.
+ * Per-frame cost of the compositor on one thread: Ken Burns alone, Ken Burns with a caption, a
+ * crossfade frame (two Ken Burns views blended, with a caption) and a pan with a caption, at
+ * 1080x1920 and 720x1280.
  * {@code rgb} stops at the composed RGB frame; {@code yuv} adds the conversion to yuv420p that a
  * render hands to the encoder. Run: {@code java -jar benchmarks/target/benchmarks.jar
  * CompositorBenchmark}.
@@ -46,8 +47,12 @@ public class CompositorBenchmark {
   @Param({"1080x1920", "720x1280"})
   public String size;
 
-  /** Which frame: {@code kenburns}, {@code caption} or {@code transition}. */
-  @Param({"kenburns", "caption", "transition"})
+  /**
+   * Which frame: {@code kenburns} (a zoom, segment 0), {@code caption} (the same with its
+   * caption), {@code transition} (the crossfade between the segments, with the caption) or
+   * {@code pan} (segment 1's pan at full zoom, with the caption: the resample's one-weight path).
+   */
+  @Param({"kenburns", "caption", "transition", "pan"})
   public String frame;
 
   private FrameCompositor compositor;
@@ -81,7 +86,8 @@ public class CompositorBenchmark {
     FfmpegRenderer renderer = FfmpegRenderer.builder().captions(captions).build();
     compositor = new FrameCompositor(renderer.plan(request));
     frames = new long[12];
-    long first = frame.equals("transition") ? 150 - 6 : 60; // 0.4 s window around frame 150
+    // 0.4 s window around frame 150; the pan from frame 200, clear of the window
+    long first = frame.equals("transition") ? 150 - 6 : frame.equals("pan") ? 200 : 60;
     for (int i = 0; i < frames.length; i++) {
       frames[i] = first + i;
     }

@@ -5,6 +5,7 @@ import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.core.Captions;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.WordTiming;
+import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -100,6 +101,8 @@ final class CaptionPainter {
       new FontRenderContext(new AffineTransform(), true, true);
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
+  /** The image {@link #yuvBitmap} draws into, kept while the size repeats. */
+  private BufferedImage scratch;
 
   /**
    * A painter of the classic look.
@@ -365,10 +368,25 @@ final class CaptionPainter {
     long key = ((long) cuePosition << 32) | (activeWord & 0xffffffffL);
     Bitmap b = bitmaps.get(key);
     if (b == null) {
-      b = draw(layout(cuePosition, cue), cue, activeWord);
+      b = draw(layout(cuePosition, cue), cue, activeWord, false);
       bitmaps.put(key, b);
     }
     return b;
+  }
+
+  /**
+   * The caption of one state in the output's colour space, drawn now (not cached here: the
+   * render's plan keeps the YUV states it needs). The ARGB drawing goes into a scratch image that
+   * is reused while the bitmap's size repeats, as it does for all the states of one cue, so a
+   * render allocates one ARGB image per cue rather than one per state.
+   *
+   * @param cuePosition the cue's position in the request's list
+   * @param cue the cue
+   * @param activeWord the highlighted word's index in the cue, or -1
+   * @return the YUV bitmap, owned by the caller
+   */
+  YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord) {
+    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv();
   }
 
   /**
@@ -559,7 +577,7 @@ final class CaptionPainter {
     return fontPx * (float) style.outlineWidth();
   }
 
-  private Bitmap draw(Layout layout, CaptionCue cue, int activeWord) {
+  private Bitmap draw(Layout layout, CaptionCue cue, int activeWord, boolean scratch) {
     Font font = layout.font();
     float stroke = strokeWidth(layout.fontPx());
     LineMetrics m = font.getLineMetrics("Hg", frc);
@@ -629,9 +647,24 @@ final class CaptionPainter {
     int bw = Math.max(1, bx2 - bx);
     int bh = Math.max(1, by2 - by);
 
-    BufferedImage img = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_ARGB_PRE);
+    BufferedImage img;
+    boolean reused = scratch && this.scratch != null && this.scratch.getWidth() == bw
+        && this.scratch.getHeight() == bh;
+    if (reused) {
+      img = this.scratch;
+    } else {
+      img = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_ARGB_PRE);
+      if (scratch) {
+        this.scratch = img;
+      }
+    }
     Graphics2D g = img.createGraphics();
     try {
+      if (reused) {
+        g.setComposite(AlphaComposite.Clear);
+        g.fillRect(0, 0, bw, bh);
+        g.setComposite(AlphaComposite.SrcOver);
+      }
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.setRenderingHint(

@@ -633,6 +633,9 @@ public final class FfmpegRenderer implements Renderer {
     private final ByteBuffer soundBytes;
     private final FrameCompositor.Plan plan;
     private long pcmSent;
+    /** Audio chunks by length (a frame's samples vary by one at most, plus the last chunk). */
+    private final float[][] chunks = new float[3][];
+    private int nextChunk;
 
     Job(Timeline timeline, Path output, ProgressListener listener, String encoder) {
       this.timeline = timeline;
@@ -813,11 +816,26 @@ public final class FfmpegRenderer implements Renderer {
         }
         soundBytes.flip();
         // An array of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
-        float[] chunk = new float[2 * n];
+        // Chunks come in one or two sizes (the samples of a frame), so the last array is reused:
+        // no allocation per frame.
+        float[] chunk = chunk(2 * n);
         soundBytes.asFloatBuffer().get(chunk);
         recorder.recordSamples(pcmRate, 2, FloatBuffer.wrap(chunk));
         pcmSent += n;
       }
+    }
+
+    /** @return a scratch array of exactly {@code length} floats, reused while the length repeats */
+    private float[] chunk(int length) {
+      for (int i = 0; i < chunks.length; i++) {
+        if (chunks[i] != null && chunks[i].length == length) {
+          return chunks[i];
+        }
+      }
+      float[] c = new float[length];
+      chunks[nextChunk] = c;
+      nextChunk = (nextChunk + 1) % chunks.length;
+      return c;
     }
 
     private void emit(long done) {

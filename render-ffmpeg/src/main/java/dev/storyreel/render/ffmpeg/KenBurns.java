@@ -5,6 +5,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The slow pan-and-zoom ("Ken Burns") effect: each segment's picture is scaled once into a
@@ -31,6 +34,13 @@ final class KenBurns {
   static final int WEIGHT_BITS = 8;
 
   private static final int ONE = 1 << WEIGHT_BITS;
+
+  /** Little-endian int and long views of byte arrays (intrinsics; one bounds check a read). */
+  static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private KenBurns() {}
 
@@ -303,9 +313,13 @@ final class KenBurns {
     private final int frameW;
     private final int frameH;
     private final int[] x0;
-    private int[] rowA;
+    /**
+     * One output row's vertical blend over the columns it needs, 16 bits little-endian per
+     * column; grown to the widest plane.
+     */
+    private byte[] column = new byte[0];
+    /** Per output column: the tap's byte offset in {@link #column} {@code << 9 |} its weight. */
     private final int[] tap;
-    private int[] rowB;
     private final int[] x1;
     private final int[] wx;
     private final int[] y0;
@@ -319,9 +333,7 @@ final class KenBurns {
     Sampler(int frameW, int frameH) {
       this.frameW = frameW;
       this.frameH = frameH;
-      rowA = new int[frameW];
       tap = new int[frameW];
-      rowB = new int[frameW];
       x0 = new int[frameW];
       x1 = new int[frameW];
       wx = new int[frameW];
@@ -385,74 +397,91 @@ final class KenBurns {
     }
 
     /**
-     * Bilinear resampling of one 8-bit plane; the output rows start at {@code off}. Separable:
-     * each source row the output needs is filtered horizontally once (the motion's scale is
-     * 1..1.2, so nearly every source row feeds two output rows), then each output row is a
-     * vertical blend of two filtered rows, a loop the JIT can vectorize.
+     * Bilinear resampling of one 8-bit plane; the output rows start at {@code off}. Separable,
+     * vertical pass first: for each output row the two source rows it falls between are blended
+     * over the columns the view covers, four columns at a time in the 16-bit lanes of a long
+     * (no lane can carry: a blend is at most {@code 255 * 256}); then each output sample blends
+     * two neighbours of that row, read as one int, with the column and weight looked up in a
+     * table made once per plane and frame. No branch and no division in either inner loop.
+     * Integer weights are exact, so the result is that of any order: {@code (sum of the four
+     * taps' weight products + 2^15) >> 16}.
      */
     private void plane(byte[] src, int sw, int sh, double left, double top, double stepX,
         double stepY, int ow, int oh, byte[] out, int off) {
       axis(left, stepX, sw, x0, x1, wx, ow);
       axis(top, stepY, sh, y0, y1, wy, oh);
       int stride = sw + 1;
-      // One int per output column: the left tap's index and its neighbour's weight (0..256).
-      for (int x = 0; x < ow; x++) {
-        tap[x] = (x0[x] << 9) | wx[x];
+      // Columns first .. x0[last] + 1 feed this plane (the padded column makes + 1 valid).
+      int first = x0[0];
+      int span = x0[ow - 1] + 2 - first;
+      byte[] col = column;
+      if (col.length < 2 * span) {
+        col = new byte[2 * span];
+        column = col;
       }
-      int[] a = rowA;
-      int[] b = rowB;
-      int rowOfA = -1;
-      int rowOfB = -1;
+      int[] t = tap;
+      // At full zoom (pans and diagonals, four motions of six) every column has the same weight
+      // and the next column's taps: the horizontal pass is then a shift by a fraction of a
+      // pixel, done four samples at a time. Decided on the tables themselves, so both ways give
+      // the same bytes.
+      boolean uniform = true;
+      for (int x = 0; x < ow; x++) {
+        // The byte offset of the left tap's 16-bit blend, and the right tap's weight (0..256).
+        t[x] = (2 * (x0[x] - first)) << 9 | wx[x];
+        uniform &= x0[x] == first + x && wx[x] == wx[0];
+      }
+      int uf = wx[0];
+      int ug = ONE - uf;
+      int fours = uniform ? ow & ~3 : 0;
+      int quads = span & ~3;
       int o = off;
       for (int y = 0; y < oh; y++) {
-        int ry0 = y0[y];
         // A clamped tap (ry1 == ry0) has weight 0, so the padded next row serves as well.
-        int ry1 = ry0 + 1;
-        // Keep the filtered row of ry0 in a and that of ry1 in b, reusing what the last output
-        // row filtered (rows only move down).
-        if (rowOfA != ry0) {
-          if (rowOfB == ry0) {
-            int[] t = a;
-            a = b;
-            b = t;
-            rowOfA = ry0;
-            rowOfB = -1;
-          } else {
-            filterRow(src, ry0 * stride, ow, a);
-            rowOfA = ry0;
-          }
-        }
+        int r0 = y0[y] * stride + first;
+        int r1 = r0 + stride;
         int fy = wy[y];
-        if (fy == 0) {
-          for (int x = 0; x < ow; x++) {
-            out[o + x] = (byte) ((a[x] + (ONE >> 1)) >>> WEIGHT_BITS);
-          }
-        } else {
-          if (rowOfB != ry1) {
-            filterRow(src, ry1 * stride, ow, b);
-            rowOfB = ry1;
-          }
-          int gy = ONE - fy;
-          for (int x = 0; x < ow; x++) {
-            out[o + x] = (byte) ((a[x] * gy + b[x] * fy + (1 << (2 * WEIGHT_BITS - 1)))
-                >>> (2 * WEIGHT_BITS));
-          }
+        int gy = ONE - fy;
+        int c = 0;
+        for (; c < quads; c += 4) {
+          long v = lanes((int) INT.get(src, r0 + c)) * gy + lanes((int) INT.get(src, r1 + c)) * fy;
+          LONG.set(col, 2 * c, v);
+        }
+        for (; c < span; c++) {
+          int v = (src[r0 + c] & 0xff) * gy + (src[r1 + c] & 0xff) * fy;
+          col[2 * c] = (byte) v;
+          col[2 * c + 1] = (byte) (v >>> 8);
+        }
+        for (int x = 0; x < fours; x += 4) {
+          // Samples x..x+3 and their right neighbours, 16 bits each, spread to 32-bit lanes
+          // (a weighted pair needs 24 bits): even samples in one long, odd in another.
+          long a = (long) LONG.get(col, 2 * x);
+          long b = (long) LONG.get(col, 2 * x + 2);
+          long even = (a & 0x0000ffff0000ffffL) * ug + (b & 0x0000ffff0000ffffL) * uf
+              + 0x0000800000008000L;
+          long odd = ((a >>> 16) & 0x0000ffff0000ffffL) * ug
+              + ((b >>> 16) & 0x0000ffff0000ffffL) * uf + 0x0000800000008000L;
+          int packed = (int) ((even >>> 16) & 0xff) | (int) ((odd >>> 8) & 0xff00)
+              | (int) ((even >>> 32) & 0xff0000) | (int) ((odd >>> 24) & 0xff000000L);
+          INT.set(out, o + x, packed);
+        }
+        for (int x = fours; x < ow; x++) {
+          int p = t[x];
+          int f = p & 0x1ff;
+          int pair = (int) INT.get(col, p >>> 9);
+          int a = pair & 0xffff;
+          // a * (256 - f) + b * f, with b the next column's blend in the high half.
+          out[o + x] = (byte) (((a << WEIGHT_BITS) + ((pair >>> 16) - a) * f
+              + (1 << (2 * WEIGHT_BITS - 1))) >>> (2 * WEIGHT_BITS));
         }
         o += ow;
       }
-      rowA = a;
-      rowB = b;
     }
 
-    /** One source row filtered horizontally: {@code ow} samples scaled by {@code ONE}. */
-    private void filterRow(byte[] src, int base, int ow, int[] row) {
-      int[] t = tap;
-      for (int x = 0; x < ow; x++) {
-        int p = t[x];
-        int i = base + (p >>> 9);
-        int f = p & 0x1ff;
-        row[x] = (src[i] & 0xff) * (ONE - f) + (src[i + 1] & 0xff) * f;
-      }
+    /** Four bytes (little-endian in {@code x}) spread to the four 16-bit lanes of a long. */
+    private static long lanes(int x) {
+      long t = x & 0xffffffffL;
+      t = (t | (t << 16)) & 0x0000ffff0000ffffL;
+      return (t | (t << 8)) & 0x00ff00ff00ff00ffL;
     }
 
     /**

@@ -124,4 +124,30 @@ class CaptionPainterTest {
   private static int blackPixels(CaptionPainter.Bitmap b) {
     return count(b, 0x000000);
   }
+
+  @Test
+  void yuvStatesDrawnInTheReusedScratchImageMatchFreshlyDrawnOnes() {
+    // The YUV path draws every state of a cue into one reused ARGB image: each state must come
+    // out as if drawn alone (nothing of the previous highlight left behind).
+    CaptionPainter reused = new CaptionPainter(540, 960);
+    CaptionCue a = cue("The lantern keeper walked to the harbour");
+    CaptionCue b = cue("again");
+    List<CaptionCue> cues = List.of(a, b);
+    for (int i = 0; i < cues.size(); i++) {
+      CaptionCue c = cues.get(i);
+      for (int active = -1; active < c.words().size(); active++) {
+        CaptionPainter.YuvBitmap got = reused.yuvBitmap(i, c, active);
+        CaptionPainter.YuvBitmap fresh = new CaptionPainter(540, 960).bitmap(i, c, active).toYuv();
+        assertThat(got.x()).isEqualTo(fresh.x());
+        assertThat(got.y()).isEqualTo(fresh.y());
+        assertThat(got.width()).isEqualTo(fresh.width());
+        assertThat(got.luma()).as("cue %d, word %d", i, active).isEqualTo(fresh.luma());
+        assertThat(got.lumaAlpha()).isEqualTo(fresh.lumaAlpha());
+        assertThat(got.cb()).isEqualTo(fresh.cb());
+        assertThat(got.cr()).isEqualTo(fresh.cr());
+      }
+    }
+    // The highlight moves: two states of a cue differ.
+    assertThat(reused.yuvBitmap(0, a, 0).cb()).isNotEqualTo(reused.yuvBitmap(0, a, 3).cb());
+  }
 }

@@ -201,6 +201,83 @@ class KenBurnsTest {
     assertThat(zoomed.height()).isEqualTo(538);
   }
 
+  @Test
+  void yuvPlanesAreTheExactBilinearBlendOfTheFourTaps() {
+    // Noise, so that any tap or weight off by one shows; views that clamp at every edge, odd
+    // offsets, zooms and a view narrower than the frame (upscaling).
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    int cw = 137;
+    int ch = 95;
+    int[] px = new int[cw * ch];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = r.nextInt(1 << 24);
+    }
+    KenBurns.Canvas canvas = new KenBurns.Canvas(cw, ch, px);
+    // 64 and 70 wide: chroma rows of 32 and 35, so the four-at-a-time path has a tail.
+    for (int w : new int[] {64, 70}) {
+      int h = 40;
+      KenBurns.Sampler sampler = new KenBurns.Sampler(w, h);
+      byte[] out = new byte[w * h + 2 * (w / 2) * (h / 2)];
+      KenBurns.View[] views = {
+        new KenBurns.View(0, 0, cw, ch),
+        new KenBurns.View(3.37, 11.81, 71.5, 44.2),
+        new KenBurns.View(cw - (double) w, ch - 40.0, w, 40),
+        new KenBurns.View(20.125, 7.5, 40, 30),
+        // Full zoom (a pan): one weight for every column, at a fraction of a pixel.
+        new KenBurns.View(10.3, 5.7, w, 40),
+        new KenBurns.View(0.6, 0.2, w, 40),
+      };
+      KenBurns.Yuv yuv = canvas.yuv();
+      for (KenBurns.View v : views) {
+        sampler.sampleYuv(canvas, v, out);
+        assertPlane(out, 0, w, h, yuv.y(), cw, ch, v.left(), v.top(), v.width() / w,
+            v.height() / h);
+        int cwo = w / 2;
+        int cho = h / 2;
+        double sx = v.width() / 2 / cwo;
+        double sy = v.height() / 2 / cho;
+        assertPlane(out, w * h, cwo, cho, yuv.u(), yuv.chromaWidth(), yuv.chromaHeight(),
+            v.left() / 2, v.top() / 2, sx, sy);
+        assertPlane(out, w * h + cwo * cho, cwo, cho, yuv.v(), yuv.chromaWidth(),
+            yuv.chromaHeight(), v.left() / 2, v.top() / 2, sx, sy);
+      }
+    }
+  }
+
+  /** Checks one plane against the documented mapping, computed tap by tap. */
+  private static void assertPlane(byte[] out, int off, int ow, int oh, byte[] src, int sw, int sh,
+      double left, double top, double stepX, double stepY) {
+    int stride = sw + 1;
+    for (int y = 0; y < oh; y++) {
+      int[] ty = tap(top + (y + 0.5) * stepY - 0.5, sh);
+      for (int x = 0; x < ow; x++) {
+        int[] tx = tap(left + (x + 0.5) * stepX - 0.5, sw);
+        long sum = 0;
+        for (int j = 0; j < 2; j++) {
+          for (int i = 0; i < 2; i++) {
+            int wy = j == 0 ? 256 - ty[1] : ty[1];
+            int wx = i == 0 ? 256 - tx[1] : tx[1];
+            sum += (long) wy * wx * (src[(ty[0] + j) * stride + tx[0] + i] & 0xff);
+          }
+        }
+        int expected = (int) ((sum + (1 << 15)) >> 16);
+        assertThat(out[off + y * ow + x] & 0xff).as("(%d, %d)", x, y).isEqualTo(expected);
+      }
+    }
+  }
+
+  /** @return the left tap and the right tap's weight (0..256) of a source position */
+  private static int[] tap(double s, int size) {
+    if (s <= 0) {
+      return new int[] {0, 0};
+    }
+    if (s >= size - 1) {
+      return new int[] {size - 1, 0};
+    }
+    int f = (int) s;
+    return new int[] {f, (int) Math.round((s - f) * 256)};
+  }
+
   private static void assertInside(KenBurns.View v, int cw, int ch) {
     assertThat(v.left()).isGreaterThanOrEqualTo(0);
     assertThat(v.top()).isGreaterThanOrEqualTo(0);

@@ -126,4 +126,56 @@ class YuvCompositingTest {
     }
     assertThat(changed).as("luma samples the caption changed").isGreaterThan(200);
   }
+
+  @Test
+  void framesDoNotDependOnWhatTheCompositorComposedBefore() {
+    // The static side of a crossfade is composed once and reused: a frame must come out the same
+    // from a fresh compositor, in order, and backwards (workers compose in any order).
+    Timeline request = request(false);
+    FrameCompositor.Plan plan = FfmpegRenderer.builder()
+        .transitionDuration(Duration.ofMillis(600)).build().plan(request);
+    int size = W * H + 2 * (W / 2) * (H / 2);
+    int n = (int) plan.frameCount();
+    byte[][] forward = new byte[n][size];
+    FrameCompositor inOrder = new FrameCompositor(plan);
+    for (int k = 0; k < n; k++) {
+      inOrder.composeYuv(k, forward[k]);
+    }
+    FrameCompositor backwards = new FrameCompositor(plan);
+    byte[] a = new byte[size];
+    byte[] b = new byte[size];
+    for (int k = n - 1; k >= 0; k--) {
+      backwards.composeYuv(k, a);
+      new FrameCompositor(plan).composeYuv(k, b);
+      assertThat(a).as("frame %d backwards", k).isEqualTo(forward[k]);
+      assertThat(b).as("frame %d fresh", k).isEqualTo(forward[k]);
+    }
+    // A crossfade frame is a mix of both segments, not a copy of either.
+    long boundary = request.startFrame(1);
+    byte[] before = forward[(int) boundary - 3];
+    byte[] at = forward[(int) boundary];
+    byte[] after = forward[(int) boundary + 3];
+    assertThat(at).isNotEqualTo(before).isNotEqualTo(after);
+  }
+
+  @Test
+  void blendIsThePerSampleRoundedMixAtAnyLength() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int len : new int[] {1, 7, 8, 9, 8 * 37 + 5}) {
+      byte[] a = new byte[len];
+      byte[] b = new byte[len];
+      r.nextBytes(a);
+      r.nextBytes(b);
+      a[0] = (byte) 255;
+      b[0] = (byte) 255;
+      for (int w : new int[] {0, 1, 77, 128, 255, 256}) {
+        byte[] out = new byte[len];
+        FrameCompositor.blend(a, b, w, out);
+        for (int i = 0; i < len; i++) {
+          int expected = ((a[i] & 0xff) * (256 - w) + (b[i] & 0xff) * w + 128) >>> 8;
+          assertThat(out[i] & 0xff).as("len %d, w %d, sample %d", len, w, i).isEqualTo(expected);
+        }
+      }
+    }
+  }
 }
