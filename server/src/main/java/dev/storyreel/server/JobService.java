@@ -339,7 +339,9 @@ final class JobService implements AutoCloseable {
       LOG.error("job {} failed unexpectedly", id, e);
       finish(id, a, "FAILED", "the server failed while running the job; see its log");
     } finally {
-      active.remove(id);
+      if (!stopped) {
+        active.remove(id);
+      }
     }
   }
 
@@ -424,6 +426,15 @@ final class JobService implements AutoCloseable {
     }
     try {
       pool.awaitTermination(10, TimeUnit.SECONDS);
+      // Wait (a while) until the cancelled jobs have really stopped, so that a new instance on
+      // the same storage does not meet their clean-up.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      for (Active a : active.values()) {
+        Job j = a.job;
+        while (j != null && !j.state().isTerminal() && System.nanoTime() < end) {
+          Thread.sleep(20);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
