@@ -264,8 +264,12 @@ final class JobService implements AutoCloseable {
         if (plan.sheet() != null) {
           writeAtomically(dir.resolve("sheet.png"), plan.sheet().png());
         }
-        writeAtomically(dir.resolve("estimate.json"),
-            Json.MAPPER.writeValueAsBytes(plan.estimate()));
+        ObjectNode est = Json.object();
+        est.set("items", Json.MAPPER.valueToTree(plan.estimate()).path("items"));
+        est.put("totalUsd", plan.estimate().totalUsd().toPlainString());
+        est.put("spentUsd", plan.estimate().spentUsd().toPlainString());
+        est.put("toProduceUsd", plan.estimate().toProduceUsd().toPlainString());
+        writeAtomically(dir.resolve("estimate.json"), Json.MAPPER.writeValueAsBytes(est));
       } catch (IOException ex) {
         LOG.warn("job {}: its plan could not be saved: {}", id, ex.getMessage());
       }

@@ -147,7 +147,9 @@ class ServerApiTest {
     HttpResponse<String> plan = s.get("/jobs/" + id + "/plan");
     assertThat(plan.statusCode()).isEqualTo(200);
     assertThat(TestServer.json(plan).path("segments").size()).isPositive();
-    assertThat(s.get("/jobs/" + id + "/plan/estimate").statusCode()).isEqualTo(200);
+    HttpResponse<String> estimate = s.get("/jobs/" + id + "/plan/estimate");
+    assertThat(estimate.statusCode()).isEqualTo(200);
+    assertThat(TestServer.json(estimate).path("totalUsd").asText()).isEqualTo("0");
     HttpResponse<byte[]> sheet;
     try {
       sheet = s.http.send(s.req("/jobs/" + id + "/plan/sheet.png").build(),
