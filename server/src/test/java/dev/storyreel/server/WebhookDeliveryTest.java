@@ -83,6 +83,34 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void approvalNeededAndCompletionAreEachDeliveredOnce() {
+    receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(200)));
+    try (TestServer s = new TestServer(dir)) {
+      String url = "http://127.0.0.1:" + receiver.port() + "/hook";
+      String body = TestServer.body("Ask first").replace("\"music\":\"none\"",
+          "\"music\":\"none\",\"requireApproval\":true,\"webhookUrl\":\"" + url + "\"");
+      String id = TestServer.json(s.post("/jobs", body)).path("id").asText();
+      s.awaitState(id, "AWAITING_APPROVAL");
+      s.await(id, j -> receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).size() == 1,
+          Duration.ofSeconds(30));
+      JsonNode asked = Json.read(receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).get(0)
+          .getBodyAsString());
+      assertThat(asked.path("type").asText()).isEqualTo("job.awaiting_approval");
+      assertThat(asked.path("data").path("links").path("approve").asText())
+          .isEqualTo("/jobs/" + id + "/approve");
+      s.post("/jobs/" + id + "/approve", "");
+      s.awaitState(id, "COMPLETED");
+      s.await(id, j -> receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).size() == 2,
+          Duration.ofSeconds(30));
+      List<LoggedRequest> calls = receiver.findAll(postRequestedFor(urlEqualTo("/hook")));
+      assertThat(Json.read(calls.get(1).getBodyAsString()).path("type").asText())
+          .isEqualTo("job.completed");
+      assertThat(calls.get(0).getHeader("webhook-id"))
+          .isNotEqualTo(calls.get(1).getHeader("webhook-id"));
+    }
+  }
+
+  @Test
   void aWebhookToAPrivateAddressIsRefusedAtSubmission() {
     try (TestServer s = new TestServer(dir)) {
       for (String url : new String[] {"https://169.254.169.254/latest", "https://10.0.0.7/h",
