@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.Job;
 import dev.storyreel.core.JobState;
-import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.Plan;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.Redactor;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.StoryReelException;
+import dev.storyreel.core.spi.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +62,15 @@ final class JobService implements AutoCloseable {
   private final ReelFactory factory;
   private final WebhookDispatcher webhooks;
   private final WebhookUrlPolicy policy;
+  private final JobStorage storage;
   private final ThreadPoolExecutor pool;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
   JobService(ServerConfig config, JobStore store, ReelFactory factory,
-      WebhookDispatcher webhooks, WebhookUrlPolicy policy) {
+      WebhookDispatcher webhooks, WebhookUrlPolicy policy, JobStorage storage) {
     this.config = config;
+    this.storage = storage;
     this.store = store;
     this.factory = factory;
     this.webhooks = webhooks;
@@ -298,12 +300,16 @@ final class JobService implements AutoCloseable {
     JobRequest req = request(row);
     Active a = new Active(row, req);
     active.put(id, a);
+    AutoCloseable closeAfter = null;
     try {
       StoryReel reel = factory.builder(req).listener(a::onEvent)
           .requireApproval(req.requiresApproval()).build();
-      Path out = jobDir(id).resolve("out");
-      Files.createDirectories(out);
-      Job job = reel.submit(req.toStory(), new LocalStorage(out));
+      Files.createDirectories(jobDir(id));
+      Storage out = storage.open(id);
+      if (out instanceof AutoCloseable c) {
+        closeAfter = c;
+      }
+      Job job = reel.submit(req.toStory(), out);
       a.job = job;
       JobStore.JobRow now = store.find(id).orElseThrow();
       if (now.approved() && req.requiresApproval()) {
@@ -345,6 +351,13 @@ final class JobService implements AutoCloseable {
     } finally {
       if (!stopped) {
         active.remove(id);
+      }
+      if (closeAfter != null) {
+        try {
+          closeAfter.close();
+        } catch (Exception e) {
+          LOG.warn("job {}: its storage did not close: {}", id, e.getMessage());
+        }
       }
     }
   }
@@ -402,6 +415,11 @@ final class JobService implements AutoCloseable {
     n.put("timestamp", Instant.now().toString());
     n.set("data", JobViews.view(store.find(id).orElseThrow(), this));
     return Json.write(n);
+  }
+
+  /** @return where the jobs' outputs are */
+  JobStorage storage() {
+    return storage;
   }
 
   /** @return how many jobs are running now */

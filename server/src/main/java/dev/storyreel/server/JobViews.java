@@ -55,7 +55,8 @@ final class JobViews {
     if (row.state().equals("COMPLETED")) {
       ObjectNode outputs = n.putObject("outputs");
       for (String key : StoryReel.OUTPUT_KEYS) {
-        outputs.put(key, base + "/outputs/" + key);
+        outputs.put(key, service.storage().presign(row.id(), key).map(Object::toString)
+            .orElse(base + "/outputs/" + key));
       }
     }
     return n;

@@ -1,9 +1,11 @@
 package dev.storyreel.server;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The job server's settings. Immutable; build with {@link #builder()} or read the environment
@@ -29,11 +31,21 @@ import java.util.Objects;
  * @param webhookMaxAttempts how many times a webhook is tried before it is given up, 1..20
  * @param webhookInitialBackoff the wait after the first failed attempt; doubled after each
  * @param webhookTimeout the limit on one attempt (connect plus response)
+ * @param s3Storage where the jobs' outputs go instead of {@code storageRoot}: {@code
+ *     s3://bucket/prefix} (each job under {@code prefix/<id>/out}, outputs served as presigned
+ *     URLs; credentials from the AWS SDK's default chain), or {@code null} for local storage.
+ *     The plans stay under {@code storageRoot}.
+ * @param s3Endpoint an S3-compatible store's endpoint, or {@code null} for AWS
+ * @param s3Region the region, or {@code null} for the SDK's default
+ * @param s3PathStyle whether to address the bucket in the path (MinIO and most S3-compatible
+ *     stores)
  */
 public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUser,
     String jdbcPassword, Path storageRoot, String apiKey, String webhookSecret, int workers,
     long maxBodyBytes, boolean allowLoopbackWebhooks, boolean allowPrivateWebhooks,
-    int webhookMaxAttempts, Duration webhookInitialBackoff, Duration webhookTimeout) {
+    int webhookMaxAttempts, Duration webhookInitialBackoff, Duration webhookTimeout,
+    @Nullable String s3Storage, @Nullable URI s3Endpoint, @Nullable String s3Region,
+    boolean s3PathStyle) {
 
   /** The smallest API key accepted, in characters. */
   public static final int MIN_API_KEY_CHARS = 16;
@@ -81,6 +93,10 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
       throw new IllegalArgumentException("webhookInitialBackoff must be positive, was "
           + webhookInitialBackoff);
     }
+    if (s3Storage != null && !s3Storage.startsWith("s3://")) {
+      throw new IllegalArgumentException("STORYREEL_STORAGE must be s3://bucket/prefix (or unset"
+          + " for local storage under the data folder)");
+    }
     if (webhookTimeout.isNegative() || webhookTimeout.isZero()) {
       throw new IllegalArgumentException("webhookTimeout must be positive, was "
           + webhookTimeout);
@@ -110,6 +126,10 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
     b.webhookMaxAttempts = webhookMaxAttempts;
     b.webhookInitialBackoff = webhookInitialBackoff;
     b.webhookTimeout = webhookTimeout;
+    b.s3Storage = s3Storage;
+    b.s3Endpoint = s3Endpoint;
+    b.s3Region = s3Region;
+    b.s3PathStyle = s3PathStyle;
     return b;
   }
 
@@ -143,6 +163,13 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
     }
     b.workers(intVar(env, "STORYREEL_WORKERS", b.workers));
     b.maxBodyBytes(intVar(env, "STORYREEL_MAX_BODY_BYTES", (int) b.maxBodyBytes));
+    if (env.get("STORYREEL_STORAGE") != null && !env.get("STORYREEL_STORAGE").isBlank()) {
+      b.s3Storage(env.get("STORYREEL_STORAGE").strip(),
+          env.get("STORYREEL_S3_ENDPOINT") == null ? null
+              : URI.create(env.get("STORYREEL_S3_ENDPOINT").strip()),
+          env.get("STORYREEL_S3_REGION"),
+          Boolean.parseBoolean(env.getOrDefault("STORYREEL_S3_PATH_STYLE", "false")));
+    }
     return b;
   }
 
@@ -161,7 +188,7 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
   @Override
   public String toString() {
     return "ServerConfig[" + host + ":" + port + ", " + jdbcUrl + ", storage " + storageRoot
-        + ", workers " + workers + "]";
+        + (s3Storage == null ? "" : ", outputs " + s3Storage) + ", workers " + workers + "]";
   }
 
   /** Builds a {@link ServerConfig}; not thread-safe. */
@@ -181,8 +208,30 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
     private int webhookMaxAttempts = 6;
     private Duration webhookInitialBackoff = Duration.ofSeconds(2);
     private Duration webhookTimeout = Duration.ofSeconds(10);
+    private @Nullable String s3Storage;
+    private @Nullable URI s3Endpoint;
+    private @Nullable String s3Region;
+    private boolean s3PathStyle;
 
     private Builder() {}
+
+    /**
+     * Puts the jobs' outputs on S3 instead of local storage.
+     *
+     * @param url {@code s3://bucket/prefix}
+     * @param endpoint an S3-compatible endpoint, or {@code null} for AWS
+     * @param region the region, or {@code null} for the SDK's default
+     * @param pathStyle path-style addressing
+     * @return this builder
+     */
+    public Builder s3Storage(String url, @Nullable URI endpoint, @Nullable String region,
+        boolean pathStyle) {
+      this.s3Storage = Objects.requireNonNull(url, "url");
+      this.s3Endpoint = endpoint;
+      this.s3Region = region;
+      this.s3PathStyle = pathStyle;
+      return this;
+    }
 
     /**
      * Puts the H2 database ({@code <dir>/jobs.mv.db}) and the outputs ({@code <dir>/outputs})
@@ -294,7 +343,8 @@ public record ServerConfig(String host, int port, String jdbcUrl, String jdbcUse
       String secret = webhookSecret != null ? webhookSecret : WebhookSigner.newSecret();
       return new ServerConfig(host, port, jdbcUrl, jdbcUser, jdbcPassword, storageRoot, apiKey,
           secret, workers, maxBodyBytes, allowLoopbackWebhooks, allowPrivateWebhooks,
-          webhookMaxAttempts, webhookInitialBackoff, webhookTimeout);
+          webhookMaxAttempts, webhookInitialBackoff, webhookTimeout, s3Storage, s3Endpoint,
+          s3Region, s3PathStyle);
     }
   }
 }

@@ -51,6 +51,7 @@ public final class StoryReelServer implements AutoCloseable {
   private final ServerConfig config;
   private final JobStore store;
   private final WebhookDispatcher webhooks;
+  private final JobStorage storage;
   private final JobService jobs;
   private final Javalin app;
   private final byte[] keyHash;
@@ -70,7 +71,8 @@ public final class StoryReelServer implements AutoCloseable {
     WebhookUrlPolicy policy =
         new WebhookUrlPolicy(config.allowLoopbackWebhooks(), config.allowPrivateWebhooks());
     this.webhooks = new WebhookDispatcher(config, store, policy);
-    this.jobs = new JobService(config, store, factory, webhooks, policy);
+    this.storage = new JobStorage(config);
+    this.jobs = new JobService(config, store, factory, webhooks, policy, storage);
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.startup.showOldJavalinVersionWarning = false;
@@ -171,6 +173,7 @@ public final class StoryReelServer implements AutoCloseable {
     app.stop();
     jobs.close();
     webhooks.close();
+    storage.close();
     store.close();
   }
 
@@ -341,6 +344,11 @@ public final class StoryReelServer implements AutoCloseable {
     if (!r.state().equals("COMPLETED")) {
       throw new ApiError(409, "state_conflict", "The job's outputs are served once it is"
           + " COMPLETED; it is " + r.state() + ".");
+    }
+    java.util.Optional<java.net.URI> presigned = storage.presign(r.id(), name);
+    if (presigned.isPresent()) {
+      ctx.redirect(presigned.get().toString(), io.javalin.http.HttpStatus.FOUND);
+      return;
     }
     Path f = jobs.jobDir(r.id()).resolve("out").resolve(name);
     if (!Files.isRegularFile(f)) {
