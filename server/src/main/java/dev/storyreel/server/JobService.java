@@ -144,9 +144,14 @@ final class JobService implements AutoCloseable {
           + " nothing to cancel.");
     }
     store.markCancelRequested(id);
+    // A worker registers its job before reading the flag, and reads it again once the job is
+    // submitted: whichever side comes second sees the other.
     Active a = active.get(id);
-    if (a != null && a.job != null) {
-      a.job.cancel();
+    if (a != null) {
+      Job j = a.job;
+      if (j != null) {
+        j.cancel();
+      }
     } else if (row.state().equals("QUEUED")) {
       finish(id, null, "CANCELLED", "cancelled before it started");
     }
@@ -186,9 +191,12 @@ final class JobService implements AutoCloseable {
     }
     store.markCancelRequested(id);
     Active a = active.get(id);
-    if (a != null && a.job != null) {
-      a.job.reject();
-    } else {
+    if (a != null) {
+      Job j = a.job;
+      if (j != null) {
+        j.reject();
+      }
+    } else if (row.state().equals("QUEUED")) {
       finish(id, null, "CANCELLED", "the plan was rejected");
     }
   }
@@ -292,14 +300,19 @@ final class JobService implements AutoCloseable {
     if (row == null || isFinal(row.state())) {
       return;
     }
-    if (row.cancelRequested()) {
-      finish(id, null, "CANCELLED", "cancelled before it started");
-      return;
-    }
-    store.incrementRuns(id);
     JobRequest req = request(row);
     Active a = new Active(row, req);
     active.put(id, a);
+    row = store.find(id).orElseThrow();
+    if (isFinal(row.state()) || row.cancelRequested()) {
+      active.remove(id);
+      if (!isFinal(row.state())) {
+        finish(id, null, "CANCELLED", req.requiresApproval() && !row.approved()
+            ? "the plan was rejected" : "cancelled before it started");
+      }
+      return;
+    }
+    store.incrementRuns(id);
     AutoCloseable closeAfter = null;
     try {
       StoryReel reel = factory.builder(req).listener(a::onEvent)
@@ -372,17 +385,19 @@ final class JobService implements AutoCloseable {
     if (stopped) {
       return;
     }
-    String progressJson = null;
+    ObjectNode end = Json.object().put("type", "JobFinished").put("state", state);
+    if (error != null) {
+      end.put("error", error);
+    }
     if (a != null) {
       synchronized (a) {
         a.progress.stage(state);
         if (error != null) {
           a.progress.error(error);
         }
-        progressJson = Json.write(a.progress.toJson());
-        ObjectNode end = Json.object().put("type", "JobFinished").put("state", state);
-        if (error != null) {
-          end.put("error", error);
+        // The row first: only the side that ends the job records its last event.
+        if (!store.finish(id, state, Json.write(a.progress.toJson()), error)) {
+          return;
         }
         a.record("JobFinished", end);
       }
@@ -390,16 +405,10 @@ final class JobService implements AutoCloseable {
       Progress p = Progress.fromJson(store.find(id).map(JobStore.JobRow::progressJson)
           .orElse(null));
       p.stage(state);
-      progressJson = Json.write(p.toJson());
-      long seq = store.lastEventSeq(id) + 1;
-      ObjectNode end = Json.object().put("type", "JobFinished").put("state", state);
-      if (error != null) {
-        end.put("error", error);
+      if (!store.finish(id, state, Json.write(p.toJson()), error)) {
+        return;
       }
-      store.appendEvent(id, seq, "JobFinished", Json.write(end));
-    }
-    if (!store.finish(id, state, progressJson, error)) {
-      return;
+      store.appendEvent(id, store.lastEventSeq(id) + 1, "JobFinished", Json.write(end));
     }
     JobStore.JobRow row = store.find(id).orElseThrow();
     String url = request(row).opts().webhookUrl();

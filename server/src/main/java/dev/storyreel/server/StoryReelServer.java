@@ -404,9 +404,16 @@ public final class StoryReelServer implements AutoCloseable {
         }
         if (evs.isEmpty()) {
           JobStore.JobRow r = store.find(id).orElse(null);
-          if (r == null || (JobService.isFinal(r.state())
-              && store.events(id, last, 1).isEmpty())) {
+          if (r == null) {
             break;
+          }
+          if (JobService.isFinal(r.state())) {
+            // The row ends a moment before its last event is stored: one more look.
+            Thread.sleep(100);
+            if (store.events(id, last, 1).isEmpty()) {
+              break;
+            }
+            continue;
           }
           Thread.sleep(200);
         }
