@@ -162,6 +162,28 @@ public final class ContractValidator {
   }
 
   /**
+   * Validates a JSON tree against a schema in a document outside the contracts folder (for
+   * example a server's own OpenAPI document, to check its responses).
+   *
+   * @param document the document's file
+   * @param schemaPointer where the schema is, for example {@code /components/schemas/Job}
+   * @param node the value
+   * @return {@code node}
+   * @throws AssertionError listing every violation, if there is one
+   */
+  public static JsonNode validate(Path document, String schemaPointer, JsonNode node) {
+    JsonSchema schema = SCHEMAS.computeIfAbsent(document.toUri() + "#" + schemaPointer,
+        k -> FACTORY.getSchema(SchemaLocation.of(k)));
+    Set<ValidationMessage> errors = schema.validate(node);
+    if (!errors.isEmpty()) {
+      throw new AssertionError("value violates " + document.getFileName() + "#" + schemaPointer
+          + ": " + errors.stream().map(ValidationMessage::getMessage)
+              .collect(Collectors.joining("; ")) + "\nvalue: " + node);
+    }
+    return node;
+  }
+
+  /**
    * The request body schema of an operation, as a pointer.
    *
    * @param path the OpenAPI path, for example {@code /audio/speech}
