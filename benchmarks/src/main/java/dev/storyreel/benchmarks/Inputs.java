@@ -168,6 +168,12 @@ final class Inputs {
 
       @Override
       public RenderResult render(Timeline request, Path output, ProgressListener l) {
+        // The render streams: a later segment's picture may still be being made. Wait for
+        // each (loading it once, then dropping it) before the job is stopped, so that save()
+        // finds every picture stored.
+        for (VisualClip clip : request.visual()) {
+          clip.loadImage();
+        }
         got.set(request);
         throw new Captured();
       }
