@@ -11,6 +11,7 @@ import dev.storyreel.core.Segment;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.internal.AssetStage.Assets;
+import dev.storyreel.core.internal.AssetStage.ClipAsset;
 import dev.storyreel.core.internal.AssetStage.ImageAsset;
 import dev.storyreel.core.internal.AssetStage.SpeechAsset;
 import dev.storyreel.core.internal.AssetStage.Spoken;
@@ -122,6 +123,8 @@ final class JobGraph {
   private final List<AtomicBoolean> waitingSent = new ArrayList<>();
   private final List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
   private final List<TaskKey<SpeechAsset>> timingKeys = new ArrayList<>();
+  /** The {@code clip-NNN} tasks, by segment: the clip provider's and the user's clips. */
+  private final Map<Integer, TaskKey<ClipAsset>> clipKeys = new java.util.TreeMap<>();
   private TaskKey<Layout> layoutKey;
   private TaskKey<Assembled> timelineKey;
   private TaskKey<Rendered> renderKey;
@@ -172,7 +175,7 @@ final class JobGraph {
           TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
           ctx -> {
             LogContext.provider(cfg.images().name()); // cleared with the task's MDC
-            ImageAsset a = assets.makeImage(seg, seed);
+            ImageAsset a = userMediaOr(seg, seed, () -> assets.makeImage(seg, seed));
             assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
             // Told before the render may use it, so that READY always precedes COMPOSED.
             job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.READY));
@@ -192,6 +195,7 @@ final class JobGraph {
           TaskGraph.Meta.of(TaskKind.TIMINGS, i), List.of(spoken),
           ctx -> assets.align(seg, ctx.get(spoken))));
     }
+    addClipTasks(g);
     layoutKey = g.add("layout", "cpu", TaskGraph.Meta.of(TaskKind.TIMELINE),
         List.copyOf(timingKeys),
         ctx -> timelines.layout(board, results(ctx, timingKeys), this::picture));
@@ -199,11 +203,14 @@ final class JobGraph {
     SoundtrackStage.Tasks soundTasks = sound.addTo(g, board, layoutKey);
     List<TaskKey<?>> timelineDeps = new ArrayList<>(soundTasks.all());
     timelineDeps.add(layoutKey);
+    // The clips' fit needs their probed length, so the timeline waits for them.
+    timelineDeps.addAll(clipKeys.values());
     timelineKey = g.add("timeline", "cpu", TaskGraph.Meta.of(TaskKind.TIMELINE), timelineDeps,
         ctx -> {
           Layout layout = ctx.get(layoutKey);
           Soundtrack s = sound.collect(soundTasks, ctx, board, layout);
-          Assembled a = new Assembled(s, timelines.assemble(layout, s));
+          Assembled a = new Assembled(s, timelines.withClips(timelines.assemble(layout, s),
+              clips(ctx)));
           assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
           return a;
         });
@@ -212,6 +219,7 @@ final class JobGraph {
     renderDeps.add(timelineKey);
     renderDeps.add(layoutKey);
     renderDeps.add(imageKeys.get(0));
+    renderDeps.addAll(clipKeys.values());
     renderKey = g.add("render", "cpu", TaskGraph.Meta.of(TaskKind.RENDER), renderDeps,
         this::render);
     // A renderer failure is not worth repeating at once: the same inputs fail the same way.
@@ -220,6 +228,7 @@ final class JobGraph {
     publishDeps.addAll(timingKeys);
     publishDeps.add(layoutKey);
     publishDeps.add(renderKey);
+    publishDeps.addAll(clipKeys.values());
     publishKey = g.add("publish", "cpu", TaskGraph.Meta.of(TaskKind.PUBLISH), publishDeps,
         ctx -> {
           if (cancelled.getAsBoolean()) {
@@ -229,7 +238,7 @@ final class JobGraph {
           states.accept(JobState.PUBLISHING);
           Map<String, AssetRef> stems = new LinkedHashMap<>();
           PublishStage.Outputs out = new PublishStage(job).run(
-              new Assets(results(ctx, imageKeys), results(ctx, timingKeys)),
+              new Assets(results(ctx, imageKeys), results(ctx, timingKeys), clips(ctx)),
               ctx.get(layoutKey), ctx.get(renderKey).videoKey(), cfg.mix().stems(), stems);
           return new Published(out, stems, t0);
         });
@@ -286,8 +295,62 @@ final class JobGraph {
       imgs.add(r.get(imageKeys.get(i)));
       sp.add(r.get(timingKeys.get(i)));
     }
-    return new Produced(new Assets(imgs, sp), r.get(layoutKey), a.soundtrack(), a.timeline(),
+    Map<Integer, ClipAsset> clips = new java.util.TreeMap<>();
+    clipKeys.forEach((i, k) -> clips.put(i, r.get(k)));
+    return new Produced(new Assets(imgs, sp, clips), r.get(layoutKey), a.soundtrack(), a.timeline(),
         r.get(renderKey), r.get(publishKey));
+  }
+
+  /**
+   * Adds a {@code clip-NNN} task for each segment that moves: after {@code image-NNN} and {@code
+   * timings-NNN} for a clip the clip provider makes (paid, cached, metered, retried like
+   * images); after {@code image-NNN} alone (which stored it) for the user's own clip.
+   */
+  private void addClipTasks(TaskGraph.Builder g) {
+    Motion motion = job.motion;
+    var cfg = job.cfg;
+    if (!motion.clips().isEmpty()) {
+      var p = cfg.clips().provider();
+      g.resourceLimit(p.resource(), job.limit(p));
+    }
+    for (Segment seg : board.segments()) {
+      int i = seg.index();
+      long seed = cfg.seed() + i;
+      String id = String.format("clip-%03d", i);
+      if (motion.clips().contains(i)) {
+        var p = cfg.clips().provider();
+        clipKeys.put(i, g.add(id, p.resource(), TaskGraph.Meta.of(TaskKind.CLIP, i),
+            List.of(imageKeys.get(i), timingKeys.get(i)), ctx -> {
+              LogContext.provider(p.name());
+              return assets.makeClip(seg, board, ctx.get(imageKeys.get(i)),
+                  ctx.get(timingKeys.get(i)), seed);
+            }));
+      } else if (motion.videos().contains(i)) {
+        clipKeys.put(i, g.add(id, "cpu", TaskGraph.Meta.of(TaskKind.CLIP, i),
+            List.of(imageKeys.get(i)), ctx -> assets.userClip(seg, ctx.get(imageKeys.get(i)))));
+      }
+    }
+  }
+
+  /**
+   * Segment {@code seg}'s picture task: the user's own still or clip (stored, no call), or
+   * {@code make}.
+   */
+  private ImageAsset userMediaOr(Segment seg, long seed,
+      java.util.function.Supplier<ImageAsset> make) {
+    Motion motion = job.motion;
+    int i = seg.index();
+    if (!motion.hasMedia(i)) {
+      return make.get();
+    }
+    return motion.videos().contains(i) ? assets.storeUserVideo(seg, motion.media().get(i), seed)
+        : assets.userStill(seg, motion.media().get(i), seed);
+  }
+
+  private Map<Integer, ClipAsset> clips(TaskGraph.TaskContext ctx) {
+    Map<Integer, ClipAsset> out = new java.util.TreeMap<>();
+    clipKeys.forEach((i, k) -> out.put(i, ctx.get(k)));
+    return out;
   }
 
   /** @return when every asset was stored ({@link System#nanoTime()}) */
@@ -359,13 +422,15 @@ final class JobGraph {
     AssetCache.Cached<AssetCache.Video> video;
     String key;
     if (!streamed) {
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack());
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), clips(ctx),
+          a.timeline());
       video = job.cache.video(key, tmp, () -> cfg.renderer().render(a.timeline(), tmp, progress));
     } else {
       RenderResult r = cfg.renderer().render(a.timeline(), tmp, progress);
       // The renderer has loaded every picture, so each is stored: the key of a render that
       // waited for everything, and the same cache entry.
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack());
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), clips(ctx),
+          a.timeline());
       video = job.cache.video(key, tmp, () -> r);
     }
     progress.finished();
@@ -397,7 +462,7 @@ final class JobGraph {
 
   /** The rendered video's key: everything on the timeline that changes the video's bytes. */
   private String videoKey(List<ImageAsset> images, List<SpeechAsset> speech, Layout layout,
-      Soundtrack soundtrack) {
+      Soundtrack soundtrack, Map<Integer, ClipAsset> clips, Timeline timeline) {
     var cfg = job.cfg;
     List<CacheKeys.VideoSegment> segs = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
@@ -421,6 +486,11 @@ final class JobGraph {
     }
     for (SoundtrackStage.Placed p : soundtrack.effects()) {
       s.append("|sfx ").append(p.audio().ref().sha256()).append(' ').append(p.at().toNanos());
+    }
+    // A segment's clip and how it is fitted change its frames (absent: the key is as before).
+    for (Map.Entry<Integer, ClipAsset> c : clips.entrySet()) {
+      s.append("|clip ").append(c.getKey()).append(' ').append(c.getValue().ref().sha256())
+          .append(' ').append(timeline.visual().get(c.getKey()).fit().id());
     }
     return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
         s.toString());

@@ -16,6 +16,8 @@ import dev.storyreel.core.internal.SoundtrackStage.Bed;
 import dev.storyreel.core.internal.SoundtrackStage.Placed;
 import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
 import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.spi.VideoSource;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.AudioSource;
 import dev.storyreel.core.timeline.EffectCue;
 import dev.storyreel.core.timeline.MusicClip;
@@ -172,6 +174,43 @@ final class TimelineStage {
     }
     return new Timeline(cfg.format(), layout.visual(), layout.narration(), track, effects,
         layout.cues(), List.of(), cfg.mix());
+  }
+
+  /**
+   * Puts the segments' moving clips on the visual track: each becomes {@link
+   * VisualClip#clip}, keeping its interval (the cut stays on the narration boundary) and its
+   * still (the clip was made from it; {@code null} for the user's own clip), fitted by the
+   * job's {@code --clip-fit} or else by {@link ClipFit#resolve} of the clip's probed length and
+   * the segment's. The other segments keep their stills.
+   *
+   * @param timeline the assembled timeline
+   * @param clips the stored clips, by segment
+   * @return the timeline with the clips, or {@code timeline} when there are none
+   */
+  Timeline withClips(Timeline timeline, java.util.Map<Integer, AssetStage.ClipAsset> clips) {
+    if (clips.isEmpty()) {
+      return timeline;
+    }
+    ClipFit forced = job.cfg.clips() == null ? null : job.cfg.clips().fit();
+    List<VisualClip> visual = new ArrayList<>(timeline.visual());
+    for (java.util.Map.Entry<Integer, AssetStage.ClipAsset> e : clips.entrySet()) {
+      int i = e.getKey();
+      AssetStage.ClipAsset c = e.getValue();
+      VisualClip v = visual.get(i);
+      ClipFit fit = forced != null ? forced
+          : ClipFit.resolve(c.info().duration(), v.end().minus(v.start()));
+      java.nio.file.Path file = c.file();
+      VideoSource source = () -> {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+          throw new NonRetriableException("Segment " + i + ": its stored clip " + c.ref().key()
+              + " is no longer at " + file + "; run the job again.");
+        }
+        return file;
+      };
+      visual.set(i, VisualClip.clip(i, source, fit, "user".equals(c.source()) ? null : v.image(),
+          v.start(), v.end()));
+    }
+    return timeline.withVisual(visual);
   }
 
   /**
