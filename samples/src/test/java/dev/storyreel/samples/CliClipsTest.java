@@ -1,0 +1,165 @@
+package dev.storyreel.samples;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.timeline.ClipFit;
+import dev.storyreel.testkit.ContractValidator;
+import dev.storyreel.testkit.Fixtures;
+import dev.storyreel.testkit.VideoFixtures;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code storyreel render --clips 1,3} against a WireMock-served Replicate whose image-to-video
+ * model answers with a real MP4 (made with javacv): the clips are asked for once each, stored,
+ * in the manifest with the fit policy used, the video's frame count is exact and its cuts fall
+ * on the narration boundaries; a second run pays nothing. Every request is checked against
+ * Replicate's contract.
+ */
+class CliClipsTest {
+  static final String STORY = "The Keeper\n\nThe keeper climbed the stairs at dusk. "
+      + "The lamp was cold. He struck a match and waited. "
+      + "Far out, a ship turned toward the light. Nobody on board knew his name.";
+  static final String CREATE = "/replicate/v1/models/wan-video/wan-2.2-i2v-fast/predictions";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static WireMockServer wm;
+  static byte[] mp4;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void serve() throws Exception {
+    wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+    // 1.5 s at 16 fps, the default model's rate
+    mp4 = Files.readAllBytes(VideoFixtures.mp4(dir.resolve("served.mp4"), 96, 160, 16, 24));
+    wm.stubFor(post(CREATE).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":\"" + wm.baseUrl()
+            + "/files/clip.mp4\",\"urls\":{}}")));
+    wm.stubFor(get("/files/clip.mp4").willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "video/mp4").withBody(mp4)));
+  }
+
+  @AfterAll
+  static void stop() {
+    Fixtures.validateAll(wm, ContractValidator.REPLICATE, "/replicate/v1");
+    wm.stop();
+  }
+
+  static int cli(StringWriter err, String... args) {
+    CommandLine cl = new CommandLine(new StoryReelCli());
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  static String[] args(Path out, String... more) throws Exception {
+    Path story = Files.writeString(dir.resolve("keeper.txt"), STORY);
+    List<String> a = new ArrayList<>(List.of("render", story.toString(), "-o", out.toString(),
+        "--format", "180x320", "--fps", "10", "--no-progress", "--music", "none",
+        "--replicate-base-url", wm.baseUrl() + "/replicate/v1"));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  static Manifest manifest(Path out) throws Exception {
+    try (InputStream in = Files.newInputStream(out.resolve("manifest.json"))) {
+      return Manifest.read(in);
+    }
+  }
+
+  static long decodedFrames(Path video) throws Exception {
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+      g.start();
+      long frames = 0;
+      Frame f;
+      while ((f = g.grabImage()) != null) {
+        if (f.image != null) {
+          frames++;
+        }
+      }
+      g.stop();
+      return frames;
+    }
+  }
+
+  @Test
+  void clipsForTwoSegmentsAreMadeOnceStoredAndCutOnTheNarration() throws Exception {
+    Path out = dir.resolve("out");
+    StringWriter err = new StringWriter();
+    int before = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();
+    assertThat(cli(err, args(out, "--clips", "1,3"))).as("stderr: %s", err).isZero();
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(before + 2);
+    Manifest m = manifest(out);
+    assertThat(m.segments().size()).isGreaterThanOrEqualTo(4);
+    for (Manifest.SegmentEntry s : m.segments()) {
+      if (s.index() == 1 || s.index() == 3) {
+        Manifest.ClipEntry c = s.clip();
+        assertThat(c).as("segment %d", s.index()).isNotNull();
+        assertThat(c.source()).isEqualTo("replicate");
+        assertThat(c.provider().model()).isEqualTo("wan-video/wan-2.2-i2v-fast");
+        assertThat(c.clipMillis()).isEqualTo(1500);
+        assertThat(c.fit()).isEqualTo(ClipFit.resolve(Duration.ofMillis(1500),
+            Duration.ofMillis(s.endMillis() - s.startMillis())).id());
+        assertThat(c.usage().images()).isEqualTo(1);
+        assertThat(out.resolve(c.clip().key())).hasBinaryContent(mp4);
+      } else {
+        assertThat(s.clip()).as("segment %d keeps its still", s.index()).isNull();
+      }
+    }
+    // Frame count exact and cuts on the narration boundaries, to the frame.
+    long expected = 0;
+    for (Manifest.SegmentEntry s : m.segments()) {
+      assertThat(s.startFrame()).isEqualTo(expected);
+      assertThat((double) s.startFrame()).isCloseTo(s.startMillis() * 10 / 1000.0,
+          org.assertj.core.data.Offset.offset(1.0));
+      expected = s.endFrame();
+    }
+    assertThat(m.video().frameCount()).isEqualTo(expected);
+    assertThat(decodedFrames(out.resolve("video.mp4"))).isEqualTo(expected);
+
+    // The same command again: everything from the cache, no prediction paid again.
+    int paid = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();
+    StringWriter err2 = new StringWriter();
+    assertThat(cli(err2, args(out, "--clips", "1,3"))).as("stderr: %s", err2).isZero();
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(paid);
+    assertThat(manifest(out).segments().get(1).clip().cache().hit()).isTrue();
+  }
+
+  @Test
+  void clipIndexesOutOfRangeAndABadFitAreBadInputAndPayNothing() throws Exception {
+    int before = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();
+    StringWriter err = new StringWriter();
+    Path out = dir.resolve("range");
+    assertThat(cli(err, args(out, "--clips", "2,40"))).isNotZero();
+    assertThat(err.toString()).contains("[40]").contains("Nothing was paid for");
+    StringWriter err2 = new StringWriter();
+    assertThat(cli(err2, args(dir.resolve("fit"), "--clips", "1", "--clip-fit", "wobble")))
+        .isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(err2.toString()).contains("--clip-fit").contains("ping-pong");
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(before);
+    assertThat(dir.resolve("fit").resolve("manifest.json")).doesNotExist();
+  }
+}
