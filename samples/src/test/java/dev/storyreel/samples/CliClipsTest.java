@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Plan;
+import dev.storyreel.core.Story;
 import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.testkit.ContractValidator;
 import dev.storyreel.testkit.Fixtures;
@@ -75,9 +77,27 @@ class CliClipsTest {
     return cl.execute(args);
   }
 
+  /** A storyboard of four short segments, one sentence each (the planner would make one). */
+  static Path storyboard() {
+    Path file = dir.resolve("storyboard.json");
+    if (!Files.exists(file)) {
+      String[] sentences = {"The keeper climbed the stairs at dusk.",
+          "The lamp was cold.", "He struck a match and waited.",
+          "Far out, a ship turned toward the light.", "Nobody on board knew his name."};
+      List<Plan.Shot> shots = new ArrayList<>();
+      for (int i = 0; i < sentences.length; i++) {
+        shots.add(new Plan.Shot(i, sentences[i], "a lighthouse, " + sentences[i], null,
+            List.of(), false));
+      }
+      new Plan(new Story("The Keeper", STORY.substring(STORY.indexOf("The keeper"))), "", null,
+          shots, null, null).write(file);
+    }
+    return file;
+  }
+
   static String[] args(Path out, String... more) throws Exception {
-    Path story = Files.writeString(dir.resolve("keeper.txt"), STORY);
-    List<String> a = new ArrayList<>(List.of("render", story.toString(), "-o", out.toString(),
+    List<String> a = new ArrayList<>(List.of("render", "--storyboard", storyboard().toString(),
+        "-o", out.toString(),
         "--format", "180x320", "--fps", "10", "--no-progress", "--music", "none",
         "--replicate-base-url", wm.baseUrl() + "/replicate/v1"));
     a.addAll(List.of(more));
@@ -113,7 +133,7 @@ class CliClipsTest {
     assertThat(cli(err, args(out, "--clips", "1,3"))).as("stderr: %s", err).isZero();
     assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(before + 2);
     Manifest m = manifest(out);
-    assertThat(m.segments().size()).isGreaterThanOrEqualTo(4);
+    assertThat(m.segments()).hasSize(5);
     for (Manifest.SegmentEntry s : m.segments()) {
       if (s.index() == 1 || s.index() == 3) {
         Manifest.ClipEntry c = s.clip();
@@ -153,8 +173,10 @@ class CliClipsTest {
     int before = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();
     StringWriter err = new StringWriter();
     Path out = dir.resolve("range");
-    assertThat(cli(err, args(out, "--clips", "2,40"))).isNotZero();
-    assertThat(err.toString()).contains("[40]").contains("Nothing was paid for");
+    assertThat(cli(err, args(out, "--clips", "2,40"))).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(err.toString()).contains("[40]").contains("indexes 0..4")
+        .contains("Nothing was paid for");
+    assertThat(out.resolve("cache")).doesNotExist();
     StringWriter err2 = new StringWriter();
     assertThat(cli(err2, args(dir.resolve("fit"), "--clips", "1", "--clip-fit", "wobble")))
         .isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
