@@ -3,6 +3,7 @@ package dev.storyreel.samples;
 import dev.storyreel.core.BudgetExceededException;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.CostEstimate;
+import dev.storyreel.core.ClipSelection;
 import dev.storyreel.core.Plan;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.JobResult;
@@ -17,6 +18,7 @@ import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.CaptionStyle;
@@ -27,6 +29,7 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PriceTable;
 import dev.storyreel.core.Providers;
 import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.ClipProvider;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.MusicProvider;
@@ -930,11 +933,11 @@ public final class StoryReelCli implements Callable<Integer> {
      * without clips never needs its key.
      */
     private void clips(StoryReel.Builder builder, Plan plan) {
-      dev.storyreel.core.ClipSelection selection = clips == null
-          ? dev.storyreel.core.ClipSelection.none() : dev.storyreel.core.ClipSelection.parse(clips);
+      ClipSelection selection = clips == null
+          ? ClipSelection.none() : ClipSelection.parse(clips);
       if (clipFit != null) {
         option("--clip-fit", clipFit,
-            () -> builder.clipFit(dev.storyreel.core.timeline.ClipFit.parse(clipFit)));
+            () -> builder.clipFit(ClipFit.parse(clipFit)));
       }
       boolean planClips = plan != null && plan.shots().stream().anyMatch(Plan.Shot::clip);
       builder.clips(selection);
@@ -1199,7 +1202,7 @@ public final class StoryReelCli implements Callable<Integer> {
 
     /** The kinds whose factories the builder creates from {@code --set} settings. */
     private static final List<Class<?>> SETTING_KINDS = List.of(StoryPlanner.class,
-        ImageProvider.class, dev.storyreel.core.spi.ClipProvider.class, SpeechProvider.class,
+        ImageProvider.class, ClipProvider.class, SpeechProvider.class,
         Aligner.class, Moderator.class,
         MusicProvider.class, dev.storyreel.core.spi.SoundEffectProvider.class,
         dev.storyreel.core.spi.StoryWriter.class);

@@ -10,6 +10,7 @@ import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.AudioReport;
+import dev.storyreel.core.spi.GeneratedClip;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.RenderResult;
@@ -211,10 +212,10 @@ public final class AssetCache {
    * @param make calls the clip provider on a miss
    * @return the clip
    */
-  public Cached<dev.storyreel.core.spi.GeneratedClip> clip(String key,
-      Supplier<dev.storyreel.core.spi.GeneratedClip> make) {
+  public Cached<GeneratedClip> clip(String key,
+      Supplier<GeneratedClip> make) {
     return getOrCreate("clip", key, make, Check.none(),
-        e -> new dev.storyreel.core.spi.GeneratedClip(blob(e, "clip"),
+        e -> new GeneratedClip(blob(e, "clip"),
             e.blobs().get("clip").mediaType(), dev.storyreel.core.Usage.NONE),
         v -> List.of(new BlobOut("clip", v.mediaType().equals("video/webm") ? "webm" : "mp4",
             v.mediaType(), v.bytes(), null)),

@@ -1,6 +1,7 @@
 package dev.storyreel.core.internal;
 
 import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.NarrationChecks;
@@ -8,24 +9,37 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.Segment;
+import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.Words;
+import dev.storyreel.core.http.ClipChecks;
 import dev.storyreel.core.http.ImageChecks;
+import dev.storyreel.core.http.SafeDownload;
 import dev.storyreel.core.internal.JobContext.Made;
+import dev.storyreel.core.spi.ClipRequest;
+import dev.storyreel.core.spi.GeneratedClip;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.SpeechRequest;
+import dev.storyreel.core.spi.VideoInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-segment assets: each segment's picture, narration and word timings, the bodies of the
@@ -50,13 +64,13 @@ final class AssetStage {
    * @param clips the moving clips, by segment
    */
   record Assets(List<ImageAsset> images, List<SpeechAsset> speech,
-      java.util.Map<Integer, ClipAsset> clips) {
+      Map<Integer, ClipAsset> clips) {
     /**
      * @param images the pictures
      * @param speech the narrations
      */
     Assets(List<ImageAsset> images, List<SpeechAsset> speech) {
-      this(images, speech, java.util.Map.of());
+      this(images, speech, Map.of());
     }
   }
 
@@ -99,13 +113,13 @@ final class AssetStage {
    * @param use its cache use, or {@code null} for the user's footage
    * @param usage what making it spent in this run
    */
-  record ClipAsset(AssetRef ref, java.nio.file.Path file, dev.storyreel.core.spi.VideoInfo info,
+  record ClipAsset(AssetRef ref, Path file, VideoInfo info,
       String source, Manifest.CacheUse use, Usage usage) {}
 
   private final JobContext job;
   /** Local copies of stored blobs for storages without local files, by key. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.nio.file.Path> localCopies =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Path> localCopies =
+      new ConcurrentHashMap<>();
 
   AssetStage(JobContext job) {
     this.job = job;
@@ -164,29 +178,29 @@ final class AssetStage {
     int i = seg.index();
     String key = clipKey(cfg, seg, imageKey(seg, seed), narrationKey(seg, board), seed);
     VideoFormat f = cfg.format();
-    java.time.Duration length = java.time.Duration.ofNanos(
+    Duration length = Duration.ofNanos(
         speech.frameCount() * 1_000_000_000L / speech.sampleRateHz());
     PendingWork pending = job.cache.pending("clip", key);
-    Made<dev.storyreel.core.spi.GeneratedClip> made = job.make(TaskKind.CLIP, OptionalInt.of(i),
+    Made<GeneratedClip> made = job.make(TaskKind.CLIP, OptionalInt.of(i),
         s -> job.cache.clip(key, s), p, "clip for segment " + i, Usage.images(1),
-        () -> p.generate(new dev.storyreel.core.spi.ClipRequest(i,
+        () -> p.generate(new ClipRequest(i,
             job.storage.read(still.ref().key()), still.ref().mediaType(), seg.imagePrompt(), "",
             length, f.widthPx(), f.heightPx(), seed), pending),
-        dev.storyreel.core.spi.GeneratedClip::usage);
+        GeneratedClip::usage);
     if (!made.use().hit()) {
       pending.clear(); // stored: nothing is left to resume
     }
     AssetRef blob = job.cache.blob("clip", key, "clip");
-    dev.storyreel.core.spi.VideoInfo info;
-    java.nio.file.Path file = localFile(blob);
+    VideoInfo info;
+    Path file = localFile(blob);
     try {
-      dev.storyreel.core.http.ClipChecks.check(p.name(), head(file), blob.mediaType(),
-          dev.storyreel.core.http.ClipChecks.DEFAULT_MAX_BYTES, "segment " + i);
+      ClipChecks.check(p.name(), head(file), blob.mediaType(),
+          ClipChecks.DEFAULT_MAX_BYTES, "segment " + i);
       info = cfg.renderer().probeVideo(file);
-      dev.storyreel.core.http.ClipChecks.checkProbed(p.name(), info,
-          dev.storyreel.core.http.ClipChecks.DEFAULT_MAX_PIXELS,
-          dev.storyreel.core.http.ClipChecks.DEFAULT_MAX_DURATION, "segment " + i);
-    } catch (dev.storyreel.core.StoryReelException e) {
+      ClipChecks.checkProbed(p.name(), info,
+          ClipChecks.DEFAULT_MAX_PIXELS,
+          ClipChecks.DEFAULT_MAX_DURATION, "segment " + i);
+    } catch (StoryReelException e) {
       job.cache.drop("clip", key);
       throw new NonRetriableException("Segment " + i + ": the clip " + p.name() + " ("
           + p.model() + ") made is not usable: " + e.getMessage() + " It was paid for and kept"
@@ -208,9 +222,9 @@ final class AssetStage {
    * @param seed the seed the segment would have been drawn with (for the manifest)
    * @return the stored still
    */
-  ImageAsset userStill(Segment seg, java.nio.file.Path file, long seed) {
+  ImageAsset userStill(Segment seg, Path file, long seed) {
     byte[] bytes = readUserFile(seg, file);
-    String type = dev.storyreel.core.http.SafeDownload.sniffImage(bytes);
+    String type = SafeDownload.sniffImage(bytes);
     AssetRef ref = job.storage.put(String.format("assets/segment-%03d.%s", seg.index(),
         AssetCache.extension(type)), bytes, type);
     return new ImageAsset(ref, seed, new Manifest.CacheUse(ref.sha256(), false), Usage.NONE);
@@ -226,8 +240,8 @@ final class AssetStage {
    * @param seed the seed the segment would have been drawn with (for the manifest)
    * @return the stored video, as the segment's picture asset
    */
-  ImageAsset storeUserVideo(Segment seg, java.nio.file.Path file, long seed) {
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+  ImageAsset storeUserVideo(Segment seg, Path file, long seed) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "mp4";
     if (!ext.matches("[a-z0-9]{1,5}")) {
       ext = "mp4";
@@ -245,28 +259,28 @@ final class AssetStage {
    * @return the clip
    */
   ClipAsset userClip(Segment seg, ImageAsset stored) {
-    java.nio.file.Path file = localFile(stored.ref());
-    dev.storyreel.core.spi.VideoInfo info;
+    Path file = localFile(stored.ref());
+    VideoInfo info;
     try {
       info = job.cfg.renderer().probeVideo(file);
-    } catch (dev.storyreel.core.InvalidInputException e) {
+    } catch (InvalidInputException e) {
       throw new NonRetriableException("Segment " + seg.index() + ": the user's clip "
           + stored.ref().key() + " no longer decodes: " + e.getMessage(), e);
     }
     return new ClipAsset(stored.ref(), file, info, "user", null, Usage.NONE);
   }
 
-  private static byte[] readUserFile(Segment seg, java.nio.file.Path file) {
+  private static byte[] readUserFile(Segment seg, Path file) {
     try {
-      return java.nio.file.Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new NonRetriableException("Segment " + seg.index() + ": the user's file " + file
           + " cannot be read any more: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] head(java.nio.file.Path file) {
-    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+  private static byte[] head(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
       return in.readNBytes(64);
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + file, e);
@@ -280,12 +294,12 @@ final class AssetStage {
    * @param ref the blob
    * @return a readable local file, valid until the job ends
    */
-  java.nio.file.Path localFile(AssetRef ref) {
+  Path localFile(AssetRef ref) {
     try {
-      java.net.URI u = job.storage.locate(ref.key());
+      URI u = job.storage.locate(ref.key());
       if ("file".equalsIgnoreCase(u.getScheme())) {
-        java.nio.file.Path p = java.nio.file.Path.of(u);
-        if (java.nio.file.Files.isRegularFile(p)) {
+        Path p = Path.of(u);
+        if (Files.isRegularFile(p)) {
           return p;
         }
       }
@@ -294,12 +308,12 @@ final class AssetStage {
     }
     return localCopies.computeIfAbsent(ref.key(), k -> {
       try {
-        java.nio.file.Files.createDirectories(job.tempDir);
+        Files.createDirectories(job.tempDir);
         String name = k.substring(k.lastIndexOf('/') + 1);
-        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(job.tempDir, "clip-", "-"
+        Path tmp = Files.createTempFile(job.tempDir, "clip-", "-"
             + name);
         try (InputStream in = job.storage.open(k)) {
-          java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
         return tmp;
       } catch (IOException e) {

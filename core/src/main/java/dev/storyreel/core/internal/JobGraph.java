@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The production graph of one job: everything after the (moderated) storyboard, as one {@link
@@ -124,7 +126,7 @@ final class JobGraph {
   private final List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
   private final List<TaskKey<SpeechAsset>> timingKeys = new ArrayList<>();
   /** The {@code clip-NNN} tasks, by segment: the clip provider's and the user's clips. */
-  private final Map<Integer, TaskKey<ClipAsset>> clipKeys = new java.util.TreeMap<>();
+  private final Map<Integer, TaskKey<ClipAsset>> clipKeys = new TreeMap<>();
   private TaskKey<Layout> layoutKey;
   private TaskKey<Assembled> timelineKey;
   private TaskKey<Rendered> renderKey;
@@ -295,7 +297,7 @@ final class JobGraph {
       imgs.add(r.get(imageKeys.get(i)));
       sp.add(r.get(timingKeys.get(i)));
     }
-    Map<Integer, ClipAsset> clips = new java.util.TreeMap<>();
+    Map<Integer, ClipAsset> clips = new TreeMap<>();
     clipKeys.forEach((i, k) -> clips.put(i, r.get(k)));
     return new Produced(new Assets(imgs, sp, clips), r.get(layoutKey), a.soundtrack(), a.timeline(),
         r.get(renderKey), r.get(publishKey));
@@ -337,7 +339,7 @@ final class JobGraph {
    * {@code make}.
    */
   private ImageAsset userMediaOr(Segment seg, long seed,
-      java.util.function.Supplier<ImageAsset> make) {
+      Supplier<ImageAsset> make) {
     Motion motion = job.motion;
     int i = seg.index();
     if (!motion.hasMedia(i)) {
@@ -348,7 +350,7 @@ final class JobGraph {
   }
 
   private Map<Integer, ClipAsset> clips(TaskGraph.TaskContext ctx) {
-    Map<Integer, ClipAsset> out = new java.util.TreeMap<>();
+    Map<Integer, ClipAsset> out = new TreeMap<>();
     clipKeys.forEach((i, k) -> out.put(i, ctx.get(k)));
     return out;
   }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -129,7 +130,7 @@ record Motion(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> v
     }
     try {
       ClipChecks.checkProbed("media", info, ClipChecks.DEFAULT_MAX_PIXELS,
-          java.time.Duration.ofMinutes(10), field);
+          Duration.ofMinutes(10), field);
     } catch (RuntimeException e) {
       throw new InvalidInputException(e.getMessage(), e);
     }

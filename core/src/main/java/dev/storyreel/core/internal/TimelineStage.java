@@ -17,8 +17,8 @@ import dev.storyreel.core.internal.SoundtrackStage.Placed;
 import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.VideoSource;
-import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.EffectCue;
 import dev.storyreel.core.timeline.MusicClip;
 import dev.storyreel.core.timeline.MusicTrack;
@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -187,21 +188,21 @@ final class TimelineStage {
    * @param clips the stored clips, by segment
    * @return the timeline with the clips, or {@code timeline} when there are none
    */
-  Timeline withClips(Timeline timeline, java.util.Map<Integer, AssetStage.ClipAsset> clips) {
+  Timeline withClips(Timeline timeline, Map<Integer, AssetStage.ClipAsset> clips) {
     if (clips.isEmpty()) {
       return timeline;
     }
     ClipFit forced = job.cfg.clips() == null ? null : job.cfg.clips().fit();
     List<VisualClip> visual = new ArrayList<>(timeline.visual());
-    for (java.util.Map.Entry<Integer, AssetStage.ClipAsset> e : clips.entrySet()) {
+    for (Map.Entry<Integer, AssetStage.ClipAsset> e : clips.entrySet()) {
       int i = e.getKey();
       AssetStage.ClipAsset c = e.getValue();
       VisualClip v = visual.get(i);
       ClipFit fit = forced != null ? forced
           : ClipFit.resolve(c.info().duration(), v.end().minus(v.start()));
-      java.nio.file.Path file = c.file();
+      Path file = c.file();
       VideoSource source = () -> {
-        if (!java.nio.file.Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
           throw new NonRetriableException("Segment " + i + ": its stored clip " + c.ref().key()
               + " is no longer at " + file + "; run the job again.");
         }
