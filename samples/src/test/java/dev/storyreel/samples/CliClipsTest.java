@@ -96,7 +96,11 @@ class CliClipsTest {
   }
 
   static String[] args(Path out, String... more) throws Exception {
-    List<String> a = new ArrayList<>(List.of("render", "--storyboard", storyboard().toString(),
+    return args(storyboard(), out, more);
+  }
+
+  static String[] args(Path storyboard, Path out, String... more) throws Exception {
+    List<String> a = new ArrayList<>(List.of("render", "--storyboard", storyboard.toString(),
         "-o", out.toString(),
         "--format", "180x320", "--fps", "10", "--no-progress", "--music", "none",
         "--replicate-base-url", wm.baseUrl() + "/replicate/v1"));
@@ -183,5 +187,31 @@ class CliClipsTest {
     assertThat(err2.toString()).contains("--clip-fit").contains("ping-pong");
     assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(before);
     assertThat(dir.resolve("fit").resolve("manifest.json")).doesNotExist();
+  }
+
+  @Test
+  void aStoryboardsOwnStillIsUsedAsItIsAndABadMediaFileIsBadInput() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("mine"));
+    Plan plan = Plan.read(storyboard());
+    byte[] png = Fixtures.png(90, 160);
+    Files.createDirectories(folder.resolve("footage"));
+    Files.write(folder.resolve("footage/still.png"), png);
+    Files.writeString(folder.resolve("footage/notes.mp4"), "not a video at all");
+    Path good = folder.resolve("good.json");
+    plan.withShot(plan.shots().get(2).withMedia(Path.of("footage/still.png"))).write(good);
+    Path out = dir.resolve("mine-out");
+    StringWriter err = new StringWriter();
+    assertThat(cli(err, args(good, out))).as("stderr: %s", err).isZero();
+    Manifest.SegmentEntry s = manifest(out).segments().get(2);
+    assertThat(s.imageProvider()).as("no provider drew it").isNull();
+    assertThat(out.resolve(s.image().key())).hasBinaryContent(png);
+
+    Path bad = folder.resolve("bad.json");
+    plan.withShot(plan.shots().get(1).withMedia(Path.of("footage/notes.mp4"))).write(bad);
+    StringWriter err2 = new StringWriter();
+    Path badOut = dir.resolve("bad-out");
+    assertThat(cli(err2, args(bad, badOut))).isEqualTo(StoryReelCli.EXIT_BAD_INPUT);
+    assertThat(err2.toString()).contains("segments[1].media").contains("notes.mp4");
+    assertThat(badOut.resolve("cache")).doesNotExist();
   }
 }
