@@ -25,8 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,21 +112,6 @@ class CliClipsTest {
     }
   }
 
-  static long decodedFrames(Path video) throws Exception {
-    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
-      g.start();
-      long frames = 0;
-      Frame f;
-      while ((f = g.grabImage()) != null) {
-        if (f.image != null) {
-          frames++;
-        }
-      }
-      g.stop();
-      return frames;
-    }
-  }
-
   @Test
   void clipsForTwoSegmentsAreMadeOnceStoredAndCutOnTheNarration() throws Exception {
     Path out = dir.resolve("out");
@@ -162,7 +145,7 @@ class CliClipsTest {
       expected = s.endFrame();
     }
     assertThat(m.video().frameCount()).isEqualTo(expected);
-    assertThat(decodedFrames(out.resolve("video.mp4"))).isEqualTo(expected);
+    assertThat(VideoFixtures.decodedFrames(out.resolve("video.mp4"))).isEqualTo(expected);
 
     // The same command again: everything from the cache, no prediction paid again.
     int paid = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();

@@ -49,6 +49,7 @@ import java.util.function.Supplier;
  *   image-NNN  ------------------------------------------------+----------------+
  *   speech-NNN -> timings-NNN -> layout -> music-NNN  -> timeline -> render -> publish
  *                                       -> sfx-NNN-CC -/      (image-000) -/
+ *   image-NNN + timings-NNN -> clip-NNN (segments that move) -> timeline
  * </pre>
  *
  * <ul>
@@ -62,6 +63,11 @@ import java.util.function.Supplier;
  *       made, and waits only when it reaches a segment whose picture is not stored yet (the
  *       visual clips' {@link ImageSource}s block until then). Frames are those of a render that
  *       waited for everything: the timeline, and so every cut, comes from the narrations alone;
+ *   <li>{@code clip-NNN} (the clip provider's resource, {@code clip}), only for the segments
+ *       that get a moving clip ({@link Motion}): needs the segment's stored still and its
+ *       narration's length; for the user's own footage it only probes the file its {@code
+ *       image-NNN} stored (no call). {@code timeline} waits for every clip: a clip's fit policy
+ *       needs its decoded length;
  *   <li>{@code publish} ({@code cpu}) needs the render and every asset.
  * </ul>
  *
@@ -446,6 +452,9 @@ final class JobGraph {
       return false;
     }
     for (Segment seg : board.segments()) {
+      if (job.motion.hasMedia(seg.index())) {
+        continue; // the user's own file: stored at once, no call
+      }
       if (!pictures.get(seg.index()).isDone() && job.storage.head(AssetCache.entryKey("image",
           assets.imageKey(seg, job.cfg.seed() + seg.index()))).isEmpty()) {
         return false;
