@@ -358,4 +358,75 @@ class ClipPipelineTest {
     javax.imageio.ImageIO.write(img, "png", file.toFile());
     return file;
   }
+
+  /** A storage with no local files: {@link #locate} names a remote object. */
+  static final class RemoteLike implements dev.storyreel.core.spi.Storage {
+    final LocalStorage inner;
+
+    RemoteLike(Path root) {
+      inner = new LocalStorage(root);
+    }
+
+    @Override
+    public AssetRef put(String key, byte[] bytes, String mediaType) {
+      return inner.put(key, bytes, mediaType);
+    }
+
+    @Override
+    public AssetRef put(String key, Path file, String mediaType) {
+      return inner.put(key, file, mediaType);
+    }
+
+    @Override
+    public java.util.Optional<AssetRef> head(String key) {
+      return inner.head(key);
+    }
+
+    @Override
+    public java.io.InputStream open(String key) {
+      return inner.open(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+      inner.delete(key);
+    }
+
+    @Override
+    public java.net.URI locate(String key) {
+      return java.net.URI.create("remote://bucket/" + key);
+    }
+  }
+
+  @Test
+  void aStorageWithoutLocalFilesHandsTheRendererALocalCopyOfTheClip() throws Exception {
+    List<byte[]> seen = new CopyOnWriteArrayList<>();
+    List<Path> files = new CopyOnWriteArrayList<>();
+    renderer = new Render() {
+      @Override
+      public dev.storyreel.core.spi.RenderResult render(Timeline t, Path output,
+          ProgressListener l) {
+        try {
+          Path f = t.visual().get(1).video().file();
+          files.add(f);
+          seen.add(Files.readAllBytes(f));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return super.render(t, output, l);
+      }
+    };
+    reel().clips(ClipSelection.of(Set.of(1))).build()
+        .submit(STORY, new RemoteLike(dir.resolve("remote"))).result().join();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).isEqualTo(fakeMp4(1000, 1, false));
+    assertThat(files.get(0).startsWith(dir.resolve("work")))
+        .as("a copy in the job's temporary folder: %s", files.get(0)).isTrue();
+    assertThat(files.get(0)).as("removed when the job ends").doesNotExist();
+  }
 }
