@@ -197,4 +197,24 @@ class CliClipsTest {
     assertThat(err2.toString()).contains("segments[1].media").contains("notes.mp4");
     assertThat(badOut.resolve("cache")).doesNotExist();
   }
+
+  @Test
+  void planWritesTheClipShotsAndEstimatesThemWithoutPayingAnything() throws Exception {
+    int before = wm.findAll(postRequestedFor(urlEqualTo(CREATE))).size();
+    Path story = Files.writeString(dir.resolve("short.txt"), "The lamp was cold. He waited.");
+    Path out = dir.resolve("planned");
+    StringWriter err = new StringWriter();
+    assertThat(cli(err, "plan", story.toString(), "-o", out.toString(), "--format", "180x320",
+        "--clips", "all", "--replicate-base-url", wm.baseUrl() + "/replicate/v1"))
+        .as("stderr: %s", err).isZero();
+    Plan plan = Plan.read(out.resolve("storyboard.json"));
+    assertThat(plan.shots()).allMatch(Plan.Shot::clip);
+    assertThat(plan.estimate().items().stream()
+        .filter(i -> i.kind() == dev.storyreel.core.TaskKind.CLIP).count())
+        .isEqualTo(plan.shots().size());
+    assertThat(plan.estimate().toProduceUsd()).isGreaterThanOrEqualTo(
+        new java.math.BigDecimal("0.05").multiply(java.math.BigDecimal.valueOf(
+            plan.shots().size())));
+    assertThat(wm.findAll(postRequestedFor(urlEqualTo(CREATE)))).hasSize(before);
+  }
 }
