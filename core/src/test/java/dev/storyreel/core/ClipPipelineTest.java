@@ -429,4 +429,42 @@ class ClipPipelineTest {
         .as("a copy in the job's temporary folder: %s", files.get(0)).isTrue();
     assertThat(files.get(0)).as("removed when the job ends").doesNotExist();
   }
+
+  @Test
+  void withTheJobsFitTheRenderStreamsAndTheClipsSourceWaitsUntilItIsStored() throws Exception {
+    java.util.concurrent.CountDownLatch rendering = new java.util.concurrent.CountDownLatch(1);
+    clips = new Clips() {
+      @Override
+      void afterPaying(ClipRequest r) {
+        try {
+          if (!rendering.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new NonRetriableException("the render did not start before the clip");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.util.concurrent.CancellationException("interrupted");
+        }
+      }
+    };
+    List<byte[]> seen = new CopyOnWriteArrayList<>();
+    renderer = new Render() {
+      @Override
+      public dev.storyreel.core.spi.RenderResult render(Timeline t, Path output,
+          ProgressListener l) {
+        rendering.countDown();
+        try {
+          seen.add(Files.readAllBytes(t.visual().get(1).video().file()));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return super.render(t, output, l);
+      }
+    };
+    Manifest m = reel().clips(ClipSelection.of(Set.of(1))).clipFit(ClipFit.TRIM).build()
+        .render(STORY, dir.resolve("s")).manifest();
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).isEqualTo(fakeMp4(1000, 1, false));
+    assertThat(m.segments().get(1).clip().fit()).isEqualTo("trim");
+    assertThat(m.segments().get(1).clip().clipMillis()).isEqualTo(1000);
+  }
 }

@@ -20,6 +20,7 @@ import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.internal.TimelineStage.Layout;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.RenderResult;
+import dev.storyreel.core.spi.VideoSource;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.timeline.Timeline;
@@ -66,8 +67,9 @@ import java.util.function.Supplier;
  *   <li>{@code clip-NNN} (the clip provider's resource, {@code clip}), only for the segments
  *       that get a moving clip ({@link Motion}): needs the segment's stored still and its
  *       narration's length; for the user's own footage it only probes the file its {@code
- *       image-NNN} stored (no call). {@code timeline} waits for every clip: a clip's fit policy
- *       needs its decoded length;
+ *       image-NNN} stored (no call). {@code timeline} waits for every clip (a clip's default fit
+ *       needs its decoded length), except with the job's {@code --clip-fit}: then each clip's
+ *       {@link VideoSource} blocks until it is stored, and the render streams as with stills;
  *   <li>{@code publish} ({@code cpu}) needs the render and every asset.
  * </ul>
  *
@@ -133,6 +135,8 @@ final class JobGraph {
   private final List<TaskKey<SpeechAsset>> timingKeys = new ArrayList<>();
   /** The {@code clip-NNN} tasks, by segment: the clip provider's and the user's clips. */
   private final Map<Integer, TaskKey<ClipAsset>> clipKeys = new TreeMap<>();
+  /** Each moving segment's clip once stored: what its streamed {@code VideoSource} awaits. */
+  private final Map<Integer, CompletableFuture<ClipAsset>> clipsStored = new TreeMap<>();
   private TaskKey<Layout> layoutKey;
   private TaskKey<Assembled> timelineKey;
   private TaskKey<Rendered> renderKey;
@@ -211,14 +215,21 @@ final class JobGraph {
     SoundtrackStage.Tasks soundTasks = sound.addTo(g, board, layoutKey);
     List<TaskKey<?>> timelineDeps = new ArrayList<>(soundTasks.all());
     timelineDeps.add(layoutKey);
-    // The clips' fit needs their probed length, so the timeline waits for them.
-    timelineDeps.addAll(clipKeys.values());
+    // A clip's default fit needs its probed length, so the timeline waits for the clips; with
+    // the job's --clip-fit it does not, and the render streams them.
+    boolean streamClips = cfg.clips() != null && cfg.clips().fit() != null;
+    if (!streamClips) {
+      timelineDeps.addAll(clipKeys.values());
+    }
     timelineKey = g.add("timeline", "cpu", TaskGraph.Meta.of(TaskKind.TIMELINE), timelineDeps,
         ctx -> {
           Layout layout = ctx.get(layoutKey);
           Soundtrack s = sound.collect(soundTasks, ctx, board, layout);
-          Assembled a = new Assembled(s, timelines.withClips(timelines.assemble(layout, s),
-              clips(ctx)));
+          Timeline t = timelines.assemble(layout, s);
+          Assembled a = new Assembled(s, streamClips
+              ? timelines.withStreamedClips(t, streamedClips(), job.motion.videos(),
+                  cfg.clips().fit())
+              : timelines.withClips(t, clips(ctx)));
           assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
           return a;
         });
@@ -227,7 +238,6 @@ final class JobGraph {
     renderDeps.add(timelineKey);
     renderDeps.add(layoutKey);
     renderDeps.add(imageKeys.get(0));
-    renderDeps.addAll(clipKeys.values());
     renderKey = g.add("render", "cpu", TaskGraph.Meta.of(TaskKind.RENDER), renderDeps,
         this::render);
     // A renderer failure is not worth repeating at once: the same inputs fail the same way.
@@ -289,6 +299,13 @@ final class JobGraph {
             + ": its picture was not made, so the video cannot be rendered; " + why, cause));
       }
     }
+    clipsStored.forEach((i, f) -> {
+      if (!f.isDone()) {
+        f.completeExceptionally(new NonRetriableException("Segment " + i + ": its clip was not"
+            + " made, so the video cannot be rendered; " + (cause instanceof CancellationException
+                ? "the job was cancelled" : "the job is stopping: " + cause.getMessage()), cause));
+      }
+    });
   }
 
   /**
@@ -327,15 +344,18 @@ final class JobGraph {
       String id = String.format("clip-%03d", i);
       if (motion.clips().contains(i)) {
         var p = cfg.clips().provider();
+        clipsStored.put(i, new CompletableFuture<>());
         clipKeys.put(i, g.add(id, p.resource(), TaskGraph.Meta.of(TaskKind.CLIP, i),
             List.of(imageKeys.get(i), timingKeys.get(i)), ctx -> {
               LogContext.provider(p.name());
-              return assets.makeClip(seg, board, ctx.get(imageKeys.get(i)),
-                  ctx.get(timingKeys.get(i)), seed);
+              return stored(i, assets.makeClip(seg, board, ctx.get(imageKeys.get(i)),
+                  ctx.get(timingKeys.get(i)), seed));
             }));
       } else if (motion.videos().contains(i)) {
+        clipsStored.put(i, new CompletableFuture<>());
         clipKeys.put(i, g.add(id, "cpu", TaskGraph.Meta.of(TaskKind.CLIP, i),
-            List.of(imageKeys.get(i)), ctx -> assets.userClip(seg, ctx.get(imageKeys.get(i)))));
+            List.of(imageKeys.get(i)),
+            ctx -> stored(i, assets.userClip(seg, ctx.get(imageKeys.get(i))))));
       }
     }
   }
@@ -353,6 +373,26 @@ final class JobGraph {
     }
     return motion.videos().contains(i) ? assets.storeUserVideo(seg, motion.media().get(i), seed)
         : assets.userStill(seg, motion.media().get(i), seed);
+  }
+
+  private ClipAsset stored(int i, ClipAsset a) {
+    assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
+    clipsStored.get(i).complete(a);
+    return a;
+  }
+
+  /** Each moving segment's clip as a source that blocks until the clip is stored. */
+  private Map<Integer, VideoSource> streamedClips() {
+    Map<Integer, VideoSource> out = new TreeMap<>();
+    clipsStored.forEach((i, f) -> out.put(i, () -> await(f, i, "clip").file()));
+    return out;
+  }
+
+  /** Every clip, waiting for those not stored yet (the video key covers them all). */
+  private Map<Integer, ClipAsset> awaitAllClips() {
+    Map<Integer, ClipAsset> out = new TreeMap<>();
+    clipsStored.forEach((i, f) -> out.put(i, await(f, i, "clip")));
+    return out;
   }
 
   private Map<Integer, ClipAsset> clips(TaskGraph.TaskContext ctx) {
@@ -383,7 +423,14 @@ final class JobGraph {
   }
 
   private ImageAsset awaitPicture(int i) {
-    CompletableFuture<ImageAsset> f = pictures.get(i);
+    return await(pictures.get(i), i, "picture");
+  }
+
+  /**
+   * Waits for segment {@code i}'s {@code what} (its picture or its clip) to be stored, telling
+   * the listener once that the render waits; ends the render if its run stops meanwhile.
+   */
+  private <T> T await(CompletableFuture<T> f, int i, String what) {
     if (!f.isDone() && waitingSent.get(i).compareAndSet(false, true)) {
       job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.WAITING));
     }
@@ -396,20 +443,20 @@ final class JobGraph {
           if (ctx != null && ctx.isCancelled()) {
             // Another task failed for good (this picture's, say): the job's failure is that
             // one, already recorded; this only ends the render.
-            throw new CancellationException("segment " + i + "'s picture will not be made: the"
-                + " job is stopping");
+            throw new CancellationException("segment " + i + "'s " + what + " will not be made:"
+                + " the job is stopping");
           }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException(
-          "rendering was interrupted while waiting for segment " + i + "'s picture");
+          "rendering was interrupted while waiting for segment " + i + "'s " + what);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new NonRetriableException("Segment " + i + ": its picture was not made: "
+      throw new NonRetriableException("Segment " + i + ": its " + what + " was not made: "
           + e.getCause(), e.getCause());
     }
   }
@@ -425,19 +472,20 @@ final class JobGraph {
     Files.createDirectories(job.tempDir);
     Path tmp = Files.createTempFile(job.tempDir, "storyreel-", ".mp4");
     ComposedEvents progress = new ComposedEvents(a.timeline(), job.listener);
-    boolean streamed = !pictures.stream().allMatch(CompletableFuture::isDone)
-        && !everyPictureCached();
+    boolean streamed = !(pictures.stream().allMatch(CompletableFuture::isDone)
+        && clipsStored.values().stream().allMatch(CompletableFuture::isDone))
+        && !(everyPictureCached() && everyClipCached());
     AssetCache.Cached<AssetCache.Video> video;
     String key;
     if (!streamed) {
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), clips(ctx),
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), awaitAllClips(),
           a.timeline());
       video = job.cache.video(key, tmp, () -> cfg.renderer().render(a.timeline(), tmp, progress));
     } else {
       RenderResult r = cfg.renderer().render(a.timeline(), tmp, progress);
       // The renderer has loaded every picture, so each is stored: the key of a render that
       // waited for everything, and the same cache entry.
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), clips(ctx),
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), awaitAllClips(),
           a.timeline());
       video = job.cache.video(key, tmp, () -> r);
     }
@@ -457,6 +505,26 @@ final class JobGraph {
       }
       if (!pictures.get(seg.index()).isDone() && job.storage.head(AssetCache.entryKey("image",
           assets.imageKey(seg, job.cfg.seed() + seg.index()))).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every clip the provider has not stored yet is in the cache. */
+  private boolean everyClipCached() {
+    if (clipsStored.values().stream().allMatch(CompletableFuture::isDone)) {
+      return true;
+    }
+    if (!job.cfg.cacheReads()) {
+      return false;
+    }
+    for (int i : job.motion.clips()) {
+      Segment seg = board.segments().get(i);
+      long seed = job.cfg.seed() + i;
+      if (!clipsStored.get(i).isDone() && job.storage.head(AssetCache.entryKey("clip",
+          AssetStage.clipKey(job.cfg, seg, assets.imageKey(seg, seed),
+              assets.narrationKey(seg, board), seed))).isEmpty()) {
         return false;
       }
     }

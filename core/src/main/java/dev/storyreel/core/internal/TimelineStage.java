@@ -201,17 +201,39 @@ final class TimelineStage {
       ClipFit fit = forced != null ? forced
           : ClipFit.resolve(c.info().duration(), v.end().minus(v.start()));
       Path file = c.file();
-      VideoSource source = () -> {
+      visual.set(i, clip(v, () -> {
         if (!Files.isRegularFile(file)) {
           throw new NonRetriableException("Segment " + i + ": its stored clip " + c.ref().key()
               + " is no longer at " + file + "; run the job again.");
         }
         return file;
-      };
-      visual.set(i, VisualClip.clip(i, source, fit, "user".equals(c.source()) ? null : v.image(),
-          v.start(), v.end()));
+      }, fit, "user".equals(c.source())));
     }
     return timeline.withVisual(visual);
+  }
+
+  /**
+   * Puts the segments' moving clips on the visual track before they exist, when every clip's
+   * fit is the job's {@code --clip-fit} (no clip's length is needed): each {@link VideoSource}
+   * blocks until its clip is stored, as the streamed stills' sources do, so the render streams.
+   *
+   * @param timeline the assembled timeline
+   * @param sources each moving segment's source, blocking until its clip is stored
+   * @param userClips the segments that show the user's own clip (they have no still)
+   * @param fit the job's fit policy
+   * @return the timeline with the clips
+   */
+  Timeline withStreamedClips(Timeline timeline, Map<Integer, VideoSource> sources,
+      java.util.Set<Integer> userClips, ClipFit fit) {
+    List<VisualClip> visual = new ArrayList<>(timeline.visual());
+    sources.forEach((i, source) ->
+        visual.set(i, clip(visual.get(i), source, fit, userClips.contains(i))));
+    return timeline.withVisual(visual);
+  }
+
+  /** A still's place on the track as a clip: same interval (the cut stays on the boundary). */
+  private static VisualClip clip(VisualClip v, VideoSource source, ClipFit fit, boolean user) {
+    return VisualClip.clip(v.segment(), source, fit, user ? null : v.image(), v.start(), v.end());
   }
 
   /**
