@@ -712,6 +712,7 @@ public final class FfmpegRenderer implements Renderer {
             // Already failing or cancelled; the caller deletes the partial file.
           }
         }
+        plan.close();
         try {
           if (soundtrack != null) {
             soundtrack.close();
@@ -730,6 +731,11 @@ public final class FfmpegRenderer implements Renderer {
     /** The middle frame of segment 0, without captions, as an image. */
     private BufferedImage thumbnail() {
       long k = (timeline.startFrame(0) + timeline.endFrame(0) - 1) / 2;
+      if (plan.moving(0)) {
+        byte[] yuv = new byte[yuvSize()];
+        new FrameCompositor(plan).pictureYuv(k, yuv);
+        return MotionLayer.toImage(yuv, width, height);
+      }
       int[] rgb = new FrameCompositor(plan).composeRgb(k, false);
       BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
       int[] to = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
