@@ -3,10 +3,13 @@ package dev.storyreel.render.ffmpeg;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.spi.VideoSource;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -66,6 +69,13 @@ final class ClipReader implements AutoCloseable {
 
   private FFmpegFrameGrabber grabber;
   private FFmpegFrameFilter filter;
+  /** The decoded picture's format and size the filter was set up for. */
+  private int filterFormat = -1;
+  private int filterWidth;
+  private int filterHeight;
+  /** The decoded picture copied without row padding, and the frame that hands it to the filter. */
+  private BytePointer packed;
+  private final Frame packedFrame = new Frame();
   private Path file;
   private long frameCount = -1;
   private double fps;
@@ -179,7 +189,8 @@ final class ClipReader implements AutoCloseable {
     }
     FfmpegNatives.prepare();
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-    g.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+    // The decoder's own pictures, with no conversion: the filter scales and converts them.
+    g.setImageMode(FrameGrabber.ImageMode.RAW);
     try {
       g.start();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
@@ -192,18 +203,7 @@ final class ClipReader implements AutoCloseable {
       throw new InvalidInputException("The file " + file + " (" + what + ") has no video"
           + " stream. Give a file with moving pictures.");
     }
-    FFmpegFrameFilter f = new FFmpegFrameFilter(filterChain(), g.getImageWidth(),
-        g.getImageHeight());
-    f.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
     double rate = g.getVideoFrameRate() > 0 ? g.getVideoFrameRate() : g.getFrameRate();
-    f.setFrameRate(rate > 0 && !Double.isInfinite(rate) ? rate : 25);
-    try {
-      f.start();
-    } catch (FrameFilter.Exception | RuntimeException e) {
-      release(g, f);
-      throw new NonRetriableException("FFmpeg could not set up the video filters '"
-          + filterChain() + "' for " + what + ": " + e.getMessage() + ".", e);
-    }
     if (frameCount < 0) {
       fps = rate > 0 && !Double.isInfinite(rate) ? rate : 25;
       long frames = g.getLengthInVideoFrames();
@@ -213,17 +213,51 @@ final class ClipReader implements AutoCloseable {
       frameCount = Math.max(1, frames);
     }
     grabber = g;
-    filter = f;
     first = 0;
     next = 0;
   }
 
   /** Closes the decoder and opens it again at the file's start; the ring is emptied. */
   private void reopen() {
-    release(grabber, filter);
+    release(grabber, null);
     grabber = null;
-    filter = null;
     open();
+  }
+
+  /** Sets up the filter for decoded pictures of this format and size (once, as a rule). */
+  private void prepareFilter(int format, int w, int h) {
+    if (filter != null && format == filterFormat && w == filterWidth && h == filterHeight) {
+      return;
+    }
+    release(null, filter);
+    filter = null;
+    FFmpegFrameFilter f = new FFmpegFrameFilter(filterChain(), w, h);
+    f.setPixelFormat(format);
+    f.setFrameRate(fps);
+    try {
+      f.start();
+    } catch (FrameFilter.Exception | RuntimeException e) {
+      release(null, f);
+      throw new NonRetriableException("FFmpeg could not set up the video filters '"
+          + filterChain() + "' for " + what + ": " + e.getMessage() + ".", e);
+    }
+    filter = f;
+    filterFormat = format;
+    filterWidth = w;
+    filterHeight = h;
+    int size = avutil.av_image_get_buffer_size(format, w, h, 1);
+    if (packed != null) {
+      packed.close();
+    }
+    packed = new BytePointer(size);
+    int[] lines = new int[4];
+    avutil.av_image_fill_linesizes(lines, format, w);
+    packedFrame.imageWidth = w;
+    packedFrame.imageHeight = h;
+    packedFrame.imageDepth = Frame.DEPTH_UBYTE;
+    packedFrame.imageChannels = 1;
+    packedFrame.imageStride = lines[0];
+    packedFrame.image = new Buffer[] {packed.asBuffer()};
   }
 
   /**
@@ -239,7 +273,7 @@ final class ClipReader implements AutoCloseable {
       throw new NonRetriableException("FFmpeg could not decode frame " + next + " of " + what
           + " (" + file + "): " + e.getMessage() + ". Re-encode the video.", e);
     }
-    if (f == null || f.image == null) {
+    if (f == null || !(f.opaque instanceof AVFrame picture)) {
       return false;
     }
     if (keep) {
@@ -249,7 +283,11 @@ final class ClipReader implements AutoCloseable {
         ring[(int) (next % capacity)] = slot;
       }
       try {
-        filter.push(f, avutil.AV_PIX_FMT_YUV420P);
+        prepareFilter(picture.format(), picture.width(), picture.height());
+        // The decoder's rows are padded (aligned); the filter is handed them without padding.
+        avutil.av_image_copy_to_buffer(packed, (int) packed.capacity(), picture.data(),
+            picture.linesize(), picture.format(), picture.width(), picture.height(), 1);
+        filter.push(packedFrame, filterFormat);
         Frame o = filter.pull();
         if (o == null || o.image == null) {
           throw new NonRetriableException("FFmpeg's filters gave no picture for frame " + next
@@ -313,6 +351,11 @@ final class ClipReader implements AutoCloseable {
     release(grabber, filter);
     grabber = null;
     filter = null;
+    filterFormat = -1;
+    if (packed != null) {
+      packed.close();
+      packed = null;
+    }
     Arrays.fill(ring, null);
     first = 0;
     next = 0;

@@ -2,13 +2,16 @@ package dev.storyreel.render.ffmpeg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.spi.VideoSource;
+import dev.storyreel.core.timeline.BackgroundVideo;
 import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.testkit.VideoFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,11 +78,11 @@ class ClipReaderTest {
     byte[] blur = new byte[plain.length];
     try (ClipReader a = new ClipReader(VideoSource.of(clip), "t", W, H, "");
         ClipReader b = new ClipReader(VideoSource.of(clip), "t", W, H, MotionLayer
-            .backgroundFilters(new dev.storyreel.core.timeline.BackgroundVideo(
-                VideoSource.of(clip), java.time.Duration.ZERO, 0, 0.5, Double.NEGATIVE_INFINITY)));
+            .backgroundFilters(new BackgroundVideo(
+                VideoSource.of(clip), Duration.ZERO, 0, 0.5, Double.NEGATIVE_INFINITY)));
         ClipReader c = new ClipReader(VideoSource.of(clip), "t", W, H, MotionLayer
-            .backgroundFilters(new dev.storyreel.core.timeline.BackgroundVideo(
-                VideoSource.of(clip), java.time.Duration.ZERO, 8, 0, Double.NEGATIVE_INFINITY)))) {
+            .backgroundFilters(new BackgroundVideo(
+                VideoSource.of(clip), Duration.ZERO, 8, 0, Double.NEGATIVE_INFINITY)))) {
       a.read(6, plain);
       b.read(6, dim);
       c.read(6, blur);
@@ -154,6 +157,6 @@ class ClipReaderTest {
         prev = p.pushIn();
       }
     }
-    assertThat(prev).isCloseTo(ClipFitting.HOLD_ZOOM, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(prev).isCloseTo(ClipFitting.HOLD_ZOOM, offset(1e-9));
   }
 }
