@@ -4,6 +4,7 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.timeline.AudioSource;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -55,6 +56,35 @@ final class AudioReader implements AutoCloseable {
       closeQuietly(g, opened);
       throw new NonRetriableException("The ffmpeg renderer could not read the audio of " + what
           + " as a WAV file: " + e.getMessage() + ". Give it a 16-bit PCM WAV file.", e);
+    }
+    this.grabber = g;
+  }
+
+  /**
+   * Streams the first audio stream of a media file (for example a background video's), in
+   * whatever container and codec FFmpeg reads, resampled to {@code rateHz}.
+   *
+   * @param file the file
+   * @param rateHz the rate to resample to, in Hz
+   * @param what what it is, for messages ("the background video's audio")
+   * @throws NonRetriableException if the file cannot be opened or has no audio stream
+   */
+  AudioReader(Path file, int rateHz, String what) {
+    this.what = what;
+    FfmpegNatives.requireLoaded();
+    this.in = InputStream.nullInputStream();
+    FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
+    g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+    g.setSampleRate(rateHz);
+    try {
+      g.start();
+      if (g.getAudioChannels() < 1) {
+        throw new IllegalStateException("it has no audio stream");
+      }
+    } catch (Exception e) {
+      closeQuietly(g, in);
+      throw new NonRetriableException("The ffmpeg renderer could not read " + what + " in "
+          + file + ": " + e.getMessage() + ". Re-encode the file, or mute it.", e);
     }
     this.grabber = g;
   }

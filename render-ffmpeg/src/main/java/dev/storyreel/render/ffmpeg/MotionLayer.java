@@ -178,8 +178,7 @@ final class MotionLayer implements AutoCloseable {
   void background(long k, byte[] out, byte[] scratch) {
     long m = head.frameCount();
     double f = head.fps();
-    long c = Math.round(timeline.background().loopCrossfade().toNanos() * f / 1e9);
-    c = Math.max(0, Math.min(c, (m - 1) / 2));
+    long c = loopCrossfadeFrames(timeline.background(), m, f);
     long period = m - c;
     long i = (long) Math.floor(k * f / fps + 1e-9);
     long pass = i / period;
@@ -190,6 +189,18 @@ final class MotionLayer implements AutoCloseable {
       int w = (int) ((2 * q + 1) * 256 / (2 * c));
       FrameCompositor.blend(scratch, out, w, out);
     }
+  }
+
+  /**
+   * @param bg the background
+   * @param m its frame count
+   * @param f its rate, frames per second
+   * @return the loop crossfade in source frames: the asked length, shortened to less than half
+   *     the video
+   */
+  static long loopCrossfadeFrames(BackgroundVideo bg, long m, double f) {
+    long c = Math.round(bg.loopCrossfade().toNanos() * f / 1e9);
+    return Math.max(0, Math.min(c, (m - 1) / 2));
   }
 
   /** Closes the readers of clips two or more segments behind {@code segment}. */

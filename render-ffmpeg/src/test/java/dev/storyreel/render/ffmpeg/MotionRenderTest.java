@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.VideoSource;
 import dev.storyreel.core.timeline.BackgroundVideo;
 import dev.storyreel.core.timeline.ClipFit;
+import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.timeline.Overlay;
 import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.timeline.TitleCard;
@@ -15,6 +17,7 @@ import dev.storyreel.core.timeline.Watermark;
 import dev.storyreel.testkit.VideoFixtures;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,5 +239,41 @@ class MotionRenderTest {
       }
     }
     p2.close();
+  }
+
+  /** RMS of a 16-bit WAV's samples after its 44-byte header. */
+  private static double rms(Path wav) throws Exception {
+    byte[] b = Files.readAllBytes(wav);
+    double sum = 0;
+    int n = 0;
+    for (int i = 44; i + 1 < b.length; i += 2) {
+      short v = (short) ((b[i] & 0xff) | (b[i + 1] << 8));
+      sum += (double) v * v;
+      n++;
+    }
+    return Math.sqrt(sum / Math.max(1, n));
+  }
+
+  @Test
+  void theBackgroundsAudioIsMixedAtItsGainOrMuted() throws Exception {
+    Timeline base = Fixtures.request(SMALL, 16_000, 1, false);
+    Timeline stems = new Timeline(base.format(), base.visual(), base.narration(), base.music(),
+        base.effects(), base.captions(), base.overlays(), new MixSettings(-14, -1, true));
+    VideoSource withTone = VideoSource.of(VideoFixtures.mp4(dir.resolve("tone.mp4"), 90, 160, 24,
+        24, 0.3f, true));
+    double[] music = new double[2];
+    double[] gains = {Double.NEGATIVE_INFINITY, -6};
+    for (int g = 0; g < 2; g++) {
+      Timeline t = stems.withBackground(new BackgroundVideo(withTone, Duration.ofMillis(200), 0,
+          0, gains[g]));
+      t = with(t, 1, VisualClip.background(1, t.visual().get(1).start(), t.visual().get(1).end()));
+      Path out = dir.resolve("mix" + g + ".mp4");
+      RenderResult r = FfmpegRenderer.builder().workers(1).build().render(t, out, null);
+      music[g] = rms(r.audio().stems().get(SoundtrackMixer.MUSIC_STEM));
+    }
+    assertThat(music[0]).as("muted: nothing in the music stem").isZero();
+    // The tone is 8000/32768 peak (RMS about 5657) at -6 dB: about 2835, over the whole story
+    // (the 1 s video loops three times with 200 ms crossfades).
+    assertThat(music[1]).isBetween(2000.0, 3200.0);
   }
 }
