@@ -422,6 +422,9 @@ final class JobGraph {
     for (SoundtrackStage.Placed p : soundtrack.effects()) {
       s.append("|sfx ").append(p.audio().ref().sha256()).append(' ').append(p.at().toNanos());
     }
+    if (!cfg.motion().isEmpty()) {
+      s.append("|motion ").append(cfg.motion().fingerprint());
+    }
     return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
         s.toString());
   }

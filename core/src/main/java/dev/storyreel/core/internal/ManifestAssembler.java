@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * Builds {@code manifest.json} from what the stages made: one place for what a manifest says.
@@ -104,7 +105,17 @@ final class ManifestAssembler {
         new Manifest.CaptionsEntry(out.srt(), out.vtt(), in.layout().cues().size()),
         out.thumbnail(), in.stages(), cfg.inputKey(), in.plan().use(), in.videoUse(),
         planUsage, JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack,
-        cfg.renderer().options(), job.warnings(),
+        renderOptions(cfg), job.warnings(),
         WriteStage.lookup(job.storage, job.story).orElse(null));
+  }
+
+  /** The renderer's options, then the background's and the overlays' (issue 10), if any. */
+  private static Map<String, String> renderOptions(Pipeline.Config cfg) {
+    if (cfg.motion().isEmpty()) {
+      return cfg.renderer().options();
+    }
+    Map<String, String> m = new LinkedHashMap<>(cfg.renderer().options());
+    m.putAll(cfg.motion().describe());
+    return m;
   }
 }

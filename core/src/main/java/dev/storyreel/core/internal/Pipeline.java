@@ -103,6 +103,7 @@ public final class Pipeline implements Job {
    * @param musicGainDb the beds' level in the mix before ducking, in dB, at most 0
    * @param ducking how the music is ducked under the words
    * @param mix the loudness target, true-peak ceiling and stems
+   * @param motion the background video and overlays; {@link MotionSettings#NONE} for none
    */
   public record Config(
       StoryPlanner planner,
@@ -129,7 +130,8 @@ public final class Pipeline implements Job {
       Mood mood,
       double musicGainDb,
       Ducking ducking,
-      MixSettings mix) {}
+      MixSettings mix,
+      MotionSettings motion) {}
 
   private final Config cfg;
   private final Story story;

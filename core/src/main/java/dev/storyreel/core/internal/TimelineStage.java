@@ -170,8 +170,29 @@ final class TimelineStage {
       effects.add(new EffectCue(p.segment(), p.cue().description(),
           storedAudio(p.segment(), p.audio().ref()), p.at(), EFFECT_GAIN_DB));
     }
-    return new Timeline(cfg.format(), layout.visual(), layout.narration(), track, effects,
-        layout.cues(), List.of(), cfg.mix());
+    return withMotion(new Timeline(cfg.format(), layout.visual(), layout.narration(), track,
+        effects, layout.cues(), List.of(), cfg.mix()));
+  }
+
+  /**
+   * Puts the job's background video and overlays on the timeline (issue 10): with a
+   * background, every segment that shows a still shows the background instead (segments with a
+   * clip keep it); the title card, end card and watermark are placed on the video's length.
+   */
+  private Timeline withMotion(Timeline t) {
+    MotionSettings motion = job.cfg.motion();
+    if (motion.isEmpty()) {
+      return t;
+    }
+    Timeline out = t;
+    if (motion.background() != null) {
+      List<VisualClip> visual = new ArrayList<>();
+      for (VisualClip v : t.visual()) {
+        visual.add(v.isClip() ? v : VisualClip.background(v.segment(), v.start(), v.end()));
+      }
+      out = out.withBackground(motion.background()).withVisual(visual);
+    }
+    return out.withOverlays(motion.overlays(out.duration()));
   }
 
   /**
