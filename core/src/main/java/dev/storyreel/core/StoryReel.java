@@ -453,9 +453,9 @@ public final class StoryReel {
     if (effects != null) {
       effects.preflight();
     }
-    storage.preflight();
     // The background and the watermark: bad files are refused before the planner is paid.
     motion.check(renderer);
+    storage.preflight();
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
         given != null ? "plan=" + planKey(given) : planner.fingerprint(),
         images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),

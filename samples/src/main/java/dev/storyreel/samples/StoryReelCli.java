@@ -282,6 +282,9 @@ public final class StoryReelCli implements Callable<Integer> {
     /** Set by {@link PlanCommand}: plan each story and write its storyboard, render nothing. */
     boolean planOnly;
 
+    /** --background, --title, --end-card, --watermark and their settings. */
+    @CommandLine.Mixin MotionOptions motionOptions = new MotionOptions();
+
     /** The story being rendered now: one of {@link #stories}. */
     Path story;
 
@@ -719,6 +722,7 @@ public final class StoryReelCli implements Callable<Integer> {
         // A plan is read and checked (narrations against its story) before anything is written.
         Plan plan = storyboard != null ? Plan.read(storyboard) : null;
         Story s = plan != null ? plan.story() : Story.read(story, maxChars);
+        MotionOptions.Checked moving = motionOptions.check(s, renderer);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
         }
@@ -766,7 +770,7 @@ public final class StoryReelCli implements Callable<Integer> {
           try {
             // build() creates the named providers from the settings: a bad one fails here,
             // before anything is written or paid for.
-            reel = builder
+            builder
                 .format(fmt)
                 .voice(voice)
                 .visualStyle(style == null ? "" : style)
@@ -784,8 +788,8 @@ public final class StoryReelCli implements Callable<Integer> {
                 .mood(sound.mood())
                 .musicGainDb(musicGainDb)
                 .ducking(new Ducking(duckDb, Ducking.DEFAULTS.minGap(), Ducking.DEFAULTS.ramp()))
-                .mix(new MixSettings(loudnessLufs, truePeakDbtp, stems))
-                .build();
+                .mix(new MixSettings(loudnessLufs, truePeakDbtp, stems));
+            reel = moving.applyTo(builder).build();
           } catch (IllegalArgumentException e) {
             throw new InvalidInputException(userMessage(e));
           }
