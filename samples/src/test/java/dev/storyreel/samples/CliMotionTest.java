@@ -62,6 +62,14 @@ class CliMotionTest {
     assertThat(opts.get("titleCard").asText()).startsWith("'The Lighthouse' 0..3000ms");
     assertThat(opts.get("endCard").asText()).startsWith("'The end'");
     assertThat(opts.get("watermark").asText()).startsWith("top-left");
+    // Over a background no still is made: no image task, no image in the manifest or assets.
+    for (JsonNode seg : m.get("segments")) {
+      assertThat(seg.get("image").isNull()).as("segment %s's image", seg.get("index")).isTrue();
+    }
+    try (var files = Files.list(out.resolve("assets"))) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.endsWith(".png") || n.endsWith(".jpg"));
+    }
   }
 
   @Test

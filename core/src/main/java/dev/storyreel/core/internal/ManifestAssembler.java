@@ -66,10 +66,13 @@ final class ManifestAssembler {
           i, seg.narration(), seg.imagePrompt(),
           in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
           in.timeline().startFrame(i), in.timeline().endFrame(i),
-          img.ref(), imageInfo, img.seed(),
+          img == null ? null : img.ref(), img == null ? null : imageInfo,
+          img == null ? 0 : img.seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,
-          we, img.use(), sa.use(), sa.timingsUse(), img.usage(), sa.usage(), sa.alignerUsage()));
-      total = total.plus(img.usage()).plus(sa.usage())
+          we, img == null ? null : img.use(), sa.use(), sa.timingsUse(),
+          img == null ? Usage.NONE : img.usage(), sa.usage(), sa.alignerUsage()));
+      // A segment over the background video has no still (issue 10): img is null.
+      total = total.plus(img == null ? Usage.NONE : img.usage()).plus(sa.usage())
           .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }
     List<Manifest.MusicBedEntry> beds = new ArrayList<>();

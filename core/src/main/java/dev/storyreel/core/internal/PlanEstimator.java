@@ -54,8 +54,11 @@ public final class PlanEstimator {
       int i = seg.index();
       ImageRequest img = new ImageRequest(i, seg.imagePrompt(), f.widthPx(), f.heightPx(),
           cfg.seed() + i);
-      items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
-          "image", CacheKeys.image(cfg.images().fingerprint(), img)));
+      if (cfg.motion().background() == null) {
+        // Over a background video no still is made (issue 10).
+        items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
+            "image", CacheKeys.image(cfg.images().fingerprint(), img)));
+      }
       SpeechRequest sp = SpeechRequest.forSegment(segments, at, cfg.voice(),
           cfg.speech().usesNeighbourText());
       boolean spoken = cached(cfg, storage, "narration",

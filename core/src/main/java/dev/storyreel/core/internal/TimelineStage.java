@@ -85,7 +85,12 @@ final class TimelineStage {
    * @return where everything sits
    */
   Layout layout(Storyboard board, Assets assets) {
-    return layout(board, assets.speech(), i -> storedImage(i, assets.images().get(i).ref()));
+    return layout(board, assets.speech(), i -> assets.images().get(i) == null
+        ? () -> {
+          throw new IllegalStateException("segment " + i + " has no still: it shows the"
+              + " background video");
+        }
+        : storedImage(i, assets.images().get(i).ref()));
   }
 
   /**
