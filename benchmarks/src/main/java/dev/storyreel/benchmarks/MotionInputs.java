@@ -120,6 +120,7 @@ final class MotionInputs {
   private static void write(Path file, List<BufferedImage> stills, int w, int h, int fps,
       int frames) throws IOException {
     Java2DFrameConverter conv = new Java2DFrameConverter();
+    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), w, h, 0)) {
       r.setFormat("mp4");
       r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
