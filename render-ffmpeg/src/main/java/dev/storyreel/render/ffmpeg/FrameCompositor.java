@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Composes one frame of a render by index: the segment's Ken Burns view, a crossfade with the
- * neighbouring segment near a boundary, the caption of the moment; and converts it to yuv420p.
+ * Composes one frame of a render by index: the segment's Ken Burns view (or its clip, or the
+ * background video: {@link MotionLayer}), a crossfade with the neighbouring segment near a
+ * boundary, the caption of the moment, then the overlays ({@link OverlayPainter}); and converts
+ * it to yuv420p.
  *
  * <p>The per-frame path allocates nothing and uses no Java2D: bilinear sampling of a pre-scaled
  * canvas ({@link KenBurns.Sampler}), an integer blend for the crossfade, an alpha blit of a cached
