@@ -10,16 +10,12 @@ import dev.storyreel.core.timeline.TitleCard;
 import dev.storyreel.core.timeline.Watermark;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -187,43 +183,14 @@ public record MotionSettings(BackgroundVideo background, TitleCard titleCard, Ti
     } catch (IOException e) {
       throw new UncheckedIOException("reading the background video " + file, e);
     }
-    return HASHED.computeIfAbsent(id, k -> hash(file));
-  }
-
-  private static String hash(Path file) {
-    MessageDigest md = digest();
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the background video " + file, e);
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return HASHED.computeIfAbsent(id, k -> AssetCache.sha256(file));
   }
 
   private static String pixelsSha256(BufferedImage img) {
-    MessageDigest md = digest();
     int w = img.getWidth();
-    int[] row = new int[w];
-    ByteBuffer b = ByteBuffer.allocate(4 * w);
-    md.update(ByteBuffer.allocate(8).putInt(w).putInt(img.getHeight()).array());
-    for (int y = 0; y < img.getHeight(); y++) {
-      img.getRGB(0, y, w, 1, row, 0, w);
-      b.clear();
-      b.asIntBuffer().put(row);
-      md.update(b.array());
-    }
-    return HexFormat.of().formatHex(md.digest());
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    int h = img.getHeight();
+    ByteBuffer b = ByteBuffer.allocate(8 + 4 * w * h).putInt(w).putInt(h);
+    b.asIntBuffer().put(img.getRGB(0, 0, w, h, null, 0, w));
+    return AssetCache.sha256(b.array());
   }
 }

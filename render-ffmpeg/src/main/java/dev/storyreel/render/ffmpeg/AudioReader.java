@@ -5,6 +5,7 @@ import dev.storyreel.core.timeline.AudioSource;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.function.Function;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -45,19 +46,9 @@ final class AudioReader implements AutoCloseable {
     this.in = opened;
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(opened, 0);
     g.setFormat("wav");
-    g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
-    g.setSampleRate(rateHz);
-    try {
-      g.start();
-      if (g.getAudioChannels() < 1) {
-        throw new IllegalStateException("it has no audio stream");
-      }
-    } catch (Exception e) {
-      closeQuietly(g, opened);
-      throw new NonRetriableException("The ffmpeg renderer could not read the audio of " + what
-          + " as a WAV file: " + e.getMessage() + ". Give it a 16-bit PCM WAV file.", e);
-    }
-    this.grabber = g;
+    this.grabber = start(g, rateHz, opened, e -> new NonRetriableException("The ffmpeg renderer"
+        + " could not read the audio of " + what + " as a WAV file: " + e.getMessage()
+        + ". Give it a 16-bit PCM WAV file.", e));
   }
 
   /**
@@ -73,7 +64,14 @@ final class AudioReader implements AutoCloseable {
     this.what = what;
     FfmpegNatives.requireLoaded();
     this.in = InputStream.nullInputStream();
-    FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
+    this.grabber = start(new FFmpegFrameGrabber(file.toFile()), rateHz, in,
+        e -> new NonRetriableException("The ffmpeg renderer could not read " + what + " in "
+            + file + ": " + e.getMessage() + ". Re-encode the file, or mute it.", e));
+  }
+
+  /** Starts a grabber for float samples at {@code rateHz}, closing it on failure. */
+  private static FFmpegFrameGrabber start(FFmpegFrameGrabber g, int rateHz, InputStream in,
+      Function<Exception, NonRetriableException> failure) {
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
     g.setSampleRate(rateHz);
     try {
@@ -81,12 +79,11 @@ final class AudioReader implements AutoCloseable {
       if (g.getAudioChannels() < 1) {
         throw new IllegalStateException("it has no audio stream");
       }
+      return g;
     } catch (Exception e) {
       closeQuietly(g, in);
-      throw new NonRetriableException("The ffmpeg renderer could not read " + what + " in "
-          + file + ": " + e.getMessage() + ". Re-encode the file, or mute it.", e);
+      throw failure.apply(e);
     }
-    this.grabber = g;
   }
 
   /**

@@ -34,8 +34,9 @@ import org.bytedeco.javacv.FrameFilter;
  * the previous pass's last {@code c} frames into the new pass's first ones, linearly. Output frame
  * {@code k} shows source position {@code k * f / F} on that loop ({@code f} the background's
  * rate, {@code F} the output's), so the background runs at its own speed under the whole story,
- * across segment boundaries. Two readers serve it: one plays the passes, the other the tails
- * during each loop's crossfade. The background's blur ({@code boxblur}, radius in output pixels)
+ * across segment boundaries. Two readers serve it, taking turns pass by pass: each plays its
+ * pass forward and on into the tail that the next pass's first frames blend with, so neither
+ * seeks back more than once per two passes. The background's blur ({@code boxblur}, radius in output pixels)
  * and dim ({@code lutyuv}, every sample pulled towards black by the dim fraction, which darkens
  * the RGB picture by that fraction) are FFmpeg filters applied once per decoded frame.
  *
@@ -183,9 +184,14 @@ final class MotionLayer implements AutoCloseable {
     long i = (long) Math.floor(k * f / fps + 1e-9);
     long pass = i / period;
     long q = i % period;
-    head.read(q, out);
+    // Passes alternate between the two readers, so that each only plays forward: the one that
+    // played the previous pass goes on into its tail during the crossfade (and serves workers
+    // still finishing that pass), while the other starts the new pass from the file's start.
+    ClipReader current = pass % 2 == 0 ? head : tail;
+    ClipReader previous = pass % 2 == 0 ? tail : head;
+    current.read(q, out);
     if (pass >= 1 && q < c) {
-      tail.read(q + period, scratch);
+      previous.read(q + period, scratch);
       int w = (int) ((2 * q + 1) * 256 / (2 * c));
       FrameCompositor.blend(scratch, out, w, out);
     }
