@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * The side-by-side render benchmark: on the same inputs (a story through StoryReel's offline
@@ -107,8 +109,18 @@ public final class SideBySide {
   /** Characters of the length-scaling leg's short story. */
   private static final int SHORT_STORY_CHARS = 1_000;
 
-  /** One measured run. */
-  private record Run(double wallS, long frames, long hwmKb) {}
+  /**
+   * One measured run.
+   *
+   * @param cpuS CPU seconds of the child process over the same span as {@code wallS} (all its
+   *     threads), or NaN where not measured (the ffmpeg CLI): the figure to compare on a loaded
+   *     machine, where wall time depends on what else runs
+   */
+  private record Run(double wallS, long frames, long hwmKb, double cpuS) {
+    Run(double wallS, long frames, long hwmKb) {
+      this(wallS, frames, hwmKb, Double.NaN);
+    }
+  }
 
   /**
    * @param args see the class documentation; {@code --leg a|b} is the child mode
@@ -192,8 +204,8 @@ public final class SideBySide {
 
   private static void add(Map<String, List<Run>> runs, String leg, Run r) {
     runs.computeIfAbsent(leg, k -> new ArrayList<>()).add(r);
-    System.out.printf(Locale.ROOT, "  run %s: %.2f s, %d frames, peak RSS %d MB%n", leg, r.wallS(),
-        r.frames(), r.hwmKb() / 1024);
+    System.out.printf(Locale.ROOT, "  run %s: %.2f s, %.2f CPU s, %d frames, peak RSS %d MB%n",
+        leg, r.wallS(), r.cpuS(), r.frames(), r.hwmKb() / 1024);
   }
 
   private static FfmpegRenderer renderer(Options o) {
@@ -223,6 +235,7 @@ public final class SideBySide {
       long frames = rs.get(0).frames();
       median.put(leg, wall);
       median.put(leg + "-rss", hwm);
+      median.put(leg + "-cpu", median(rs.stream().mapToDouble(Run::cpuS).toArray()));
       StringBuilder each = new StringBuilder();
       for (Run r : rs) {
         each.append(String.format(Locale.ROOT, "%.2f ", r.wallS()));
@@ -240,6 +253,9 @@ public final class SideBySide {
         default -> 1.10;
       };
       verdict("b/a (" + o.motion + ")", median.get("b") / median.get("a"), target);
+      System.out.printf(Locale.ROOT, "b/a in CPU seconds = %.2f / %.2f = %.3f  (the figure that"
+          + " holds on a loaded machine)%n", median.get("b-cpu"), median.get("a-cpu"),
+          median.get("b-cpu") / median.get("a-cpu"));
     }
     if (median.containsKey("c") && median.containsKey("b")) {
       verdict("b/c", median.get("b") / median.get("c"), 0.55);
@@ -345,7 +361,8 @@ public final class SideBySide {
     }
     String[] p = result.split(" ");
     long selfHwm = Long.parseLong(p[3]);
-    return new Run(Double.parseDouble(p[1]), Long.parseLong(p[2]), Math.max(selfHwm, m.hwmKb()));
+    return new Run(Double.parseDouble(p[1]), Long.parseLong(p[2]), Math.max(selfHwm, m.hwmKb()),
+        p.length > 4 ? Double.parseDouble(p[4]) : Double.NaN);
   }
 
   /** Child mode: {@code --leg a|b INPUTS OUT PRESET CRF WORKERS [MOTION]}. */
@@ -357,6 +374,8 @@ public final class SideBySide {
         .workers(Integer.parseInt(a[6])).build();
     Timeline request = MotionInputs.apply(a.length > 7 ? a[7] : "stills", Inputs.load(in), in);
     r.resolveEncoder(); // load the natives before timing
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     long frames;
     if (leg.equals("a")) {
@@ -365,7 +384,9 @@ public final class SideBySide {
       frames = r.render(request, out, null).frameCount();
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "RESULT %.3f %d %d%n", wall, frames, hwmKb(ProcessHandle.current().pid()));
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    System.out.printf(Locale.ROOT, "RESULT %.3f %d %d %.3f%n", wall, frames,
+        hwmKb(ProcessHandle.current().pid()), cpu);
   }
 
   /** What a child did: its output lines, exit code and last VmHWM seen. */
