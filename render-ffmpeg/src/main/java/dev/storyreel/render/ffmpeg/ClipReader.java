@@ -20,10 +20,11 @@ import org.bytedeco.javacv.FrameGrabber;
  * Decodes one video (a segment's clip, or the background) into output-sized yuv420p frames, by
  * source frame index, for any number of compositor threads.
  *
- * <p>The reader owns its {@link FFmpegFrameGrabber} and an {@link FFmpegFrameFilter} that scales
- * each decoded picture to cover the output ({@code scale=W:H:force_original_aspect_ratio=increase},
- * then {@code crop=W:H} at the centre, {@code format=yuv420p}), followed by the caller's extra
- * filters (the background's {@code boxblur} and dim). Decoded frames go into a ring of at most
+ * <p>The reader owns its {@link FFmpegFrameGrabber} and an {@link FFmpegFrameFilter} that makes
+ * each decoded picture cover the output: its centre at the output's aspect ratio ({@code crop}),
+ * the caller's extra filters (the background's {@code boxblur} and dim) at that size, then a
+ * bilinear {@code scale} to the output size and {@code format=yuv420p} (see {@link
+ * #filterChain()}). Decoded frames go into a ring of at most
  * {@link #capacity()} frames: source frames {@code [first, next)}, the most recent ones decoded.
  * Memory is bounded by the ring, {@code capacity * 1.5 * W * H} bytes, not by the clip's length.
  *
@@ -46,8 +47,11 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 final class ClipReader implements AutoCloseable {
 
-  /** The ring's size in bytes, which sets its capacity in frames: {@value} (64 MiB). */
-  static final long RING_BYTES = 64L << 20;
+  /**
+   * The ring's size in bytes, which sets its capacity in frames: {@value} (32 MiB, 10 frames at
+   * 1080x1920).
+   */
+  static final long RING_BYTES = 32L << 20;
 
   /** Fewest frames a ring holds, whatever the frame size: {@value}. */
   static final int MIN_FRAMES = 8;
@@ -90,7 +94,8 @@ final class ClipReader implements AutoCloseable {
    * @param what what it is, for messages ("the clip of segment 3", "the background video")
    * @param width output width, pixels, even
    * @param height output height, pixels, even
-   * @param extraFilters FFmpeg video filters applied after the cover scale and crop, comma
+   * @param extraFilters FFmpeg video filters applied after the crop and before the scale, at the
+   *     cropped source's size (their expressions may use {@code w} and {@code h}), comma
    *     separated, or an empty string
    */
   ClipReader(VideoSource source, String what, int width, int height, String extraFilters) {
@@ -124,11 +129,20 @@ final class ClipReader implements AutoCloseable {
     return fps;
   }
 
-  /** @return the filter chain applied to each decoded picture */
+  /**
+   * @return the filter chain applied to each decoded picture: the centre of the picture at the
+   *     output's aspect ratio cropped first ({@code crop}), the extra filters at that size (where
+   *     there are fewer pixels than at the output's when the source is smaller or of another
+   *     shape: a landscape video under a portrait story is cut to a third before anything else),
+   *     then {@code scale} to the output size and {@code format=yuv420p}. Cropping then scaling
+   *     covers the frame exactly as {@code scale=W:H:force_original_aspect_ratio=increase,crop=W:H}
+   *     does, without scaling the part that is cut away.
+   */
   String filterChain() {
-    return "scale=" + width + ":" + height + ":force_original_aspect_ratio=increase,crop="
-        + width + ":" + height + ",format=yuv420p" + (extraFilters.isEmpty() ? ""
-            : "," + extraFilters);
+    String w = "'min(iw,ih*" + width + "/" + height + ")'";
+    String h = "'min(ih,iw*" + height + "/" + width + ")'";
+    return "crop=w=" + w + ":h=" + h + (extraFilters.isEmpty() ? "" : "," + extraFilters)
+        + ",scale=" + width + ":" + height + ":flags=bilinear,format=yuv420p";
   }
 
   /**

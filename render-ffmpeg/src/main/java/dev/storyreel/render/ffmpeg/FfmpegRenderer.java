@@ -98,7 +98,7 @@ import org.bytedeco.javacv.Frame;
  * ping-pong, or hold the last frame with a slow push-in), the cut still on the narration
  * boundary; a segment with neither still nor clip shows the timeline's background video, looped
  * with a crossfade, blurred and dimmed by FFmpeg filters, its audio mixed at its gain or muted.
- * Each open video is decoded by its own grabber into a ring of at most 48 frames (64 MiB) scaled
+ * Each open video is decoded by its own grabber into a ring of at most 32 MiB of frames scaled
  * to cover the frame, shared by the workers; a frame still depends on its index alone. Title
  * cards and watermarks are drawn once with Java2D and blended over their box after the
  * captions. See {@code ClipReader}, {@code MotionLayer} and {@code OverlayPainter}.

@@ -38,7 +38,8 @@ import org.bytedeco.javacv.FrameFilter;
  * pass forward and on into the tail that the next pass's first frames blend with, so neither
  * seeks back more than once per two passes. The background's blur ({@code boxblur}, radius in output pixels)
  * and dim ({@code lutyuv}, every sample pulled towards black by the dim fraction, which darkens
- * the RGB picture by that fraction) are FFmpeg filters applied once per decoded frame.
+ * the RGB picture by that fraction) are FFmpeg filters applied once per decoded frame, at the
+ * cropped source's size before it is scaled up to the output's.
  *
  * <p>Every frame is a function of its index alone. Thread-safe: the readers lock themselves; the
  * caches are concurrent.
@@ -74,7 +75,7 @@ final class MotionLayer implements AutoCloseable {
     }
     BackgroundVideo bg = timeline.background();
     if (bg != null) {
-      String extra = backgroundFilters(bg);
+      String extra = backgroundFilters(bg, width);
       head = new ClipReader(bg.video(), "the background video", width, height, extra);
       tail = new ClipReader(bg.video(), "the background video", width, height, extra);
     } else {
@@ -97,14 +98,19 @@ final class MotionLayer implements AutoCloseable {
 
   /**
    * @param bg a background
-   * @return its blur and dim as FFmpeg filters after the cover scale, or an empty string
+   * @param outWidth the output's width, pixels
+   * @return its blur and dim as FFmpeg filters for the cropped source (before the scale to the
+   *     output), or an empty string. The blur radius is given in output pixels, so it is scaled
+   *     by the cropped source's width over the output's ({@code w / W}, {@code cw / W} for the
+   *     half-width chroma planes).
    */
-  static String backgroundFilters(BackgroundVideo bg) {
+  static String backgroundFilters(BackgroundVideo bg, int outWidth) {
     StringBuilder sb = new StringBuilder();
     if (bg.blurRadiusPx() > 0) {
-      // Chroma planes are half size: half the radius blurs them as much.
-      sb.append("boxblur=luma_radius=").append(bg.blurRadiusPx()).append(":luma_power=1")
-          .append(":chroma_radius=").append(bg.blurRadiusPx() / 2).append(":chroma_power=1");
+      int r = bg.blurRadiusPx();
+      sb.append("boxblur=luma_radius='max(1,").append(r).append("*w/").append(outWidth)
+          .append(")':luma_power=1:chroma_radius='").append(r).append("*cw/").append(outWidth)
+          .append("':chroma_power=1");
     }
     if (bg.dim() > 0) {
       String k = String.format(Locale.ROOT, "%.4f", 1 - bg.dim());

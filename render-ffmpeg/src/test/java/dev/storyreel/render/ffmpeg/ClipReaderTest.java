@@ -79,10 +79,10 @@ class ClipReaderTest {
     try (ClipReader a = new ClipReader(VideoSource.of(clip), "t", W, H, "");
         ClipReader b = new ClipReader(VideoSource.of(clip), "t", W, H, MotionLayer
             .backgroundFilters(new BackgroundVideo(
-                VideoSource.of(clip), Duration.ZERO, 0, 0.5, Double.NEGATIVE_INFINITY)));
+                VideoSource.of(clip), Duration.ZERO, 0, 0.5, Double.NEGATIVE_INFINITY), W));
         ClipReader c = new ClipReader(VideoSource.of(clip), "t", W, H, MotionLayer
             .backgroundFilters(new BackgroundVideo(
-                VideoSource.of(clip), Duration.ZERO, 8, 0, Double.NEGATIVE_INFINITY)))) {
+                VideoSource.of(clip), Duration.ZERO, 8, 0, Double.NEGATIVE_INFINITY), W))) {
       a.read(6, plain);
       b.read(6, dim);
       c.read(6, blur);
@@ -91,6 +91,29 @@ class ClipReaderTest {
     assertThat(luma(dim, x, H / 2) - 16).isBetween((luma(plain, x, H / 2) - 16) / 2 - 3,
         (luma(plain, x, H / 2) - 16) / 2 + 3);
     assertThat(luma(blur, x, H / 2)).isLessThan(luma(plain, x, H / 2) - 20);
+  }
+
+  @Test
+  void aLandscapeVideoIsCutToItsCentreToCoverAPortraitFrame() {
+    // 160x90 under 96x160: the centre 54x90 of the source, scaled up 1.78x.
+    int frames = 16;
+    Path clip = VideoFixtures.mp4(dir.resolve("wide.mp4"), 160, 90, 24, frames);
+    byte[] f = new byte[W * H * 3 / 2];
+    try (ClipReader r = new ClipReader(VideoSource.of(clip), "wide", W, H, "")) {
+      // Frame 8: the bar at x = 80..90 of 160, the centre: in the middle of the output.
+      r.read(8, f);
+      int bright = 0;
+      for (int x = 0; x < W; x++) {
+        bright += luma(f, x, H / 2) > 200 ? 1 : 0;
+      }
+      assertThat(bright).as("the bar, 10 source px = about 18 output px").isBetween(12, 24);
+      assertThat(luma(f, W / 2 + 8, H / 2)).isGreaterThan(200);
+      // Frame 1: the bar at x = 10..20, cut away.
+      r.read(1, f);
+      for (int x = 0; x < W; x++) {
+        assertThat(luma(f, x, H / 2)).as("column %d of frame 1", x).isLessThan(200);
+      }
+    }
   }
 
   @Test

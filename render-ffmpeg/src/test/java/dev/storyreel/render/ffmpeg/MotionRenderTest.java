@@ -276,4 +276,26 @@ class MotionRenderTest {
     // (the 1 s video loops three times with 200 ms crossfades).
     assertThat(music[1]).isBetween(2000.0, 3200.0);
   }
+
+  @Test
+  void aCrossfadeBlendsAClipIntoTheNextStill() throws Exception {
+    Timeline base = Fixtures.request(SMALL, 16_000, 1, false);
+    Timeline t = with(base, 0, clipAt(base, 0, clip("x.mp4", 48, 0.6f), ClipFit.TRIM));
+    Path out = dir.resolve("fade.mp4");
+    // 12 fps, 500 ms: 6 frames, 3 before the boundary frame and 3 from it on.
+    FfmpegRenderer.builder().workers(2).transitionDuration(Duration.ofMillis(500)).build()
+        .render(t, out, null);
+    List<BufferedImage> frames = frames(out);
+    assertThat(frames).hasSize((int) t.frameCount());
+    int b = (int) t.startFrame(1);
+    double[] clipOnly = Fixtures.centreAverage(frames.get(b - 4));
+    double[] mid = Fixtures.centreAverage(frames.get(b));
+    double[] stillOnly = Fixtures.centreAverage(frames.get(b + 3));
+    assertThat(Fixtures.looksLike(stillOnly, Color.GREEN)).isTrue();
+    assertThat(Fixtures.looksLike(clipOnly, Color.GREEN)).isFalse();
+    // At the boundary both pictures are in the frame: green half way between the two.
+    double lo = Math.min(clipOnly[1], stillOnly[1]);
+    double hi = Math.max(clipOnly[1], stillOnly[1]);
+    assertThat(mid[1]).isBetween(lo + (hi - lo) * 0.2, hi - (hi - lo) * 0.2);
+  }
 }
