@@ -750,6 +750,9 @@ public final class StoryReelCli implements Callable<Integer> {
         // A bar only on a terminal: redirected to a file it would print a line per update.
         lastOutput = where.s3Uri() != null ? where.s3Uri() : where.folder().toString();
         try (Progress progress = new Progress(!noProgress, System.console() != null, err)) {
+          if (moving.background() != null) {
+            progress.withoutStills();
+          }
           io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
           dev.storyreel.core.ProgressListener meters =

@@ -47,12 +47,14 @@ class CliMotionTest {
     Path png = dir.resolve("logo.png");
     ImageIO.write(logo, "png", png.toFile());
     Path out = dir.resolve("out");
-    Outcome o = run("render", story().toString(), "-o", out.toString(), "--no-progress",
+    Outcome o = run("render", story().toString(), "-o", out.toString(),
         "--music", "none", "--format", "160x284", "--fps", "10", "--background", bg.toString(),
         "--background-dim", "0.3", "--background-gain", "-12", "--title", "--end-card", "The end",
         "--watermark", png.toString(), "--watermark-corner", "top-left");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(out.resolve("video.mp4")).isNotEmptyFile();
+    // Progress counts the narrations only: no still is made over a background.
+    assertThat(o.err()).containsPattern("planned (\\d+) segments: \\1 assets to make");
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     JsonNode opts = m.get("renderOptions");
     assertThat(opts.get("background").asText()).isEqualTo("gameplay.mp4");
