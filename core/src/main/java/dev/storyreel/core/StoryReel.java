@@ -33,6 +33,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import dev.storyreel.core.internal.MotionSettings;
+import dev.storyreel.core.timeline.BackgroundVideo;
+import dev.storyreel.core.timeline.TitleCard;
+import dev.storyreel.core.timeline.Watermark;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -125,6 +129,7 @@ public final class StoryReel {
   private final double musicGainDb;
   private final Ducking ducking;
   private final MixSettings mix;
+  private final MotionSettings motion;
   private final boolean requireApproval;
   private final ImageProvider previewImages;
   private final ProviderSettings settings;
@@ -205,6 +210,7 @@ public final class StoryReel {
     this.musicGainDb = b.musicGainDb;
     this.ducking = b.ducking;
     this.mix = b.mix;
+    this.motion = new MotionSettings(b.background, b.titleCard, b.endCard, b.watermark);
     this.requireApproval = b.requireApproval;
     this.previewImages = b.previewImages;
     // The caller's own: toBuilder() must not turn the preset's settings into explicit ones.
@@ -279,6 +285,10 @@ public final class StoryReel {
     b.musicGainDb = musicGainDb;
     b.ducking = ducking;
     b.mix = mix;
+    b.background = motion.background();
+    b.titleCard = motion.titleCard();
+    b.endCard = motion.endCard();
+    b.watermark = motion.watermark();
     b.requireApproval = requireApproval;
     b.previewImages = previewImages;
     b.settings = settings;
@@ -453,6 +463,8 @@ public final class StoryReel {
     if (effects != null) {
       effects.preflight();
     }
+    // The background and the watermark: bad files are refused before the planner is paid.
+    motion.check(renderer);
     storage.preflight();
     List<String> parts = new java.util.ArrayList<>(List.of(
         given != null ? "plan=" + planKey(given) : planner.fingerprint(),
@@ -463,6 +475,9 @@ public final class StoryReel {
         "ducking=" + ducking, "mix=" + mix));
     if (clips.provider() != null) {
       parts.add(clipsKey()); // absent without clips, so other jobs keep their keys
+    }
+    if (!motion.isEmpty()) {
+      parts.add("motion=" + motion.fingerprint()); // absent without, likewise
     }
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, parts);
     checkExistingOutput(storage, inputKey);
@@ -524,7 +539,7 @@ public final class StoryReel {
     return new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
         visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
         moderator, prices, budgetUsd, narrationBounds, music, effects, mood, musicGainDb,
-        ducking, mix, clips);
+        ducking, mix, clips, motion);
   }
 
   /**
@@ -799,6 +814,10 @@ public final class StoryReel {
     private double musicGainDb = DEFAULT_MUSIC_GAIN_DB;
     private Ducking ducking = Ducking.DEFAULTS;
     private MixSettings mix = MixSettings.DEFAULTS;
+    private BackgroundVideo background;
+    private TitleCard titleCard;
+    private TitleCard endCard;
+    private Watermark watermark;
     private boolean requireApproval;
     private ImageProvider previewImages;
     private ClipProvider clipProvider;
@@ -1309,6 +1328,53 @@ public final class StoryReel {
      */
     public Builder mix(MixSettings mix) {
       this.mix = Objects.requireNonNull(mix, "mix");
+      return this;
+    }
+
+    /**
+     * Puts one video under the whole story (the "gameplay under a story" format): segments then
+     * show it, looped with a crossfade, scaled to cover the format, blurred and dimmed as it
+     * says, its audio muted or mixed at its gain. Stills are drawn over it only where the
+     * storyboard gives a segment its own still or clip. The file is probed with the renderer's
+     * {@link Renderer#probeVideo} when a job is submitted, before anything is paid.
+     *
+     * @param background the video, or {@code null} for none (the default)
+     * @return this builder
+     */
+    public Builder background(@Nullable BackgroundVideo background) {
+      this.background = background;
+      return this;
+    }
+
+    /**
+     * @param card a title card shown over the pictures from its start to its end, fading in and
+     *     out (for example {@code TitleCard.title(story.title())}), or {@code null} for none (the
+     *     default); cut at the video's end
+     * @return this builder
+     */
+    public Builder titleCard(@Nullable TitleCard card) {
+      this.titleCard = card;
+      return this;
+    }
+
+    /**
+     * @param card an end card, or {@code null} for none (the default): it lasts its own {@code
+     *     end - start} and is placed to end with the video, whatever its start says
+     * @return this builder
+     */
+    public Builder endCard(@Nullable TitleCard card) {
+      this.endCard = card;
+      return this;
+    }
+
+    /**
+     * @param watermark a picture in a corner of every frame from its start to its end (cut at the
+     *     video's end), or {@code null} for none (the default); loaded when a job is submitted,
+     *     and refused then if it is not an image
+     * @return this builder
+     */
+    public Builder watermark(@Nullable Watermark watermark) {
+      this.watermark = watermark;
       return this;
     }
 

@@ -36,6 +36,9 @@ final class HelpLayout implements CommandLine.IModelTransformer {
         "--crf", "--bitrate", "--gop", "--transition", "--transition-ms"));
     GROUPS.put("Captions", List.of("--caption-style", "--caption-font", "--caption-size",
         "--caption-position", "--captions"));
+    GROUPS.put("Background and overlays", List.of("--background", "--background-blur",
+        "--background-dim", "--background-gain", "--title", "--end-card", "--watermark",
+        "--watermark-corner", "--watermark-opacity"));
     GROUPS.put("Budget", List.of("--budget-usd", "--price-table"));
   }
 

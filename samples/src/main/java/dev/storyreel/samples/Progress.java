@@ -41,6 +41,8 @@ final class Progress implements ProgressListener, AutoCloseable {
   private final Segments segments = new Segments();
   private int segmentCount;
   private int lastComposedQuarter;
+  /** Assets made per segment: an image and a narration, or only the narration. */
+  private int assetsPerSegment = 2;
 
   /**
    * @param enabled whether to show anything at all ({@code false}: {@code --no-progress})
@@ -53,6 +55,11 @@ final class Progress implements ProgressListener, AutoCloseable {
     this.log = log;
   }
 
+  /** Counts no image per segment: over a background video none is made (issue 10). */
+  synchronized void withoutStills() {
+    assetsPerSegment = 1;
+  }
+
   @Override
   public synchronized void onEvent(ProgressEvent e) {
     if (!enabled) {
@@ -61,7 +68,7 @@ final class Progress implements ProgressListener, AutoCloseable {
     if (e instanceof ProgressEvent.JobStateChanged s) {
       onState(s.state());
     } else if (e instanceof ProgressEvent.StoryboardPlanned p) {
-      assetsTotal = 2L * p.segmentCount(); // one image and one narration per segment
+      assetsTotal = (long) assetsPerSegment * p.segmentCount(); // images and narrations
       assetsDone = 0;
       segmentCount = p.segmentCount();
       if (terminal) {

@@ -285,6 +285,9 @@ public final class StoryReelCli implements Callable<Integer> {
     /** Set by {@link PlanCommand}: plan each story and write its storyboard, render nothing. */
     boolean planOnly;
 
+    /** --background, --title, --end-card, --watermark and their settings. */
+    @CommandLine.Mixin MotionOptions motionOptions = new MotionOptions();
+
     /** The story being rendered now: one of {@link #stories}. */
     Path story;
 
@@ -744,6 +747,7 @@ public final class StoryReelCli implements Callable<Integer> {
         // A plan is read and checked (narrations against its story) before anything is written.
         Plan plan = storyboard != null ? Plan.read(storyboard) : null;
         Story s = plan != null ? plan.story() : Story.read(story, maxChars);
+        MotionOptions.Checked moving = motionOptions.check(s, renderer);
         if (storage != null && output != null) {
           throw new InvalidInputException("Give either -o DIR or --storage LOCATION, not both.");
         }
@@ -771,6 +775,9 @@ public final class StoryReelCli implements Callable<Integer> {
         // A bar only on a terminal: redirected to a file it would print a line per update.
         lastOutput = where.s3Uri() != null ? where.s3Uri() : where.folder().toString();
         try (Progress progress = new Progress(!noProgress, System.console() != null, err)) {
+          if (moving.background() != null) {
+            progress.withoutStills();
+          }
           io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
           dev.storyreel.core.ProgressListener meters =
@@ -792,7 +799,7 @@ public final class StoryReelCli implements Callable<Integer> {
           try {
             // build() creates the named providers from the settings: a bad one fails here,
             // before anything is written or paid for.
-            reel = builder
+            builder
                 .format(fmt)
                 .voice(voice)
                 .visualStyle(style == null ? "" : style)
@@ -810,8 +817,8 @@ public final class StoryReelCli implements Callable<Integer> {
                 .mood(sound.mood())
                 .musicGainDb(musicGainDb)
                 .ducking(new Ducking(duckDb, Ducking.DEFAULTS.minGap(), Ducking.DEFAULTS.ramp()))
-                .mix(new MixSettings(loudnessLufs, truePeakDbtp, stems))
-                .build();
+                .mix(new MixSettings(loudnessLufs, truePeakDbtp, stems));
+            reel = moving.applyTo(builder).build();
           } catch (IllegalArgumentException e) {
             throw new InvalidInputException(userMessage(e));
           }

@@ -36,7 +36,8 @@ public final class BenchAccess {
    */
   public static long prerender(FfmpegRenderer renderer, Timeline request, Path yuvFile)
       throws IOException {
-    FrameCompositor c = new FrameCompositor(renderer.plan(request));
+    FrameCompositor.Plan plan = renderer.plan(request);
+    FrameCompositor c = new FrameCompositor(plan);
     int w = request.format().widthPx();
     int h = request.format().heightPx();
     byte[] yuv = new byte[w * h + 2 * (w / 2) * (h / 2)];
@@ -46,6 +47,8 @@ public final class BenchAccess {
         c.composeYuv(k, yuv);
         out.write(yuv);
       }
+    } finally {
+      plan.close(); // the clip and background decoders
     }
     return n;
   }

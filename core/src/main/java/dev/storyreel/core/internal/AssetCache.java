@@ -588,7 +588,7 @@ public final class AssetCache {
     return HexFormat.of().formatHex(digest().digest(bytes));
   }
 
-  private static String sha256(Path file) {
+  static String sha256(Path file) {
     MessageDigest md = digest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
       in.transferTo(OutputStream.nullOutputStream());

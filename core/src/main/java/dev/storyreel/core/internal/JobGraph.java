@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -165,9 +166,21 @@ final class JobGraph {
     this.timelines = new TimelineStage(job);
     this.sound = new SoundtrackStage(job);
     for (int i = 0; i < board.segments().size(); i++) {
-      pictures.add(new CompletableFuture<>());
+      pictures.add(makesStill(i) ? new CompletableFuture<>()
+          : CompletableFuture.completedFuture(null));
       waitingSent.add(new AtomicBoolean());
     }
+  }
+
+  /**
+   * Whether segment {@code i} needs a still: not when the job has a background video, which the
+   * segment shows instead (issue 10), unless its clip is made from the still or it shows the
+   * user's own media (stored by its {@code image-NNN} task). A segment without a still has no
+   * {@code image-NNN} task, a {@code null} {@link ImageAsset} and no image in the manifest.
+   */
+  boolean makesStill(int i) {
+    return job.cfg.motion().background() == null || job.motion.hasMedia(i)
+        || job.motion.clips().contains(i);
   }
 
   /** @return the graph; call once */
@@ -183,6 +196,10 @@ final class JobGraph {
     for (Segment seg : board.segments()) {
       int i = seg.index();
       long seed = cfg.seed() + i;
+      if (!makesStill(i)) {
+        imageKeys.add(null);
+        continue;
+      }
       imageKeys.add(g.add(String.format("image-%03d", i), cfg.images().resource(),
           TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
           ctx -> {
@@ -237,12 +254,15 @@ final class JobGraph {
     List<TaskKey<?>> renderDeps = new ArrayList<>(timingKeys);
     renderDeps.add(timelineKey);
     renderDeps.add(layoutKey);
-    renderDeps.add(imageKeys.get(0));
+    if (imageKeys.get(0) != null) {
+      renderDeps.add(imageKeys.get(0));
+    }
     renderKey = g.add("render", "cpu", TaskGraph.Meta.of(TaskKind.RENDER), renderDeps,
         this::render);
     // A renderer failure is not worth repeating at once: the same inputs fail the same way.
     g.retryPolicy(renderKey, RetryPolicy.none());
     List<TaskKey<?>> publishDeps = new ArrayList<>(imageKeys);
+    publishDeps.removeIf(Objects::isNull);
     publishDeps.addAll(timingKeys);
     publishDeps.add(layoutKey);
     publishDeps.add(renderKey);
@@ -317,7 +337,7 @@ final class JobGraph {
     List<ImageAsset> imgs = new ArrayList<>();
     List<SpeechAsset> sp = new ArrayList<>();
     for (int i = 0; i < imageKeys.size(); i++) {
-      imgs.add(r.get(imageKeys.get(i)));
+      imgs.add(imageKeys.get(i) == null ? null : r.get(imageKeys.get(i)));
       sp.add(r.get(timingKeys.get(i)));
     }
     Map<Integer, ClipAsset> clips = new TreeMap<>();
@@ -409,7 +429,7 @@ final class JobGraph {
   private static <T> List<T> results(TaskGraph.TaskContext ctx, List<TaskKey<T>> keys) {
     List<T> out = new ArrayList<>(keys.size());
     for (TaskKey<T> k : keys) {
-      out.add(ctx.get(k));
+      out.add(k == null ? null : ctx.get(k));
     }
     return out;
   }
@@ -466,6 +486,12 @@ final class JobGraph {
     long t0 = System.nanoTime();
     renderContext = ctx;
     states.accept(JobState.RENDERING);
+    for (int i = 0; i < pictures.size(); i++) {
+      if (!makesStill(i)) {
+        // Nothing to make for it: ready once its narration is (READY precedes COMPOSED).
+        job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.READY));
+      }
+    }
     Assembled a = ctx.get(timelineKey);
     Layout layout = ctx.get(layoutKey);
     List<SpeechAsset> speech = results(ctx, timingKeys);
@@ -545,7 +571,8 @@ final class JobGraph {
     var cfg = job.cfg;
     List<CacheKeys.VideoSegment> segs = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      segs.add(new CacheKeys.VideoSegment(images.get(i).ref().sha256(),
+      segs.add(new CacheKeys.VideoSegment(images.get(i) == null ? "no-still"
+          : images.get(i).ref().sha256(),
           speech.get(i).ref().sha256(), layout.starts().get(i).toNanos(),
           layout.ends().get(i).toNanos()));
     }
@@ -570,6 +597,9 @@ final class JobGraph {
     for (Map.Entry<Integer, ClipAsset> c : clips.entrySet()) {
       s.append("|clip ").append(c.getKey()).append(' ').append(c.getValue().ref().sha256())
           .append(' ').append(timeline.visual().get(c.getKey()).fit().id());
+    }
+    if (!cfg.motion().isEmpty()) {
+      s.append("|motion ").append(cfg.motion().fingerprint());
     }
     return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
         s.toString());

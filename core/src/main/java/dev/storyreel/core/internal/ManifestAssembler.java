@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * Builds {@code manifest.json} from what the stages made: one place for what a manifest says.
@@ -77,12 +78,14 @@ final class ManifestAssembler {
           i, seg.narration(), seg.imagePrompt(),
           in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
           in.timeline().startFrame(i), in.timeline().endFrame(i),
-          // The user's own clip has no still; the user's own still was made by no provider.
-          userClip ? null : img.ref(), userClip || userStill ? null : imageInfo, img.seed(),
+          // The user's own clip has no still; the user's own still was made by no provider; a
+          // segment over the background video has no still (img is null).
+          userClip || img == null ? null : img.ref(),
+          userClip || userStill || img == null ? null : imageInfo, img == null ? 0 : img.seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,
-          we, userClip || userStill ? null : img.use(), sa.use(), sa.timingsUse(),
-          img.usage(), sa.usage(), sa.alignerUsage(), clipEntry));
-      total = total.plus(img.usage()).plus(sa.usage())
+          we, userClip || userStill || img == null ? null : img.use(), sa.use(), sa.timingsUse(),
+          img == null ? Usage.NONE : img.usage(), sa.usage(), sa.alignerUsage(), clipEntry));
+      total = total.plus(img == null ? Usage.NONE : img.usage()).plus(sa.usage())
           .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }
     List<Manifest.MusicBedEntry> beds = new ArrayList<>();
@@ -118,7 +121,17 @@ final class ManifestAssembler {
         new Manifest.CaptionsEntry(out.srt(), out.vtt(), in.layout().cues().size()),
         out.thumbnail(), in.stages(), cfg.inputKey(), in.plan().use(), in.videoUse(),
         planUsage, JobContext.info(cfg.moderator()), total, cfg.budgetUsd(), soundtrack,
-        cfg.renderer().options(), job.warnings(),
+        renderOptions(cfg), job.warnings(),
         WriteStage.lookup(job.storage, job.story).orElse(null));
+  }
+
+  /** The renderer's options, then the background's and the overlays' (issue 10), if any. */
+  private static Map<String, String> renderOptions(Pipeline.Config cfg) {
+    if (cfg.motion().isEmpty()) {
+      return cfg.renderer().options();
+    }
+    Map<String, String> m = new LinkedHashMap<>(cfg.renderer().options());
+    m.putAll(cfg.motion().describe());
+    return m;
   }
 }

@@ -105,6 +105,7 @@ public final class Pipeline implements Job {
    * @param mix the loudness target, true-peak ceiling and stems
    * @param clips the clip provider, the segments that get clips and the fit policy; {@link
    *     ClipSettings#NONE} for none
+   * @param motion the background video and overlays; {@link MotionSettings#NONE} for none
    */
   public record Config(
       StoryPlanner planner,
@@ -132,7 +133,8 @@ public final class Pipeline implements Job {
       double musicGainDb,
       Ducking ducking,
       MixSettings mix,
-      ClipSettings clips) {}
+      ClipSettings clips,
+      MotionSettings motion) {}
 
   private final Config cfg;
   private final Story story;

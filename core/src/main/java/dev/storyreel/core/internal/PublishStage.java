@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ final class PublishStage {
    */
   private void removeStaleAssets(Assets assets) {
     Set<String> keep = new HashSet<>();
-    assets.images().forEach(a -> keep.add(a.ref().key()));
+    assets.images().stream().filter(Objects::nonNull).forEach(a -> keep.add(a.ref().key()));
     assets.speech().forEach(a -> keep.add(a.ref().key()));
     assets.clips().values().forEach(a -> keep.add(a.ref().key()));
     for (String key : job.storage.list("assets/")) {

@@ -88,7 +88,12 @@ final class TimelineStage {
    * @return where everything sits
    */
   Layout layout(Storyboard board, Assets assets) {
-    return layout(board, assets.speech(), i -> storedImage(i, assets.images().get(i).ref()));
+    return layout(board, assets.speech(), i -> assets.images().get(i) == null
+        ? () -> {
+          throw new IllegalStateException("segment " + i + " has no still: it shows the"
+              + " background video");
+        }
+        : storedImage(i, assets.images().get(i).ref()));
   }
 
   /**
@@ -173,8 +178,33 @@ final class TimelineStage {
       effects.add(new EffectCue(p.segment(), p.cue().description(),
           storedAudio(p.segment(), p.audio().ref()), p.at(), EFFECT_GAIN_DB));
     }
-    return new Timeline(cfg.format(), layout.visual(), layout.narration(), track, effects,
-        layout.cues(), List.of(), cfg.mix());
+    return withMotion(new Timeline(cfg.format(), layout.visual(), layout.narration(), track,
+        effects, layout.cues(), List.of(), cfg.mix()));
+  }
+
+  /**
+   * Puts the job's background video and overlays on the timeline (issue 10): with a
+   * background, every segment that would show a made still shows the background instead
+   * (segments with a clip or the user's own media keep their picture); the title card, end card and watermark are placed on the video's length.
+   */
+  private Timeline withMotion(Timeline t) {
+    MotionSettings motion = job.cfg.motion();
+    if (motion.isEmpty()) {
+      return t;
+    }
+    Timeline out = t;
+    if (motion.background() != null) {
+      List<VisualClip> visual = new ArrayList<>();
+      for (VisualClip v : t.visual()) {
+        // A segment keeps its picture when it moves (its clip is made from the still) or shows
+        // the user's own media; the others show the background.
+        boolean keeps = v.isClip() || job.motion.hasMedia(v.segment())
+            || job.motion.clips().contains(v.segment());
+        visual.add(keeps ? v : VisualClip.background(v.segment(), v.start(), v.end()));
+      }
+      out = out.withBackground(motion.background()).withVisual(visual);
+    }
+    return out.withOverlays(motion.overlays(out.duration()));
   }
 
   /**

@@ -4,6 +4,8 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.timeline.AudioSource;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.function.Function;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -44,6 +46,32 @@ final class AudioReader implements AutoCloseable {
     this.in = opened;
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(opened, 0);
     g.setFormat("wav");
+    this.grabber = start(g, rateHz, opened, e -> new NonRetriableException("The ffmpeg renderer"
+        + " could not read the audio of " + what + " as a WAV file: " + e.getMessage()
+        + ". Give it a 16-bit PCM WAV file.", e));
+  }
+
+  /**
+   * Streams the first audio stream of a media file (for example a background video's), in
+   * whatever container and codec FFmpeg reads, resampled to {@code rateHz}.
+   *
+   * @param file the file
+   * @param rateHz the rate to resample to, in Hz
+   * @param what what it is, for messages ("the background video's audio")
+   * @throws NonRetriableException if the file cannot be opened or has no audio stream
+   */
+  AudioReader(Path file, int rateHz, String what) {
+    this.what = what;
+    FfmpegNatives.requireLoaded();
+    this.in = InputStream.nullInputStream();
+    this.grabber = start(new FFmpegFrameGrabber(file.toFile()), rateHz, in,
+        e -> new NonRetriableException("The ffmpeg renderer could not read " + what + " in "
+            + file + ": " + e.getMessage() + ". Re-encode the file, or mute it.", e));
+  }
+
+  /** Starts a grabber for float samples at {@code rateHz}, closing it on failure. */
+  private static FFmpegFrameGrabber start(FFmpegFrameGrabber g, int rateHz, InputStream in,
+      Function<Exception, NonRetriableException> failure) {
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
     g.setSampleRate(rateHz);
     try {
@@ -51,12 +79,11 @@ final class AudioReader implements AutoCloseable {
       if (g.getAudioChannels() < 1) {
         throw new IllegalStateException("it has no audio stream");
       }
+      return g;
     } catch (Exception e) {
-      closeQuietly(g, opened);
-      throw new NonRetriableException("The ffmpeg renderer could not read the audio of " + what
-          + " as a WAV file: " + e.getMessage() + ". Give it a 16-bit PCM WAV file.", e);
+      closeQuietly(g, in);
+      throw failure.apply(e);
     }
-    this.grabber = g;
   }
 
   /**

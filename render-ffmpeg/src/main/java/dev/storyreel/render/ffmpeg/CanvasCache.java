@@ -108,8 +108,9 @@ final class CanvasCache {
       }
       // Start on the next segment's picture in the background, so that the workers do not all
       // wait for its decoding and scaling at the cut (the encoder would starve meanwhile).
+      // A clip or a background segment has no Ken Burns canvas (issue 10).
       if (ahead != null && segment + 1 < timeline.visual().size()
-          && !canvases.containsKey(segment + 1)) {
+          && !canvases.containsKey(segment + 1) && isStill(segment + 1)) {
         next = claim(segment + 1);
       }
     }
@@ -153,5 +154,10 @@ final class CanvasCache {
       }
       throw new IllegalStateException(c);
     }
+  }
+
+  private boolean isStill(int segment) {
+    var v = timeline.visual().get(segment);
+    return !v.isClip() && !v.showsBackground();
   }
 }

@@ -93,6 +93,16 @@ import org.bytedeco.javacv.Frame;
  * (1024 samples, 21 ms at 48 kHz); the video stream is {@link Timeline#frameCount()} frames long,
  * so it ends within one frame after the narration.
  *
+ * <p>Moving pictures and overlays. A segment with a clip shows it, fitted to the segment by its
+ * {@link dev.storyreel.core.timeline.ClipFit} (trim, slow by frame blending up to 1.5x,
+ * ping-pong, or hold the last frame with a slow push-in), the cut still on the narration
+ * boundary; a segment with neither still nor clip shows the timeline's background video, looped
+ * with a crossfade, blurred and dimmed by FFmpeg filters, its audio mixed at its gain or muted.
+ * Each open video is decoded by its own grabber into a ring of at most 32 MiB of frames scaled
+ * to cover the frame, shared by the workers; a frame still depends on its index alone. Title
+ * cards and watermarks are drawn once with Java2D and blended over their box after the
+ * captions. See {@code ClipReader}, {@code MotionLayer} and {@code OverlayPainter}.
+ *
  * <p>Thumbnail. {@link RenderResult#thumbnail()} is the composited frame from the middle of
  * segment 0, with the pan-and-zoom applied and <em>without</em> captions, at the video's size.
  *
@@ -712,6 +722,7 @@ public final class FfmpegRenderer implements Renderer {
             // Already failing or cancelled; the caller deletes the partial file.
           }
         }
+        plan.close();
         try {
           if (soundtrack != null) {
             soundtrack.close();
@@ -730,6 +741,11 @@ public final class FfmpegRenderer implements Renderer {
     /** The middle frame of segment 0, without captions, as an image. */
     private BufferedImage thumbnail() {
       long k = (timeline.startFrame(0) + timeline.endFrame(0) - 1) / 2;
+      if (plan.moving(0)) {
+        byte[] yuv = new byte[yuvSize()];
+        new FrameCompositor(plan).pictureYuv(k, yuv);
+        return MotionLayer.toImage(yuv, width, height);
+      }
       int[] rgb = new FrameCompositor(plan).composeRgb(k, false);
       BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
       int[] to = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();

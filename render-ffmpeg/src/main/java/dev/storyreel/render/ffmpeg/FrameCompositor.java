@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Composes one frame of a render by index: the segment's Ken Burns view, a crossfade with the
- * neighbouring segment near a boundary, the caption of the moment; and converts it to yuv420p.
+ * Composes one frame of a render by index: the segment's Ken Burns view (or its clip, or the
+ * background video: {@link MotionLayer}), a crossfade with the neighbouring segment near a
+ * boundary, the caption of the moment, then the overlays ({@link OverlayPainter}); and converts
+ * it to yuv420p.
  *
  * <p>The per-frame path allocates nothing and uses no Java2D: bilinear sampling of a pre-scaled
  * canvas ({@link KenBurns.Sampler}), an integer blend for the crossfade, an alpha blit of a cached
@@ -52,6 +54,10 @@ final class FrameCompositor {
      */
     private final ConcurrentHashMap<Long, CaptionPainter.YuvBitmap> captionStates =
         new ConcurrentHashMap<>();
+    /** The clips and the background video, or {@code null} when there are none. */
+    final MotionLayer motion;
+    /** Title cards and watermarks, or {@code null} when there are none. */
+    final OverlayPainter overlays;
 
     /**
      * @param timeline the timeline
@@ -104,6 +110,23 @@ final class FrameCompositor {
       cueEnds = new Duration[cues.size()];
       for (int i = 0; i < cueEnds.length; i++) {
         cueEnds[i] = cues.get(i).end();
+      }
+      this.motion = MotionLayer.of(timeline, start, end);
+      this.overlays = timeline.overlays().isEmpty() ? null : new OverlayPainter(timeline);
+    }
+
+    /**
+     * @param segment a segment
+     * @return whether its picture is a clip or the background rather than a still
+     */
+    boolean moving(int segment) {
+      return motion != null && motion.moving(segment);
+    }
+
+    /** Closes the clip and background decoders; the plan can be used again (they reopen). */
+    void close() {
+      if (motion != null) {
+        motion.close();
       }
     }
 
@@ -177,6 +200,8 @@ final class FrameCompositor {
   private final byte[] otherYuv;
   /** Which static view {@link #otherYuv} holds: {@code 2 * segment + (last ? 1 : 0)}, or -1. */
   private long otherKey = -1;
+  /** Scratch frame for blending clip and background frames, made on first use. */
+  private byte[] motionScratch;
 
   /**
    * @param plan the render's shared plan
@@ -232,18 +257,7 @@ final class FrameCompositor {
    *     without padding
    */
   void composeYuv(long k, byte[] yuv) {
-    int s = plan.segmentAt(k);
-    kenBurnsYuv(s, k, yuv);
-    if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
-      // Segment s-1 holds its last view after its own frames: the same picture on every frame
-      // of this half of the crossfade, so it is composed once and only blended after that.
-      staticView(s - 1, false);
-      blend(otherYuv, yuv, weight(k, s - 1), yuv);
-    } else if (s + 1 < plan.start.length && k >= plan.end[s] - plan.before[s]) {
-      // Segment s+1 holds its first view before its own frames.
-      staticView(s + 1, true);
-      blend(yuv, otherYuv, weight(k, s), yuv);
-    }
+    pictureYuv(k, yuv);
     if (painter != null) {
       int c = plan.cueAt(k);
       if (c >= 0) {
@@ -251,6 +265,43 @@ final class FrameCompositor {
         plan.caption(c, cue.activeWordAt(plan.timeline.frameTime(k)), painter)
             .blendInto(yuv, plan.width, plan.height);
       }
+    }
+    if (plan.overlays != null) {
+      plan.overlays.blendInto(k, yuv);
+    }
+  }
+
+  /**
+   * Composes frame {@code k}'s pictures (stills, clips, background, crossfades) without captions
+   * or overlays, as yuv420p.
+   *
+   * @param k the frame index
+   * @param yuv the output, as in {@link #composeYuv}
+   */
+  void pictureYuv(long k, byte[] yuv) {
+    int s = plan.segmentAt(k);
+    segmentYuv(s, k, yuv);
+    if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
+      // Segment s-1 holds its last view after its own frames: the same picture on every frame
+      // of this half of the crossfade, so it is composed once and only blended after that.
+      staticView(s - 1, false, k);
+      blend(otherYuv, yuv, weight(k, s - 1), yuv);
+    } else if (s + 1 < plan.start.length && k >= plan.end[s] - plan.before[s]) {
+      // Segment s+1 holds its first view before its own frames.
+      staticView(s + 1, true, k);
+      blend(yuv, otherYuv, weight(k, s), yuv);
+    }
+  }
+
+  /** One segment's picture at frame k: its Ken Burns still, or its clip or the background. */
+  private void segmentYuv(int segment, long k, byte[] out) {
+    if (plan.moving(segment)) {
+      if (motionScratch == null) {
+        motionScratch = new byte[out.length];
+      }
+      plan.motion.compose(segment, k, out, motionScratch, sampler);
+    } else {
+      kenBurnsYuv(segment, k, out);
     }
   }
 
@@ -293,11 +344,17 @@ final class FrameCompositor {
    * already. The view outside a segment's own frames does not depend on the frame (see {@link
    * #view}), so the result is the same as composing it for each frame.
    */
-  private void staticView(int segment, boolean first) {
+  private void staticView(int segment, boolean first, long k) {
+    if (plan.motion != null && plan.motion.showsBackground(segment)) {
+      // The background runs on under the neighbour's frames: not static.
+      otherKey = -1;
+      segmentYuv(segment, k, otherYuv);
+      return;
+    }
     long key = 2L * segment + (first ? 0 : 1);
     if (otherKey != key) {
       otherKey = -1; // a failure below leaves no stale key
-      kenBurnsYuv(segment, first ? plan.start[segment] : plan.end[segment] - 1, otherYuv);
+      segmentYuv(segment, first ? plan.start[segment] : plan.end[segment] - 1, otherYuv);
       otherKey = key;
     }
   }

@@ -1,6 +1,8 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.spi.VideoInfo;
+import dev.storyreel.core.timeline.BackgroundVideo;
 import dev.storyreel.core.timeline.EffectCue;
 import dev.storyreel.core.timeline.GainPoint;
 import dev.storyreel.core.timeline.MixSettings;
@@ -166,6 +168,7 @@ final class SoundtrackMixer {
     Narration narration = new Narration();
     Music beds = new Music();
     Effects effects = new Effects();
+    BackgroundAudio background = new BackgroundAudio();
     StemWriter ns = null;
     StemWriter ms = null;
     StemWriter es = null;
@@ -185,6 +188,7 @@ final class SoundtrackMixer {
         Arrays.fill(fx, 0f);
         narration.fill(narr, p, n);
         beds.fill(music, tmp, p, n);
+        background.fill(music, tmp, p, n);
         effects.fill(fx, tmp, p, n);
         for (int i = 0; i < 2 * n; i++) {
           mix[i] = narr[i] + music[i] + fx[i];
@@ -207,6 +211,7 @@ final class SoundtrackMixer {
     } finally {
       narration.close();
       beds.close();
+      background.close();
       effects.close();
       closeAll(ns, ms, es);
     }
@@ -411,6 +416,92 @@ final class SoundtrackMixer {
     void close() {
       for (Bed b : active) {
         b.reader.close();
+      }
+      active.clear();
+    }
+  }
+
+  /**
+   * The background video's own audio, at its {@link BackgroundVideo#gainDb()}, looped as the
+   * picture is ({@link MotionLayer#background}): pass {@code k} starts at {@code k * (L - c)}
+   * seconds and lasts the video's length {@code L}; where two passes overlap (the loop crossfade
+   * {@code c}) the old one fades out as the new one fades in, linearly. Added to the music after
+   * the ducking (the background is not ducked) and written to the music stem. Nothing when the
+   * timeline has no background, it is muted, or its file has no audio.
+   */
+  private final class BackgroundAudio {
+    private record Pass(long start, AudioReader reader) {}
+
+    private final List<Pass> active = new ArrayList<>();
+    private final Path file;
+    private final long length;
+    private final long period;
+    private final long fade;
+    private final float gain;
+    private long nextStart;
+
+    BackgroundAudio() {
+      BackgroundVideo bg = timeline.background();
+      Path f = null;
+      long len = 0;
+      long per = 1;
+      long fd = 0;
+      if (bg != null && !bg.muted()) {
+        Path video = bg.video().file();
+        VideoInfo info = VideoProbe.probe(video);
+        if (info.hasAudio()) {
+          f = video;
+          long c = MotionLayer.loopCrossfadeFrames(bg, info.frameCount(), info.fps());
+          len = Math.round(info.frameCount() / info.fps() * rateHz);
+          fd = Math.round(c / info.fps() * rateHz);
+          per = Math.max(1, len - fd);
+        }
+      }
+      this.file = f;
+      this.length = len;
+      this.period = per;
+      this.fade = fd;
+      this.gain = bg == null ? 0f : (float) Math.pow(10, bg.gainDb() / 20);
+    }
+
+    void fill(float[] out, float[] tmp, long p, int n) {
+      if (file == null) {
+        return;
+      }
+      long end = p + n;
+      while (nextStart < end) {
+        active.add(new Pass(nextStart, new AudioReader(file, rateHz,
+            "the background video's audio")));
+        nextStart += period;
+      }
+      for (Iterator<Pass> it = active.iterator(); it.hasNext(); ) {
+        Pass a = it.next();
+        long from = Math.max(p, a.start());
+        long to = Math.min(end, a.start() + length);
+        int got = to > from ? a.reader().read(tmp, 0, (int) (to - from)) : 0;
+        int o = (int) (from - p);
+        for (int i = 0; i < got; i++) {
+          long local = from + i - a.start();
+          double g = gain;
+          if (fade > 0 && a.start() > 0 && local < fade) {
+            g *= (double) local / fade;
+          }
+          if (fade > 0 && length - local <= fade) {
+            g *= (double) (length - local) / fade;
+          }
+          out[2 * (o + i)] += (float) (g * tmp[2 * i]);
+          out[2 * (o + i) + 1] += (float) (g * tmp[2 * i + 1]);
+        }
+        if (a.start() + length <= end || got < to - from) {
+          a.reader().close();
+          it.remove();
+        }
+      }
+    }
+
+    void close() {
+      for (Pass a : active) {
+        a.reader().close();
       }
       active.clear();
     }
