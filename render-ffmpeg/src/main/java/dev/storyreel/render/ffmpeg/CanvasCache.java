@@ -84,11 +84,16 @@ final class CanvasCache {
     }
   }
 
+  /** Loads and scales a segment's picture into a canvas of yuv420p planes only. */
+  private KenBurns.Canvas scale(int segment) {
+    return KenBurns.Canvas.coverYuv(timeline.visual().get(segment).loadImage(),
+        timeline.format().widthPx(), timeline.format().heightPx(), zoom);
+  }
+
   /** Makes a prefetched canvas; a failure is kept for the worker that asks for it. */
   private void make(int segment, CompletableFuture<KenBurns.Canvas> f) {
     try {
-      f.complete(KenBurns.Canvas.coverYuv(timeline.visual().get(segment).loadImage(),
-          timeline.format().widthPx(), timeline.format().heightPx(), zoom));
+      f.complete(scale(segment));
     } catch (RuntimeException | Error e) {
       f.completeExceptionally(e);
       synchronized (canvases) {
@@ -159,12 +164,7 @@ final class CanvasCache {
     }
     if (mine) {
       try {
-        f.complete(
-            KenBurns.Canvas.coverYuv(
-                timeline.visual().get(segment).loadImage(),
-                timeline.format().widthPx(),
-                timeline.format().heightPx(),
-                zoom));
+        f.complete(scale(segment));
       } catch (RuntimeException | Error e) {
         f.completeExceptionally(e);
         synchronized (canvases) {
