@@ -233,18 +233,16 @@ final class FrameCompositor {
    */
   void composeYuv(long k, byte[] yuv) {
     int s = plan.segmentAt(k);
+    kenBurnsYuv(s, k, yuv);
     if (s > 0 && k < plan.start[s] + plan.after[s - 1]) {
       // Segment s-1 holds its last view after its own frames: the same picture on every frame
-      // of this half of the crossfade, so it is composed once and only blended after that (row
-      // by row, as segment s's rows are sampled).
+      // of this half of the crossfade, so it is composed once and only blended after that.
       staticView(s - 1, false);
-      kenBurnsYuv(s, k, yuv, otherYuv, 256 - weight(k, s - 1));
+      blend(otherYuv, yuv, weight(k, s - 1), yuv);
     } else if (s + 1 < plan.start.length && k >= plan.end[s] - plan.before[s]) {
       // Segment s+1 holds its first view before its own frames.
       staticView(s + 1, true);
-      kenBurnsYuv(s, k, yuv, otherYuv, weight(k, s));
-    } else {
-      kenBurnsYuv(s, k, yuv, null, 0);
+      blend(yuv, otherYuv, weight(k, s), yuv);
     }
     if (painter != null) {
       int c = plan.cueAt(k);
@@ -272,28 +270,20 @@ final class FrameCompositor {
    * {@code a} or {@code b}. Valid on YUV samples because the colour conversion is affine.
    */
   static void blend(byte[] a, byte[] b, int w, byte[] out) {
-    blend(a, b, w, out, 0, out.length);
-  }
-
-  /**
-   * As {@link #blend(byte[], byte[], int, byte[])} over indexes {@code from..to-1} of all three
-   * arrays.
-   */
-  static void blend(byte[] a, byte[] b, int w, byte[] out, int from, int to) {
     int gw = 256 - w;
     // Eight samples at a time: even and odd bytes in the 16-bit lanes of two longs; a lane holds
     // at most 255 * 256 + 128, so none carries into the next.
     final long m = 0x00ff00ff00ff00ffL;
     final long half = 0x0080008000800080L;
-    int n = from + ((to - from) & ~7);
-    for (int i = from; i < n; i += 8) {
+    int n = out.length & ~7;
+    for (int i = 0; i < n; i += 8) {
       long p = (long) KenBurns.LONG.get(a, i);
       long q = (long) KenBurns.LONG.get(b, i);
       long even = (p & m) * gw + (q & m) * w + half;
       long odd = ((p >>> 8) & m) * gw + ((q >>> 8) & m) * w + half;
       KenBurns.LONG.set(out, i, ((even >>> 8) & m) | (odd & ~m));
     }
-    for (int i = n; i < to; i++) {
+    for (int i = n; i < out.length; i++) {
       out[i] = (byte) (((a[i] & 0xff) * gw + (b[i] & 0xff) * w + 128) >>> 8);
     }
   }
@@ -307,15 +297,14 @@ final class FrameCompositor {
     long key = 2L * segment + (first ? 0 : 1);
     if (otherKey != key) {
       otherKey = -1; // a failure below leaves no stale key
-      kenBurnsYuv(segment, first ? plan.start[segment] : plan.end[segment] - 1, otherYuv, null, 0);
+      kenBurnsYuv(segment, first ? plan.start[segment] : plan.end[segment] - 1, otherYuv);
       otherKey = key;
     }
   }
 
-  /** Segment {@code segment}'s view at frame {@code k}, blended with {@code mix} if not null. */
-  private void kenBurnsYuv(int segment, long k, byte[] out, byte[] mix, int mixWeight) {
+  private void kenBurnsYuv(int segment, long k, byte[] out) {
     KenBurns.Canvas canvas = plan.canvases.get(segment);
-    sampler.sampleYuv(canvas, view(segment, k, canvas), out, mix, mixWeight);
+    sampler.sampleYuv(canvas, view(segment, k, canvas), out);
   }
 
   /** Weight of the incoming picture at frame k in the crossfade over boundary i, 0..256. */

@@ -346,9 +346,6 @@ final class KenBurns {
     private byte[] column = new byte[0];
     /** Per output column: the tap's byte offset in {@link #column} {@code << 9 |} its weight. */
     private final int[] tap;
-    /** The frame {@link #sampleYuv(Canvas, View, byte[], byte[], int)} blends with, or null. */
-    private byte[] blendWith;
-    private int blendWeight;
     private final int[] x1;
     private final int[] wx;
     private final int[] y0;
@@ -415,27 +412,7 @@ final class KenBurns {
      *     rows without padding
      */
     void sampleYuv(Canvas canvas, View view, byte[] out) {
-      sampleYuv(canvas, view, out, null, 0);
-    }
-
-    /**
-     * As {@link #sampleYuv(Canvas, View, byte[])}, each row then blended with the same row of
-     * {@code mix} while it is still in the cache: {@code out = sample * (256 - mixWeight) / 256 +
-     * mix * mixWeight / 256}, rounded, the bytes of {@link FrameCompositor#blend} on the whole
-     * frame afterwards (a crossfade with a static other side), without a second pass over
-     * memory.
-     *
-     * @param canvas the source
-     * @param view the window to show, in canvas (luma) pixels
-     * @param out the frame, as above
-     * @param mix a frame of the same layout to blend with, or {@code null} for none; may not be
-     *     {@code out}
-     * @param mixWeight the weight of {@code mix}, 0..256 (ignored without {@code mix})
-     */
-    void sampleYuv(Canvas canvas, View view, byte[] out, byte[] mix, int mixWeight) {
       Yuv p = canvas.yuv();
-      blendWith = mix;
-      blendWeight = mixWeight;
       plane(p.y(), canvas.width(), canvas.height(), view.left(), view.top(),
           view.width() / frameW, view.height() / frameH, frameW, frameH, out, 0);
       int cw = frameW / 2;
@@ -526,9 +503,6 @@ final class KenBurns {
           // a * (256 - f) + b * f, with b the next column's blend in the high half.
           out[o + x] = (byte) (((a << WEIGHT_BITS) + ((pair >>> 16) - a) * f
               + (1 << (2 * WEIGHT_BITS - 1))) >>> (2 * WEIGHT_BITS));
-        }
-        if (blendWith != null) {
-          FrameCompositor.blend(out, blendWith, blendWeight, out, o, o + ow);
         }
         o += ow;
       }

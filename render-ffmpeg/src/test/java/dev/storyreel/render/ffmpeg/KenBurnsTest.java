@@ -244,43 +244,6 @@ class KenBurnsTest {
     }
   }
 
-  @Test
-  void blendingRowByRowGivesTheBytesOfBlendingTheFrameAfterwards() {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
-    int cw = 90;
-    int ch = 50;
-    int[] px = new int[cw * ch];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = r.nextInt(1 << 24);
-    }
-    KenBurns.Canvas canvas = new KenBurns.Canvas(cw, ch, px);
-    // 70 wide: rows of 70 and 35, so the blend's eight-at-a-time loop has a tail on every row.
-    int w = 70;
-    int h = 40;
-    int size = w * h + 2 * (w / 2) * (h / 2);
-    byte[] mix = new byte[size];
-    for (int i = 0; i < size; i++) {
-      mix[i] = (byte) r.nextInt(256);
-    }
-    KenBurns.Sampler sampler = new KenBurns.Sampler(w, h);
-    byte[] expected = new byte[size];
-    byte[] actual = new byte[size];
-    KenBurns.View[] views = {new KenBurns.View(3.37, 1.81, 78.5, 44.2),
-        new KenBurns.View(10.3, 5.7, w, h)};
-    for (KenBurns.View v : views) {
-      for (int weight : new int[] {0, 1, 97, 128, 255, 256}) {
-        sampler.sampleYuv(canvas, v, expected);
-        FrameCompositor.blend(expected, mix, weight, expected);
-        sampler.sampleYuv(canvas, v, actual, mix, weight);
-        assertThat(actual).as("%s, weight %d", v, weight).isEqualTo(expected);
-      }
-      // And without a mix again: nothing of the last blend is left in the sampler.
-      new KenBurns.Sampler(w, h).sampleYuv(canvas, v, expected);
-      sampler.sampleYuv(canvas, v, actual);
-      assertThat(actual).isEqualTo(expected).isNotEqualTo(mix);
-    }
-  }
-
   /** Checks one plane against the documented mapping, computed tap by tap. */
   private static void assertPlane(byte[] out, int off, int ow, int oh, byte[] src, int sw, int sh,
       double left, double top, double stepX, double stepY) {
