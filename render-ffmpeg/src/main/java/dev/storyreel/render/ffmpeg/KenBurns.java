@@ -189,7 +189,7 @@ final class KenBurns {
     static Canvas cover(BufferedImage image, int frameW, int frameH, double maxZoom) {
       int cw = size(frameW, maxZoom);
       int ch = size(frameH, maxZoom);
-      return new Canvas(cw, ch, coverPixels(image, cw, ch));
+      return new Canvas(cw, ch, coverPixels(image, cw, ch, null));
     }
 
     /**
@@ -201,19 +201,29 @@ final class KenBurns {
      * @param frameW frame width, pixels
      * @param frameH frame height, pixels
      * @param maxZoom the maximum zoom {@code Z}, at least 1
+     * @param scratch where the scaled pixels are drawn before they are converted: a {@link
+     *     BufferedImage#TYPE_INT_RGB} image of {@link #size size(frameW, maxZoom)} x {@code
+     *     size(frameH, maxZoom)} pixels that the caller reuses across canvases (overwritten, and
+     *     not referenced by the result), or {@code null} to draw into a new one
      * @return the canvas, whose {@link #rgb()} is {@code null}
      */
-    static Canvas coverYuv(BufferedImage image, int frameW, int frameH, double maxZoom) {
+    static Canvas coverYuv(BufferedImage image, int frameW, int frameH, double maxZoom,
+        BufferedImage scratch) {
       int cw = size(frameW, maxZoom);
       int ch = size(frameH, maxZoom);
-      return new Canvas(cw, ch, null, Yuv.of(coverPixels(image, cw, ch), cw, ch));
+      return new Canvas(cw, ch, null, Yuv.of(coverPixels(image, cw, ch, scratch), cw, ch));
     }
 
-    private static int size(int frame, double maxZoom) {
+    /**
+     * @param frame a frame's width or height, pixels
+     * @param maxZoom the maximum zoom {@code Z}, at least 1
+     * @return the canvas' size along that axis, {@code ceil(frame * Z)} pixels
+     */
+    static int size(int frame, double maxZoom) {
       return (int) Math.ceil(frame * maxZoom - 1e-9);
     }
 
-    private static int[] coverPixels(BufferedImage image, int cw, int ch) {
+    private static int[] coverPixels(BufferedImage image, int cw, int ch, BufferedImage into) {
       int iw = image.getWidth();
       int ih = image.getHeight();
       double scale = Math.max((double) cw / iw, (double) ch / ih);
@@ -237,7 +247,14 @@ final class KenBurns {
         sw = nw;
         sh = nh;
       }
-      BufferedImage out = new BufferedImage(cw, ch, BufferedImage.TYPE_INT_RGB);
+      BufferedImage out =
+          into != null ? into : new BufferedImage(cw, ch, BufferedImage.TYPE_INT_RGB);
+      if (out.getWidth() != cw || out.getHeight() != ch
+          || out.getType() != BufferedImage.TYPE_INT_RGB) {
+        throw new IllegalArgumentException("the scratch image must be a " + cw + "x" + ch
+            + " TYPE_INT_RGB image, was " + out.getWidth() + "x" + out.getHeight());
+      }
+      // draw() fills it with black first, so a reused image gives the bytes of a new one.
       draw(src, sx, sy, sw, sh, out, cw, ch);
       return ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
     }

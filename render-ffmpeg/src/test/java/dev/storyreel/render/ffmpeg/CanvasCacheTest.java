@@ -37,7 +37,7 @@ class CanvasCacheTest {
     // 500x300 onto a 62x108 canvas: a crop, then a halving before the last scaling.
     BufferedImage img = noise(500, 300, 3);
     KenBurns.Canvas full = KenBurns.Canvas.cover(img, 56, 98, 1.1);
-    KenBurns.Canvas yuv = KenBurns.Canvas.coverYuv(img, 56, 98, 1.1);
+    KenBurns.Canvas yuv = KenBurns.Canvas.coverYuv(img, 56, 98, 1.1, null);
     assertThat(yuv.rgb()).isNull();
     assertThat(yuv.width()).isEqualTo(full.width()).isEqualTo(62);
     assertThat(yuv.height()).isEqualTo(full.height()).isEqualTo(108);
@@ -49,6 +49,37 @@ class CanvasCacheTest {
     assertThatThrownBy(() -> sampler.sample(yuv, view, new int[56 * 98]))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Canvas.cover");
+  }
+
+  @Test
+  void aReusedScratchImageGivesTheBytesOfANewOne() {
+    // Segment 1's picture has transparent pixels (black on a canvas) and is drawn into the
+    // scratch image segment 0's noise was drawn into.
+    BufferedImage first = noise(120, 200, 7);
+    BufferedImage second = new BufferedImage(150, 150, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 150; y++) {
+      for (int x = 0; x < 150; x++) {
+        second.setRGB(x, y, (x + y) % 3 == 0 ? 0 : 0xff000000 | (x * 1000 + y * 7));
+      }
+    }
+    VideoFormat format = new VideoFormat(64, 112, 10);
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    Duration half = audio.duration().dividedBy(2);
+    Timeline timeline = Timeline.of(format, audio, List.of(
+        new VisualClip(0, ImageSource.of(first), Duration.ZERO, half),
+        new VisualClip(1, ImageSource.of(second), half, audio.duration())), List.of());
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+    cache.get(0);
+    KenBurns.Canvas reused = cache.get(1);
+    KenBurns.Canvas fresh = KenBurns.Canvas.coverYuv(second, 64, 112, 1.12, null);
+    assertThat(reused.yuv().y()).isEqualTo(fresh.yuv().y());
+    assertThat(reused.yuv().u()).isEqualTo(fresh.yuv().u());
+    assertThat(reused.yuv().v()).isEqualTo(fresh.yuv().v());
+
+    BufferedImage wrong = new BufferedImage(70, 126, BufferedImage.TYPE_INT_RGB);
+    assertThatThrownBy(() -> KenBurns.Canvas.coverYuv(second, 64, 112, 1.12, wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be a 72x126 TYPE_INT_RGB image, was 70x126");
   }
 
   @Test
