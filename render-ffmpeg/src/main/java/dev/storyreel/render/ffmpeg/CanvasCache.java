@@ -1,9 +1,11 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.timeline.Timeline;
+import java.awt.image.BufferedImage;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -11,9 +13,11 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Each segment's picture scaled once to its Ken Burns {@link KenBurns.Canvas}, shared by the
- * compositor workers of one render. At most {@link #CAPACITY} canvases are kept (about 10 MB each
- * at 1080x1920 with zoom 1.12); a canvas evicted and needed again is scaled again, which only
- * happens when segments are shorter than the reorder buffer.
+ * compositor workers of one render. At most {@link #CAPACITY} canvases are kept; a canvas evicted
+ * and needed again is scaled again, which only happens when segments are shorter than the reorder
+ * buffer. {@link #get} makes canvases with the yuv420p planes only (3.9 MB each at 1080x1920 with
+ * zoom 1.12), {@link #getRgb} one with the RGB pixels too (another 10.4 MB), which only the
+ * thumbnail and the RGB reference path ask for.
  *
  * <p>Thread-safe: the first thread that asks for a segment scales it; others asking meanwhile
  * wait for that result instead of scaling it twice. Canvases are never modified once made.
@@ -25,6 +29,16 @@ final class CanvasCache {
 
   private final Timeline timeline;
   private final double zoom;
+  /** Scratch images kept for reuse: the prefetcher usually makes every canvas. */
+  private static final int MAX_SCRATCH = 1;
+
+  /**
+   * Scratch images the pictures are drawn in before their conversion to planes (10.4 MB each at
+   * 1080x1920 with zoom 1.12), reused so that a segment allocates its planes and not its pixels
+   * too; a thread that finds none draws in a new one.
+   */
+  private final ArrayBlockingQueue<BufferedImage> scratch = new ArrayBlockingQueue<>(MAX_SCRATCH);
+
   private volatile Executor prefetcher;
   private final Map<Integer, CompletableFuture<KenBurns.Canvas>> canvases =
       new LinkedHashMap<>(16, 0.75f, true);
@@ -68,20 +82,42 @@ final class CanvasCache {
   private CompletableFuture<KenBurns.Canvas> claim(int segment) {
     CompletableFuture<KenBurns.Canvas> f = new CompletableFuture<>();
     canvases.put(segment, f);
+    evictBeyondCapacity(segment);
+    return f;
+  }
+
+  /** Drops the least recently used canvases beyond the capacity, never {@code keep}'s. */
+  private void evictBeyondCapacity(int keep) {
     Iterator<Integer> it = canvases.keySet().iterator();
     while (canvases.size() > CAPACITY && it.hasNext()) {
-      if (it.next() != segment) {
+      if (it.next() != keep) {
         it.remove();
       }
     }
-    return f;
+  }
+
+  /**
+   * Loads and scales a segment's picture into a canvas of yuv420p planes only, drawing it in a
+   * scratch image from {@link #scratch} (a new one when all are in use).
+   */
+  private KenBurns.Canvas scale(int segment) {
+    BufferedImage picture = timeline.visual().get(segment).loadImage();
+    int w = timeline.format().widthPx();
+    int h = timeline.format().heightPx();
+    BufferedImage into = scratch.poll();
+    if (into == null) {
+      into = new BufferedImage(KenBurns.Canvas.size(w, zoom), KenBurns.Canvas.size(h, zoom),
+          BufferedImage.TYPE_INT_RGB);
+    }
+    KenBurns.Canvas canvas = KenBurns.Canvas.coverYuv(picture, w, h, zoom, into);
+    scratch.offer(into); // dropped when the queue is full
+    return canvas;
   }
 
   /** Makes a prefetched canvas; a failure is kept for the worker that asks for it. */
   private void make(int segment, CompletableFuture<KenBurns.Canvas> f) {
     try {
-      f.complete(KenBurns.Canvas.cover(timeline.visual().get(segment).loadImage(),
-          timeline.format().widthPx(), timeline.format().heightPx(), zoom));
+      f.complete(scale(segment));
     } catch (RuntimeException | Error e) {
       f.completeExceptionally(e);
       synchronized (canvases) {
@@ -91,8 +127,36 @@ final class CanvasCache {
   }
 
   /**
+   * The canvas of {@code segment} with its RGB pixels (the thumbnail's and the reference path's):
+   * the cached one if it has them, else one made here on the calling thread, which replaces the
+   * cached one (its planes are the same bytes).
+   *
    * @param segment a segment index
-   * @return its canvas, scaling the picture if it is not cached
+   * @return its canvas, {@link KenBurns.Canvas#rgb()} not null
+   * @throws RuntimeException whatever scaling the picture threw
+   */
+  KenBurns.Canvas getRgb(int segment) {
+    CompletableFuture<KenBurns.Canvas> cached;
+    synchronized (canvases) {
+      cached = canvases.get(segment);
+    }
+    if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+        && cached.join().rgb() != null) {
+      return cached.join();
+    }
+    KenBurns.Canvas full = KenBurns.Canvas.cover(timeline.visual().get(segment).loadImage(),
+        timeline.format().widthPx(), timeline.format().heightPx(), zoom);
+    synchronized (canvases) {
+      canvases.put(segment, CompletableFuture.completedFuture(full));
+      evictBeyondCapacity(segment);
+    }
+    return full;
+  }
+
+  /**
+   * @param segment a segment index
+   * @return its canvas (yuv420p planes only, {@link KenBurns.Canvas#rgb()} null unless {@link
+   *     #getRgb} made it), scaling the picture if it is not cached
    * @throws RuntimeException whatever scaling the picture threw
    */
   KenBurns.Canvas get(int segment) {
@@ -125,12 +189,7 @@ final class CanvasCache {
     }
     if (mine) {
       try {
-        f.complete(
-            KenBurns.Canvas.cover(
-                timeline.visual().get(segment).loadImage(),
-                timeline.format().widthPx(),
-                timeline.format().heightPx(),
-                zoom));
+        f.complete(scale(segment));
       } catch (RuntimeException | Error e) {
         f.completeExceptionally(e);
         synchronized (canvases) {

@@ -373,7 +373,7 @@ final class FrameCompositor {
   }
 
   private void kenBurns(int segment, long k, int[] out) {
-    KenBurns.Canvas canvas = plan.canvases.get(segment);
+    KenBurns.Canvas canvas = plan.canvases.getRgb(segment);
     sampler.sample(canvas, view(segment, k, canvas), out);
   }
 

@@ -1,0 +1,113 @@
+package dev.storyreel.render.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The render's canvases keep only their yuv420p planes; the RGB pixels are made on demand for
+ * the thumbnail and the reference path, with the same planes.
+ */
+class CanvasCacheTest {
+
+  private static BufferedImage noise(int w, int h, long seed) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, r.nextInt(1 << 24));
+      }
+    }
+    return img;
+  }
+
+  @Test
+  void aYuvOnlyCanvasHasTheSamePlanesAndNoPixels() {
+    // 500x300 onto a 62x108 canvas: a crop, then a halving before the last scaling.
+    BufferedImage img = noise(500, 300, 3);
+    KenBurns.Canvas full = KenBurns.Canvas.cover(img, 56, 98, 1.1);
+    KenBurns.Canvas yuv = KenBurns.Canvas.coverYuv(img, 56, 98, 1.1, null);
+    assertThat(yuv.rgb()).isNull();
+    assertThat(yuv.width()).isEqualTo(full.width()).isEqualTo(62);
+    assertThat(yuv.height()).isEqualTo(full.height()).isEqualTo(108);
+    assertThat(yuv.yuv().y()).isEqualTo(full.yuv().y());
+    assertThat(yuv.yuv().u()).isEqualTo(full.yuv().u());
+    assertThat(yuv.yuv().v()).isEqualTo(full.yuv().v());
+    KenBurns.Sampler sampler = new KenBurns.Sampler(56, 98);
+    KenBurns.View view = new KenBurns.View(1.5, 2.5, 58, 100);
+    assertThatThrownBy(() -> sampler.sample(yuv, view, new int[56 * 98]))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Canvas.cover");
+  }
+
+  @Test
+  void aReusedScratchImageGivesTheBytesOfANewOne() {
+    // Segment 1's picture has transparent pixels (black on a canvas) and is drawn into the
+    // scratch image segment 0's noise was drawn into.
+    BufferedImage first = noise(120, 200, 7);
+    BufferedImage second = new BufferedImage(150, 150, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 150; y++) {
+      for (int x = 0; x < 150; x++) {
+        second.setRGB(x, y, (x + y) % 3 == 0 ? 0 : 0xff000000 | (x * 1000 + y * 7));
+      }
+    }
+    VideoFormat format = new VideoFormat(64, 112, 10);
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    Duration half = audio.duration().dividedBy(2);
+    Timeline timeline = Timeline.of(format, audio, List.of(
+        new VisualClip(0, ImageSource.of(first), Duration.ZERO, half),
+        new VisualClip(1, ImageSource.of(second), half, audio.duration())), List.of());
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+    cache.get(0);
+    KenBurns.Canvas reused = cache.get(1);
+    KenBurns.Canvas fresh = KenBurns.Canvas.coverYuv(second, 64, 112, 1.12, null);
+    assertThat(reused.yuv().y()).isEqualTo(fresh.yuv().y());
+    assertThat(reused.yuv().u()).isEqualTo(fresh.yuv().u());
+    assertThat(reused.yuv().v()).isEqualTo(fresh.yuv().v());
+
+    BufferedImage wrong = new BufferedImage(70, 126, BufferedImage.TYPE_INT_RGB);
+    assertThatThrownBy(() -> KenBurns.Canvas.coverYuv(second, 64, 112, 1.12, wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be a 72x126 TYPE_INT_RGB image, was 70x126");
+  }
+
+  @Test
+  void theRgbCanvasReplacesTheCachedOneWithoutScalingTwice() {
+    AtomicInteger loads = new AtomicInteger();
+    BufferedImage img = noise(120, 200, 5);
+    ImageSource counting = () -> {
+      loads.incrementAndGet();
+      return img;
+    };
+    VideoFormat format = new VideoFormat(64, 112, 10);
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    Timeline timeline = Timeline.of(format, audio,
+        List.of(new VisualClip(0, counting, Duration.ZERO, audio.duration())), List.of());
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+
+    KenBurns.Canvas yuv = cache.get(0);
+    assertThat(yuv.rgb()).isNull();
+    assertThat(cache.get(0)).isSameAs(yuv);
+    assertThat(loads).hasValue(1);
+
+    KenBurns.Canvas full = cache.getRgb(0);
+    assertThat(full.rgb()).hasSize(full.width() * full.height());
+    assertThat(full.yuv().y()).isEqualTo(yuv.yuv().y());
+    assertThat(loads).hasValue(2);
+    // Now cached: both paths are served by it, and nothing is scaled again.
+    assertThat(cache.get(0)).isSameAs(full);
+    assertThat(cache.getRgb(0)).isSameAs(full);
+    assertThat(loads).hasValue(2);
+  }
+}
