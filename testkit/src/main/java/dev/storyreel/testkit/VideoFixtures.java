@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
@@ -99,6 +101,30 @@ public final class VideoFixtures {
     } catch (IOException e) {
       // FFmpegFrameRecorder.Exception is an IOException
       throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decodes a video and counts its pictures.
+   *
+   * @param file the video
+   * @return how many video frames decode
+   * @throws UncheckedIOException if it cannot be opened or read
+   */
+  public static long decodedFrames(Path file) {
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+      g.start();
+      long frames = 0;
+      for (Frame f; (f = g.grabImage()) != null; ) {
+        if (f.image != null) {
+          frames++;
+        }
+      }
+      g.stop();
+      return frames;
+    } catch (IOException e) {
+      // FrameGrabber.Exception is an IOException
+      throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -62,16 +62,29 @@ final class ManifestAssembler {
       }
       SpeechAsset sa = in.assets().speech().get(i);
       var img = in.assets().images().get(i);
+      AssetStage.ClipAsset clip = in.assets().clips().get(i);
+      boolean userStill = clip == null && job.motion.hasMedia(i);
+      boolean userClip = clip != null && clip.use() == null;
+      Manifest.ClipEntry clipEntry = null;
+      if (clip != null) {
+        var v = in.timeline().visual().get(i);
+        clipEntry = new Manifest.ClipEntry(clip.ref(), clip.source(),
+            userClip ? null : JobContext.info(cfg.clips().provider()), v.fit().id(),
+            clip.info().duration().toMillis(), clip.info().widthPx(), clip.info().heightPx(),
+            clip.use(), clip.usage().isEmpty() ? null : clip.usage());
+        total = total.plus(clip.usage());
+      }
       entries.add(new Manifest.SegmentEntry(
           i, seg.narration(), seg.imagePrompt(),
           in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
           in.timeline().startFrame(i), in.timeline().endFrame(i),
-          img == null ? null : img.ref(), img == null ? null : imageInfo,
-          img == null ? 0 : img.seed(),
+          // The user's own clip has no still; the user's own still was made by no provider;
+          // a segment over the background video has no still at all (issue 10): img is null.
+          userClip || img == null ? null : img.ref(),
+          userClip || userStill || img == null ? null : imageInfo, img == null ? 0 : img.seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,
-          we, img == null ? null : img.use(), sa.use(), sa.timingsUse(),
-          img == null ? Usage.NONE : img.usage(), sa.usage(), sa.alignerUsage()));
-      // A segment over the background video has no still (issue 10): img is null.
+          we, userClip || userStill || img == null ? null : img.use(), sa.use(), sa.timingsUse(),
+          img == null ? Usage.NONE : img.usage(), sa.usage(), sa.alignerUsage(), clipEntry));
       total = total.plus(img == null ? Usage.NONE : img.usage()).plus(sa.usage())
           .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }

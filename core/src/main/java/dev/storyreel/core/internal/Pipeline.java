@@ -103,6 +103,8 @@ public final class Pipeline implements Job {
    * @param musicGainDb the beds' level in the mix before ducking, in dB, at most 0
    * @param ducking how the music is ducked under the words
    * @param mix the loudness target, true-peak ceiling and stems
+   * @param clips the clip provider, the segments that get clips and the fit policy; {@link
+   *     ClipSettings#NONE} for none
    * @param motion the background video and overlays; {@link MotionSettings#NONE} for none
    */
   public record Config(
@@ -131,6 +133,7 @@ public final class Pipeline implements Job {
       double musicGainDb,
       Ducking ducking,
       MixSettings mix,
+      ClipSettings clips,
       MotionSettings motion) {}
 
   private final Config cfg;
