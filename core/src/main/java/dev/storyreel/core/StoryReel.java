@@ -472,12 +472,9 @@ public final class StoryReel {
         renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
         effects == null ? "no-effects" : effects.fingerprint(),
         "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
-        "ducking=" + ducking, "mix=" + mix));
+        "ducking=" + ducking, "mix=" + mix, "motion=" + motion.fingerprint()));
     if (clips.provider() != null) {
       parts.add(clipsKey()); // absent without clips, so other jobs keep their keys
-    }
-    if (!motion.isEmpty()) {
-      parts.add("motion=" + motion.fingerprint()); // absent without, likewise
     }
     String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, parts);
     checkExistingOutput(storage, inputKey);

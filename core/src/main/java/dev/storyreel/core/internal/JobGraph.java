@@ -173,14 +173,14 @@ final class JobGraph {
   }
 
   /**
-   * Whether segment {@code i} needs a still: not when the job has a background video, which the
-   * segment shows instead (issue 10), unless its clip is made from the still or it shows the
-   * user's own media (stored by its {@code image-NNN} task). A segment without a still has no
-   * {@code image-NNN} task, a {@code null} {@link ImageAsset} and no image in the manifest.
+   * Whether segment {@code i} needs its {@code image-NNN} task: not when the job has a
+   * background video, which the segment shows instead (issue 10), unless the segment gets a clip
+   * (made from its still) or shows the user's own still or clip (stored by that task). A segment
+   * without it has a {@code null} {@link ImageAsset} and no image in the manifest.
    */
   boolean makesStill(int i) {
-    return job.cfg.motion().background() == null || job.motion.hasMedia(i)
-        || job.motion.clips().contains(i);
+    return job.cfg.motion().background() == null || job.motion.clips().contains(i)
+        || job.motion.hasMedia(i);
   }
 
   /** @return the graph; call once */

@@ -78,8 +78,8 @@ final class ManifestAssembler {
           i, seg.narration(), seg.imagePrompt(),
           in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
           in.timeline().startFrame(i), in.timeline().endFrame(i),
-          // The user's own clip has no still; the user's own still was made by no provider; a
-          // segment over the background video has no still (img is null).
+          // The user's own clip has no still; the user's own still was made by no provider;
+          // a segment over the background video has no still at all (issue 10): img is null.
           userClip || img == null ? null : img.ref(),
           userClip || userStill || img == null ? null : imageInfo, img == null ? 0 : img.seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,

@@ -80,10 +80,10 @@ public final class PlanEstimator {
       ImageRequest img = new ImageRequest(i, seg.imagePrompt(), f.widthPx(), f.heightPx(),
           cfg.seed() + i);
       String imageKey = CacheKeys.image(cfg.images().fingerprint(), img);
+      // The user's own clip or still costs nothing; over a background video no still is made
+      // unless it is a clip's first frame (issue 10).
       if (!motion.hasMedia(i)
           && (cfg.motion().background() == null || motion.clips().contains(i))) {
-        // The user's own clip or still costs nothing; over a background video no still is made
-        // unless the segment's clip is made from it (issue 10).
         items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
             "image", imageKey));
       }

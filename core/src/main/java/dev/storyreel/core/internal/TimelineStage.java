@@ -184,8 +184,9 @@ final class TimelineStage {
 
   /**
    * Puts the job's background video and overlays on the timeline (issue 10): with a
-   * background, every segment that would show a made still shows the background instead
-   * (segments with a clip or the user's own media keep their picture); the title card, end card and watermark are placed on the video's length.
+   * background, every segment shows it instead of a still, except those with a clip or the
+   * user's own still or clip; the title card, end card and watermark are placed on the video's
+   * length.
    */
   private Timeline withMotion(Timeline t) {
     MotionSettings motion = job.cfg.motion();
@@ -196,11 +197,11 @@ final class TimelineStage {
     if (motion.background() != null) {
       List<VisualClip> visual = new ArrayList<>();
       for (VisualClip v : t.visual()) {
-        // A segment keeps its picture when it moves (its clip is made from the still) or shows
-        // the user's own media; the others show the background.
-        boolean keeps = v.isClip() || job.motion.hasMedia(v.segment())
-            || job.motion.clips().contains(v.segment());
-        visual.add(keeps ? v : VisualClip.background(v.segment(), v.start(), v.end()));
+        // A segment that gets a clip (made from its still) or shows the user's own media keeps
+        // its picture; the others show the background.
+        int i = v.segment();
+        boolean own = v.isClip() || job.motion.clips().contains(i) || job.motion.hasMedia(i);
+        visual.add(own ? v : VisualClip.background(i, v.start(), v.end()));
       }
       out = out.withBackground(motion.background()).withVisual(visual);
     }
