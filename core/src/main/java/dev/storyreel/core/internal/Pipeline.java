@@ -287,7 +287,7 @@ public final class Pipeline implements Job {
         where.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
