@@ -7,7 +7,10 @@ import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.distributed.JobTasks;
+import dev.storyreel.core.distributed.MadeAsset;
+import dev.storyreel.core.distributed.PlannedJob;
 import dev.storyreel.core.distributed.TaskInfo;
+import dev.storyreel.core.distributed.TaskOutput;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
@@ -51,15 +54,20 @@ final class StoryReelActivitiesImpl implements StoryReelActivities {
   }
 
   @Override
-  public List<TaskInfo> plan(JobSpec spec) {
+  public PlannedJob plan(JobSpec spec) {
     TaskInfo planning = new TaskInfo("plan", TaskKind.STORYBOARD, -1,
         "planner", List.of(), true);
     return heartbeating(spec, planning, (tasks, events) -> tasks.plan(events));
   }
 
   @Override
-  public String run(JobSpec spec, TaskInfo task) {
+  public TaskOutput run(JobSpec spec, TaskInfo task) {
     return heartbeating(spec, task, (tasks, events) -> tasks.run(task.id(), events));
+  }
+
+  @Override
+  public TaskOutput publish(JobSpec spec, TaskInfo task, List<MadeAsset> made) {
+    return heartbeating(spec, task, (tasks, events) -> tasks.publish(made, events));
   }
 
   @FunctionalInterface

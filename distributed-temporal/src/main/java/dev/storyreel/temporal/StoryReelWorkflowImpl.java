@@ -2,7 +2,10 @@ package dev.storyreel.temporal;
 
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.distributed.JobTasks;
+import dev.storyreel.core.distributed.MadeAsset;
+import dev.storyreel.core.distributed.PlannedJob;
 import dev.storyreel.core.distributed.TaskInfo;
+import dev.storyreel.core.distributed.TaskOutput;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -45,18 +48,19 @@ public final class StoryReelWorkflowImpl implements StoryReelWorkflow {
     try {
       record(planning, TaskEvent.Phase.STARTED, 0, "");
       long t0 = Workflow.currentTimeMillis();
-      List<TaskInfo> tasks;
+      PlannedJob planned;
       try {
-        tasks = planner.plan(spec);
+        planned = planner.plan(spec);
       } catch (ActivityFailure f) {
         record(planning, TaskEvent.Phase.FAILED, Workflow.currentTimeMillis() - t0,
             message(planning, f));
         throw settled(planning, f);
       }
       record(planning, TaskEvent.Phase.SUCCEEDED, Workflow.currentTimeMillis() - t0, "");
-      Map<String, Promise<String>> done = new HashMap<>();
-      for (TaskInfo t : tasks) {
-        List<Promise<String>> deps = new ArrayList<>();
+      List<MadeAsset> made = new ArrayList<>(planned.made());
+      Map<String, Promise<TaskOutput>> done = new HashMap<>();
+      for (TaskInfo t : planned.tasks()) {
+        List<Promise<TaskOutput>> deps = new ArrayList<>();
         for (String d : t.dependencies()) {
           deps.add(done.get(d));
         }
@@ -65,19 +69,24 @@ public final class StoryReelWorkflowImpl implements StoryReelWorkflow {
         done.put(t.id(), ready.thenCompose(v -> {
           record(t, TaskEvent.Phase.STARTED, 0, "");
           long start = Workflow.currentTimeMillis();
-          return Async.function(s::run, spec, t).handle((r, f) -> {
+          // Every other task has ended when publish starts: it is the last, and depends on all.
+          Promise<TaskOutput> call = t.id().equals(JobTasks.PUBLISH)
+              ? Async.function(s::publish, spec, t, List.copyOf(made))
+              : Async.function(s::run, spec, t);
+          return call.handle((r, f) -> {
             long took = Workflow.currentTimeMillis() - start;
             if (f != null) {
               record(t, TaskEvent.Phase.FAILED, took, message(t, f));
               throw settled(t, f);
             }
             record(t, TaskEvent.Phase.SUCCEEDED, took, "");
+            made.addAll(r.made());
             return r;
           });
         }));
       }
       // Every task is an ancestor of publish, so its promise fails with the first failure.
-      return done.get(JobTasks.PUBLISH).get();
+      return done.get(JobTasks.PUBLISH).get().reference();
     } catch (ApplicationFailure f) {
       throw f;
     } catch (ActivityFailure f) {

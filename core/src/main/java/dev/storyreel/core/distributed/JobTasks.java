@@ -27,8 +27,14 @@ import java.util.concurrent.CancellationException;
  *
  * <pre>{@code
  * JobTasks tasks = reel.tasks(story, storage);
- * for (TaskInfo t : tasks.plan(listener)) {   // in dependency order
- *   tasks.run(t.id(), listener);              // on any machine, in any order the graph allows
+ * PlannedJob job = tasks.plan(listener);
+ * List<MadeAsset> made = new ArrayList<>(job.made());
+ * for (TaskInfo t : job.tasks()) {              // in dependency order
+ *   if (!t.id().equals(JobTasks.PUBLISH)) {     // on any machine, in any order the graph allows
+ *     made.addAll(tasks.run(t.id(), listener).made());
+ *   }
+ * }
+ * tasks.publish(made, listener);                // the final outputs and the manifest
  * }
  * }</pre>
  */
@@ -42,24 +48,40 @@ public interface JobTasks {
    * moderated and checked against the budget) and lists its production tasks.
    *
    * @param listener receives the planning's events; not {@code null}
-   * @return the tasks in an order where each comes after its dependencies, {@link #PUBLISH} last;
-   *     never {@code null}
+   * @return the tasks in an order where each comes after its dependencies, {@link #PUBLISH} last,
+   *     and the storyboard's cache entry if this call made it; never {@code null}
    * @throws StoryReelException if planning fails (the planner, the moderator, the budget)
    * @throws CancellationException if the calling thread is interrupted
    */
-  List<TaskInfo> plan(ProgressListener listener);
+  PlannedJob plan(ProgressListener listener);
 
   /**
    * Runs one task once, in this JVM, blocking until it ends. Interrupting the calling thread
    * cancels it (it then throws {@link CancellationException} once the task has stopped).
    *
-   * @param taskId a task of {@link #plan}; not {@code null}
+   * @param taskId a task of {@link #plan}, other than {@link #PUBLISH}; not {@code null}
    * @param listener receives the task's events (and its dependencies' cache hits); not {@code
    *     null}
-   * @return a short reference to what it made: a storage key, or a cache key; never {@code null}
-   * @throws IllegalArgumentException if the job has no such task
+   * @return a short reference to what it made and the cache entries it made; never {@code null}
+   * @throws IllegalArgumentException if the job has no such task, or it is {@link #PUBLISH}
    * @throws StoryReelException the task's failure, retriable or not
    * @throws CancellationException if the calling thread was interrupted
    */
-  String run(String taskId, ProgressListener listener);
+  TaskOutput run(String taskId, ProgressListener listener);
+
+  /**
+   * Runs the {@link #PUBLISH} task: the whole job from the cache in this JVM, as {@code
+   * StoryReel.submit} runs it, writing the final outputs and {@code manifest.json} last. Every
+   * other task must have succeeded; if one has not, its work is done here. Interrupting the
+   * calling thread cancels it, and what it had begun to publish is removed.
+   *
+   * @param madeByThisJob what the job's other tasks made ({@link TaskOutput#made()}, {@link
+   *     PlannedJob#made()}), so that the manifest reports those entries as made by this job,
+   *     with their usage; not {@code null}
+   * @param listener receives the job's events; not {@code null}
+   * @return the manifest's storage key and what this call itself made (nothing, normally)
+   * @throws StoryReelException if a task fails here
+   * @throws CancellationException if the calling thread was interrupted
+   */
+  TaskOutput publish(List<MadeAsset> madeByThisJob, ProgressListener listener);
 }

@@ -7,8 +7,13 @@ import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.TaskKind;
+import dev.storyreel.core.Manifest;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.distributed.JobTasks;
+import dev.storyreel.core.distributed.MadeAsset;
+import dev.storyreel.core.distributed.PlannedJob;
 import dev.storyreel.core.distributed.TaskInfo;
+import dev.storyreel.core.distributed.TaskOutput;
 import dev.storyreel.core.internal.AssetStage.ImageAsset;
 import dev.storyreel.core.internal.AssetStage.SpeechAsset;
 import dev.storyreel.core.internal.AssetStage.Spoken;
@@ -19,8 +24,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +39,8 @@ import java.util.concurrent.ExecutionException;
  * (planning is a cache hit once planned), keeps the named task and everything it depends on, and
  * runs that on this JVM's threads with no retries. The dependencies find their outputs in the
  * asset cache, so only the named task does new work. {@code publish} is the whole job, as {@link
- * Pipeline} runs it, so its manifest is the in-process one.
+ * Pipeline} runs it, told which cache entries the job's tasks made (and what they spent), so its
+ * manifest is the in-process one.
  */
 public final class DistributedTasks implements JobTasks {
   private static final Duration QUIESCENCE = Duration.ofSeconds(30);
@@ -52,8 +60,8 @@ public final class DistributedTasks implements JobTasks {
   }
 
   @Override
-  public List<TaskInfo> plan(ProgressListener listener) {
-    return attempt(listener, (job, graph, full) -> {
+  public PlannedJob plan(ProgressListener listener) {
+    return attempt(listener, (job, plan, full) -> {
       List<TaskInfo> out = new ArrayList<>();
       for (String id : full.taskIds()) {
         TaskGraph.Node n = full.node(id);
@@ -69,31 +77,35 @@ public final class DistributedTasks implements JobTasks {
         out.add(new TaskInfo(id, n.meta.kind(), n.meta.segment().orElse(-1), n.resource, deps,
             retried));
       }
-      return out;
+      List<MadeAsset> made = new ArrayList<>();
+      made(plan.use(), plan.usage(), made);
+      return new PlannedJob(out, made);
     });
   }
 
   @Override
-  public String run(String taskId, ProgressListener listener) {
+  public TaskOutput run(String taskId, ProgressListener listener) {
     Objects.requireNonNull(taskId, "taskId");
     if (PUBLISH.equals(taskId)) {
-      return publish(listener);
+      throw new IllegalArgumentException("The publish task needs what the other tasks made:"
+          + " call publish(made, listener), not run(\"publish\", listener)");
     }
-    return attempt(listener, (job, graph, full) -> {
+    return attempt(listener, (job, plan, full) -> {
       if (full.node(taskId) == null) {
         throw new IllegalArgumentException("This job has no task '" + taskId + "'; its tasks: "
             + full.taskIds());
       }
       TaskGraph.Results r = await(full.only(needed(full, taskId)), listener,
           AssetStage.FAILURE_GRACE);
-      return reference(taskId, r.get(TaskGraph.TaskKey.of(taskId)));
+      Object v = r.get(TaskGraph.TaskKey.of(taskId));
+      return new TaskOutput(reference(taskId, v), made(v));
     });
   }
 
   /** What one attempt does once the job is planned and its graph built. */
   @FunctionalInterface
   private interface Step<T> {
-    T apply(JobContext job, JobGraph graph, TaskGraph full) throws Exception;
+    T apply(JobContext job, PlanStage.Planned plan, TaskGraph full) throws Exception;
   }
 
   private <T> T attempt(ProgressListener listener, Step<T> step) {
@@ -110,7 +122,7 @@ public final class DistributedTasks implements JobTasks {
           (g, retry, grace) -> await(g, events, grace));
       PlanStage.Planned plan = PlanGate.plain().plan(job, s -> { });
       JobGraph graph = new JobGraph(job, plan.board(), s -> { }, () -> false);
-      return step.apply(job, graph, graph.build());
+      return step.apply(job, plan, graph.build());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("the task was cancelled");
@@ -123,13 +135,18 @@ public final class DistributedTasks implements JobTasks {
     }
   }
 
-  /** The whole job from the cache, as {@link Pipeline} runs it, writing the final outputs. */
-  private String publish(ProgressListener listener) {
-    Pipeline p = new Pipeline(withListener(cfg, listener), story, storage);
+  @Override
+  public TaskOutput publish(List<MadeAsset> madeByThisJob, ProgressListener listener) {
+    Objects.requireNonNull(madeByThisJob, "madeByThisJob");
+    Map<String, Usage> earlier = new HashMap<>();
+    for (MadeAsset m : madeByThisJob) {
+      earlier.merge(m.cacheKey(), m.usage(), Usage::plus);
+    }
+    Pipeline p = new Pipeline(withListener(cfg, listener), story, storage, earlier);
     p.start();
     try {
       JobResult r = p.result().get();
-      return r.manifestFile().key();
+      return new TaskOutput(r.manifestFile().key(), List.of());
     } catch (InterruptedException e) {
       p.cancel();
       try {
@@ -144,6 +161,32 @@ public final class DistributedTasks implements JobTasks {
         throw re;
       }
       throw new NonRetriableException("Publishing failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** The cache entries a task's result says it made (its misses), with their usage. */
+  private static List<MadeAsset> made(Object v) {
+    List<MadeAsset> out = new ArrayList<>();
+    if (v instanceof ImageAsset a) {
+      made(a.use(), a.usage(), out);
+    } else if (v instanceof Spoken s) {
+      made(s.use(), s.usage(), out);
+    } else if (v instanceof SpeechAsset a) {
+      made(a.timingsUse(), a.alignerUsage(), out);
+    } else if (v instanceof SoundtrackStage.Bed b) {
+      made(b.audio().use(), b.usage(), out);
+    } else if (v instanceof Optional<?> o && o.isPresent()
+        && o.get() instanceof SoundtrackStage.Placed p) {
+      made(p.audio().use(), Usage.NONE, out);
+    } else if (v instanceof JobGraph.Rendered r) {
+      made(r.video().use(), Usage.NONE, out);
+    }
+    return out;
+  }
+
+  private static void made(Manifest.CacheUse use, Usage usage, List<MadeAsset> out) {
+    if (use != null && !use.hit()) {
+      out.add(new MadeAsset(use.key(), usage == null ? Usage.NONE : usage));
     }
   }
 
