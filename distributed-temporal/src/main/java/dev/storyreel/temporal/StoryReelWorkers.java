@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,7 +64,7 @@ public final class StoryReelWorkers implements AutoCloseable {
   @Override
   public void close() {
     factory.shutdown();
-    factory.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    factory.awaitTermination(30, TimeUnit.SECONDS);
     factory.shutdownNow();
     threads.shutdownNow();
   }

@@ -4,6 +4,7 @@ import dev.storyreel.core.Job;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.StoryReel;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -12,6 +13,7 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs StoryReel jobs on a Temporal cluster: the job runner for many machines, beside the
@@ -51,6 +53,7 @@ public final class TemporalJobRunner {
   private final Duration heartbeatTimeout;
   private final Duration taskTimeout;
   private final Duration pollEvery;
+  private final @Nullable StoryReel preflight;
 
   private TemporalJobRunner(Builder b) {
     this.client = b.client;
@@ -61,6 +64,7 @@ public final class TemporalJobRunner {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.taskTimeout = b.taskTimeout;
     this.pollEvery = b.pollEvery;
+    this.preflight = b.preflight;
   }
 
   /**
@@ -84,6 +88,8 @@ public final class TemporalJobRunner {
    * @param listener receives the job's events, on a thread of the runner; not {@code null}
    * @return the running job
    * @throws IllegalArgumentException if {@code jobId} is not a valid id (the message shows it)
+   * @throws dev.storyreel.core.InvalidInputException with {@link Builder#preflight}, if the
+   *     story or the storage fails {@code StoryReel.submit}'s checks (nothing is started)
    * @throws io.temporal.client.WorkflowServiceException if the cluster cannot be reached
    */
   public Job submit(String jobId, Story story, String storage, ProgressListener listener) {
@@ -94,6 +100,10 @@ public final class TemporalJobRunner {
     if (!JOB_ID.matcher(jobId).matches()) {
       throw new IllegalArgumentException("A job id must be 1..200 letters, digits, '.', '_',"
           + " ':' or '-', was '" + jobId + "'");
+    }
+    if (preflight != null) {
+      // submit's checks, here, before anything is scheduled: a bad story fails the call.
+      preflight.tasks(story, storages.resolve(storage));
     }
     JobSpec spec = spec(jobId, story, storage);
     StoryReelWorkflow wf = client.newWorkflowStub(StoryReelWorkflow.class,
@@ -129,6 +139,7 @@ public final class TemporalJobRunner {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private Duration taskTimeout = Duration.ofHours(2);
     private Duration pollEvery = Duration.ofMillis(250);
+    private @Nullable StoryReel preflight;
 
     private Builder(WorkflowClient client, StorageResolver storages) {
       this.client = Objects.requireNonNull(client, "client");
@@ -213,6 +224,21 @@ public final class TemporalJobRunner {
         throw new IllegalArgumentException("pollEvery must be positive, was " + every);
       }
       this.pollEvery = every;
+      return this;
+    }
+
+    /**
+     * Checks each job here before it is started, with the workers' configuration: the story's
+     * length and words, the voice, the renderer's settings, the storage, an existing output
+     * (as {@code StoryReel.submit} does; no provider is called). Without it (the default) the
+     * same checks run in the job's first activity, and a bad job fails there, still before any
+     * paid call.
+     *
+     * @param reel a {@code StoryReel} built as the workers build theirs, or {@code null} for none
+     * @return this builder
+     */
+    public Builder preflight(@Nullable StoryReel reel) {
+      this.preflight = reel;
       return this;
     }
 

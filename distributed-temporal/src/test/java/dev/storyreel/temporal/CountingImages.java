@@ -1,6 +1,7 @@
 package dev.storyreel.temporal;
 
 import dev.storyreel.core.Providers;
+import dev.storyreel.core.RetriableException;
 import dev.storyreel.core.StoryReelException;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.spi.GeneratedImage;
@@ -47,8 +48,7 @@ final class CountingImages implements ImageProvider {
         Thread.sleep(Long.MAX_VALUE);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new dev.storyreel.core.RetriableException("interrupted while waiting for the"
-            + " vendor");
+        throw new RetriableException("interrupted while waiting for the vendor");
       }
     }
     GeneratedImage g = inner.generate(request);

@@ -1,7 +1,9 @@
 package dev.storyreel.temporal;
 
+import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.core.Narration;
 import dev.storyreel.core.NonRetriableException;
+import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.Providers;
 import dev.storyreel.core.RetriableException;
@@ -151,7 +153,7 @@ final class HttpPaidProviders {
     }
 
     @Override
-    public dev.storyreel.core.CaptionStyle captionStyle() {
+    public CaptionStyle captionStyle() {
       return inner.captionStyle();
     }
 
@@ -159,7 +161,7 @@ final class HttpPaidProviders {
     public RenderResult render(Timeline timeline, Path output, ProgressListener listener) {
       return inner.render(timeline, output, e -> {
         listener.onEvent(e);
-        if (e instanceof dev.storyreel.core.ProgressEvent.FramesRendered) {
+        if (e instanceof ProgressEvent.FramesRendered) {
           try {
             Thread.sleep(msPerFrame);
           } catch (InterruptedException ex) {

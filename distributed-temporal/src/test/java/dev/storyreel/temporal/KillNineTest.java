@@ -8,6 +8,7 @@ import dev.storyreel.core.JobState;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.StoryReel;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
@@ -53,24 +55,49 @@ class KillNineTest {
 
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-      try {
-        TemporalJobRunner runner = TemporalJobRunner.builder(WorkflowClient.newInstance(service),
+      WorkflowClient client = WorkflowClient.newInstance(service);
+      // The workflows run here, the activities in the worker JVMs: with the workflows on the
+      // workers too, Temporal's test server was seen to leave the workflow task after the render
+      // scheduled and never started once the killed worker had been polling for it (a real
+      // cluster drops the polls of a closed connection).
+      TaskQueues queues = TaskQueues.defaults();
+      try (StoryReelWorkers workflows = StoryReelWorkers.builder(client,
+              StoryReel.builder().build(), location -> new LocalStorage(Path.of(location)))
+          .queues(queues, List.of()).start()) {
+        TemporalJobRunner runner = TemporalJobRunner.builder(client,
                 location -> new LocalStorage(Path.of(location)))
-            .heartbeatTimeout(Duration.ofSeconds(3)).build();
+            .heartbeatTimeout(Duration.ofSeconds(3)).crashAttempts(5).build();
         Job job = runner.submit("kill-nine", STORY, dir.resolve("out").toString(),
             ProgressListener.NONE);
 
         Process victim = awaitRenderer(workers, markers);
+        Process survivor = workers.get(0) == victim ? workers.get(1) : workers.get(0);
         victim.destroyForcibly(); // SIGKILL on Linux and macOS
         assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        Process survivor = workers.get(0) == victim ? workers.get(1) : workers.get(0);
+        long killedAt = System.nanoTime();
+        assertThat(markers.resolve("rendering-" + survivor.pid()))
+            .as("only the killed worker was rendering").doesNotExist();
 
-        JobResult r = job.result().get(120, TimeUnit.SECONDS);
+        JobResult r;
+        try {
+          r = job.result().get(120, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          client.fetchHistory("kill-nine").getEvents().forEach(ev -> System.out.println("history "
+              + ev.getEventId() + " " + ev.getEventType() + " "
+              + (ev.hasWorkflowTaskScheduledEventAttributes()
+                  ? ev.getWorkflowTaskScheduledEventAttributes().getTaskQueue() : "")
+              + (ev.hasActivityTaskScheduledEventAttributes()
+                  ? ev.getActivityTaskScheduledEventAttributes().getTaskQueue().getName() : "")));
+          throw e;
+        }
         assertThat(job.state()).isEqualTo(JobState.COMPLETED);
         assertThat(markers.resolve("rendering-" + survivor.pid()))
             .as("the render started again on the other worker").exists();
         assertThat(decodedFrames(r.video().path().orElseThrow()))
             .isEqualTo(r.manifest().video().frameCount());
+        System.out.printf("KillNineTest: worker %d killed while rendering; the job completed on"
+            + " worker %d %.1f s later (%d frames)%n", victim.pid(), survivor.pid(),
+            (System.nanoTime() - killedAt) / 1e9, r.manifest().video().frameCount());
 
         int segments = r.manifest().segments().size();
         Map<String, Integer> calls = vendor.calls();

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,7 +54,7 @@ final class LoopbackVendor implements AutoCloseable {
         out.write(ok);
       }
     });
-    s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    s.setExecutor(Executors.newCachedThreadPool());
     s.start();
     return v;
   }

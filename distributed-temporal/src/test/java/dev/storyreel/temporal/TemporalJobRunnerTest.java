@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyreel.core.ContentRefusedException;
+import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.Job;
 import dev.storyreel.core.JobResult;
 import dev.storyreel.core.JobState;
@@ -183,6 +184,27 @@ class TemporalJobRunnerTest {
         .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
             .equals("StoryReelPlan")).count();
     assertThat(plans).isEqualTo(1);
+  }
+
+  @Test
+  void withAPreflightABadStoryFailsTheSubmitAndStartsNothing() {
+    TemporalJobRunner checked = TemporalJobRunner.builder(env.getWorkflowClient(),
+            location -> new LocalStorage(Path.of(location)))
+        .preflight(reel(dir.resolve("work-check"), images).maxStoryChars(40).build()).build();
+    assertThatThrownBy(() -> checked.submit("job-long", STORY, out("long"),
+        ProgressListener.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("maxStoryChars");
+    assertThat(images.started.get()).isZero();
+    assertThat(dir.resolve("long/manifest.json")).doesNotExist();
+  }
+
+  @Test
+  void aBadStoryFailsInTheFirstActivityBeforeAnyPaidCall() throws Exception {
+    Story longWord = new Story("Long", "A " + "x".repeat(200) + " word.");
+    Job job = runner().submit("job-bad", longWord, out("bad"), ProgressListener.NONE);
+    assertThatThrownBy(() -> job.result().get(60, TimeUnit.SECONDS))
+        .cause().isInstanceOf(NonRetriableException.class).hasMessageContaining("characters");
+    assertThat(images.started.get()).isZero();
   }
 
   /** The manifest without what differs between any two runs: times and wall-clock stages. */

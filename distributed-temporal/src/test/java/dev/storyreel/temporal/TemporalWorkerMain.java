@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code rendering-PID} into the marker folder. Runs until killed.
  *
  * <p>Arguments: {@code target vendorUri workDir markerDir msPerFrame widthxheight@fps
- * renderConcurrency}.
+ * renderConcurrency [workflows]}: with {@code workflows} it also runs workflows, else only
+ * activities.
  */
 public final class TemporalWorkerMain {
   private TemporalWorkerMain() {}
@@ -39,6 +40,7 @@ public final class TemporalWorkerMain {
     VideoFormat format = new VideoFormat(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
         Integer.parseInt(f[2]));
     int renders = Integer.parseInt(args[6]);
+    boolean workflows = args.length > 7 && args[7].equals("workflows");
     WorkflowClient client = WorkflowClient.newInstance(WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(target).build()));
     long pid = ProcessHandle.current().pid();
@@ -47,6 +49,7 @@ public final class TemporalWorkerMain {
     StoryReelWorkers.builder(client,
             HttpPaidProviders.reel(work, vendor, msPerFrame, format).build(),
             location -> new LocalStorage(Path.of(location)))
+        .queues(queues, queues.activityQueues()).workflows(workflows)
         .heartbeatEvery(Duration.ofMillis(200))
         .concurrency(queues.render(), renders)
         .listener(e -> {

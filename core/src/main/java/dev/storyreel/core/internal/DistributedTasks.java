@@ -1,13 +1,14 @@
 package dev.storyreel.core.internal;
 
 import dev.storyreel.core.AssetRef;
+import dev.storyreel.core.Budget;
 import dev.storyreel.core.JobResult;
+import dev.storyreel.core.Manifest;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.TaskKind;
-import dev.storyreel.core.Manifest;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.distributed.JobTasks;
 import dev.storyreel.core.distributed.MadeAsset;
@@ -118,7 +119,7 @@ public final class DistributedTasks implements JobTasks {
       temp = Files.createTempDirectory(c.workDir(), "storyreel-task-");
       JobContext job = new JobContext(c, story, storage, events,
           new AssetCache(storage, c.cacheReads()),
-          new Metering(c.prices(), new dev.storyreel.core.Budget(c.budgetUsd()), events), temp,
+          new Metering(c.prices(), new Budget(c.budgetUsd()), events), temp,
           (g, retry, grace) -> await(g, events, grace));
       PlanStage.Planned plan = PlanGate.plain().plan(job, s -> { });
       JobGraph graph = new JobGraph(job, plan.board(), s -> { }, () -> false);
