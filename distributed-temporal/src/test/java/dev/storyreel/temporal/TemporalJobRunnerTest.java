@@ -15,12 +15,16 @@ import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
+import dev.storyreel.core.Providers;
 import dev.storyreel.core.RateLimitException;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.spi.ImageProvider;
+import dev.storyreel.core.spi.ProviderSettings;
 import dev.storyreel.offline.RuleBasedPlanner;
+import dev.storyreel.testkit.CountingImages;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -53,7 +57,13 @@ class TemporalJobRunnerTest {
   @TempDir Path dir;
   private TestWorkflowEnvironment env;
   private StoryReelWorkers workers;
-  private final CountingImages images = new CountingImages();
+  private final CountingImages images = counting();
+
+  /** @return a counting provider of procedural pictures */
+  static CountingImages counting() {
+    return new CountingImages(Providers.create(ImageProvider.class, "procedural",
+        ProviderSettings.EMPTY));
+  }
 
   /** The test's StoryReel: every worker and the in-process comparison build it the same way. */
   static StoryReel.Builder reel(Path work, CountingImages images) {
@@ -91,7 +101,7 @@ class TemporalJobRunnerTest {
 
   @Test
   void aJobRunsToTheManifestOfTheInProcessRunnerAndTheCallerHearsItsTasks() throws Exception {
-    JobResult local = reel(dir.resolve("work-local"), new CountingImages()).build()
+    JobResult local = reel(dir.resolve("work-local"), counting()).build()
         .submit(STORY, new LocalStorage(dir.resolve("local"))).result().get(120,
             TimeUnit.SECONDS);
     List<ProgressEvent> events = new CopyOnWriteArrayList<>();

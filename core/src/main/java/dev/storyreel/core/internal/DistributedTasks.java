@@ -44,7 +44,6 @@ import java.util.concurrent.ExecutionException;
  * manifest is the in-process one.
  */
 public final class DistributedTasks implements JobTasks {
-  private static final Duration QUIESCENCE = Duration.ofSeconds(30);
   private final Pipeline.Config cfg;
   private final Story story;
   private final Storage storage;
@@ -239,28 +238,15 @@ public final class DistributedTasks implements JobTasks {
       return e.completion().get();
     } catch (InterruptedException ie) {
       e.cancel();
-      quiesce(e);
+      Pipeline.awaitQuiescence(e);
       Thread.currentThread().interrupt();
       throw new CancellationException("the task was cancelled");
     } catch (ExecutionException ee) {
-      quiesce(e);
+      Pipeline.awaitQuiescence(e);
       if (ee.getCause() instanceof Exception ex) {
         throw ex;
       }
       throw ee;
-    }
-  }
-
-  private static void quiesce(TaskGraph.Execution e) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      e.awaitQuiescence(QUIESCENCE);
-    } catch (InterruptedException ie) {
-      interrupted = true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

@@ -491,7 +491,7 @@ public final class Pipeline implements Job {
    * so nothing is still writing to the storage once the caller sees the result. Keeps the
    * caller's interrupt status.
    */
-  private static void awaitQuiescence(TaskGraph.Execution exec) {
+  static void awaitQuiescence(TaskGraph.Execution exec) {
     boolean interrupted = Thread.interrupted();
     try {
       while (true) {
