@@ -13,6 +13,7 @@ import dev.storyreel.core.distributed.TaskInfo;
 import dev.storyreel.core.distributed.TaskOutput;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -31,13 +32,16 @@ import org.slf4j.LoggerFactory;
  * The activities on a worker: each runs one call of {@link JobTasks} on a thread of its own
  * while the activity's thread heartbeats (with the render's progress, {@code "frames D/T"}), so
  * that a cancellation reaches the task (its thread is interrupted) and a lost worker is noticed
- * within the heartbeat timeout. StoryReel's failures become {@link ApplicationFailure}s: a
+ * within the heartbeat timeout. A task whose workflow has ended (another task failed for good)
+ * may finish within {@link #FAILURE_GRACE}, so that what it was paid for is stored. StoryReel's failures become {@link ApplicationFailure}s: a
  * retriable one (of a task StoryReel retries, before its last attempt) retryable, with the
  * provider's {@code Retry-After} as the next delay; any other not retryable, with StoryReel's
  * message and the exception's class name as its type.
  */
 final class StoryReelActivitiesImpl implements StoryReelActivities {
   private static final Logger LOG = LoggerFactory.getLogger(StoryReelActivitiesImpl.class);
+  /** How long a task no longer wanted may go on, as the in-process graph's failure grace. */
+  static final Duration FAILURE_GRACE = Duration.ofMinutes(3);
   private final StoryReel reel;
   private final StorageResolver storages;
   private final ProgressListener listener;
@@ -98,13 +102,21 @@ final class StoryReelActivitiesImpl implements StoryReelActivities {
       } catch (TimeoutException e) {
         try {
           ctx.heartbeat(progress.get());
-        } catch (ActivityCompletionException stop) {
-          // Cancelled, or the workflow is gone: stop the task and let it unwind first.
-          LOG.info("task {} of job {} is stopped: {}", task.id(), spec.jobId(),
-              stop.getClass().getSimpleName());
+        } catch (ActivityCanceledException stop) {
+          // The job was cancelled: stop the task and let it unwind first.
+          LOG.info("task {} of job {} is cancelled", task.id(), spec.jobId());
           f.cancel(true);
-          awaitStopped(f);
+          awaitStopped(f, Duration.ofSeconds(30));
           throw stop;
+        } catch (ActivityCompletionException gone) {
+          // The workflow has ended (another task failed for good) or this worker is stopping:
+          // as in process, a running task may finish within the grace and store what it was
+          // paid for; its result can no longer be reported.
+          LOG.info("task {} of job {} is no longer wanted ({}); letting it finish", task.id(),
+              spec.jobId(), gone.getClass().getSimpleName());
+          awaitStopped(f, FAILURE_GRACE);
+          f.cancel(true);
+          throw gone;
         }
       } catch (InterruptedException e) {
         f.cancel(true);
@@ -116,9 +128,9 @@ final class StoryReelActivitiesImpl implements StoryReelActivities {
     }
   }
 
-  private static void awaitStopped(Future<?> f) {
+  private static void awaitStopped(Future<?> f, Duration atMost) {
     // A cancelled FutureTask does not wait for its body: poll until the body has returned.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + atMost.toNanos();
     while (!f.isDone() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The StoryReel of the cross-process tests: the offline pictures and voice, each asset first
@@ -122,6 +123,45 @@ final class HttpPaidProviders {
     @Override
     public String name() {
       return "loopback-speech";
+    }
+
+    @Override
+    public String model() {
+      return inner.model();
+    }
+  }
+
+  /** Narrations that take a while longer (the delay is read at each call). */
+  record Delayed(SpeechProvider inner, AtomicLong delayMillis) implements SpeechProvider {
+    @Override
+    public Narration synthesize(SpeechRequest request) {
+      try {
+        Thread.sleep(delayMillis.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetriableException("interrupted while the narration was being made", e, null);
+      }
+      return inner.synthesize(request);
+    }
+
+    @Override
+    public List<String> voices() {
+      return inner.voices();
+    }
+
+    @Override
+    public Locale language() {
+      return inner.language();
+    }
+
+    @Override
+    public boolean canSpeak(String word) {
+      return inner.canSpeak(word);
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
     }
 
     @Override

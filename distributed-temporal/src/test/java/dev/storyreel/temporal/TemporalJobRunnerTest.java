@@ -23,6 +23,7 @@ import dev.storyreel.core.StoryReel;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.ProviderSettings;
+import dev.storyreel.core.spi.SpeechProvider;
 import dev.storyreel.offline.RuleBasedPlanner;
 import dev.storyreel.testkit.CountingImages;
 import io.temporal.api.common.v1.Payload;
@@ -31,6 +32,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +45,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,7 @@ class TemporalJobRunnerTest {
   private TestWorkflowEnvironment env;
   private StoryReelWorkers workers;
   private final CountingImages images = counting();
+  private final AtomicLong speechDelayMillis = new AtomicLong();
 
   /** @return a counting provider of procedural pictures */
   static CountingImages counting() {
@@ -67,8 +72,15 @@ class TemporalJobRunnerTest {
 
   /** The test's StoryReel: every worker and the in-process comparison build it the same way. */
   static StoryReel.Builder reel(Path work, CountingImages images) {
+    return reel(work, images, new AtomicLong());
+  }
+
+  /** The same, with narrations that take {@code speechDelayMillis} longer. */
+  static StoryReel.Builder reel(Path work, CountingImages images, AtomicLong speechDelayMillis) {
     return StoryReel.builder().format(new VideoFormat(90, 160, 12))
         .planner(new RuleBasedPlanner(165, 1, 2)).images(images).music("none")
+        .speech(new HttpPaidProviders.Delayed(Providers.create(SpeechProvider.class, "freetts",
+            ProviderSettings.EMPTY), speechDelayMillis))
         .workDir(work).seed(7);
   }
 
@@ -77,7 +89,8 @@ class TemporalJobRunnerTest {
     env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     workers = StoryReelWorkers.builder(env.getWorkflowClient(),
-        reel(dir.resolve("work"), images).build(), location -> new LocalStorage(Path.of(location)))
+        reel(dir.resolve("work"), images, speechDelayMillis).build(),
+        location -> new LocalStorage(Path.of(location)))
         .heartbeatEvery(Duration.ofMillis(200)).start();
   }
 
@@ -92,7 +105,7 @@ class TemporalJobRunnerTest {
             location -> new LocalStorage(Path.of(location)))
         .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(100))
             .maxDelay(Duration.ofMillis(200)).build())
-        .heartbeatTimeout(Duration.ofSeconds(5)).pollEvery(Duration.ofMillis(50)).build();
+        .heartbeatTimeout(Duration.ofSeconds(2)).pollEvery(Duration.ofMillis(50)).build();
   }
 
   private String out(String name) {
@@ -142,6 +155,7 @@ class TemporalJobRunnerTest {
     String refusal = "counting refused the prompt of this segment (content policy); change the"
         + " prompt";
     images.failure = n -> new ContentRefusedException(refusal, "counting", 400);
+    speechDelayMillis.set(4000); // still being made when the job fails (heartbeats: 1.6 s)
     Job job = runner().submit("job-refused", STORY, out("refused"), ProgressListener.NONE);
     assertThatThrownBy(() -> job.result().get(120, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -149,6 +163,13 @@ class TemporalJobRunnerTest {
     assertThat(job.state()).isEqualTo(JobState.FAILED);
     assertThat(images.calls.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
     assertThat(dir.resolve("refused/manifest.json")).doesNotExist();
+    // The narrations that were being made when the job failed are finished and stored (as in
+    // process, within the failure grace), not thrown away: a resubmitted job does not pay again.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (entries(dir.resolve("refused/cache/narration")) < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(entries(dir.resolve("refused/cache/narration"))).isEqualTo(4);
   }
 
   @Test
@@ -215,6 +236,15 @@ class TemporalJobRunnerTest {
     assertThatThrownBy(() -> job.result().get(60, TimeUnit.SECONDS))
         .cause().isInstanceOf(NonRetriableException.class).hasMessageContaining("characters");
     assertThat(images.started.get()).isZero();
+  }
+
+  private static long entries(Path cacheKind) throws IOException {
+    if (!Files.isDirectory(cacheKind)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(cacheKind)) {
+      return files.filter(f -> f.toString().endsWith(".json")).count();
+    }
   }
 
   /** The manifest without what differs between any two runs: times and wall-clock stages. */
