@@ -34,6 +34,18 @@ public record JobSpec(String jobId, String title, String text, String storage,
     long taskTimeoutMillis) {
 
   /**
+   * @param jobId see the record's description
+   * @param title see the record's description
+   * @param text see the record's description
+   * @param storage see the record's description
+   * @param queuePrefix see the record's description
+   * @param maxAttempts see the record's description
+   * @param initialDelayMillis see the record's description
+   * @param multiplier see the record's description
+   * @param maxDelayMillis see the record's description
+   * @param crashAttempts see the record's description
+   * @param heartbeatTimeoutMillis see the record's description
+   * @param taskTimeoutMillis see the record's description
    * @throws NullPointerException if a string is {@code null}
    * @throws IllegalArgumentException if a number is out of its range (the message names it)
    */

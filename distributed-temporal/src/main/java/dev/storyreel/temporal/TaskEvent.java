@@ -28,7 +28,15 @@ public record TaskEvent(String taskId, Phase phase, TaskKind kind, int segment,
     FAILED
   }
 
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param taskId see the record's description
+   * @param phase see the record's description
+   * @param kind see the record's description
+   * @param segment see the record's description
+   * @param elapsedMillis see the record's description
+   * @param message see the record's description
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public TaskEvent {
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(phase, "phase");

@@ -25,6 +25,7 @@ public record TaskQueues(String prefix) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   /**
+   * @param prefix see the record's description
    * @throws NullPointerException if {@code prefix} is {@code null}
    * @throws IllegalArgumentException if {@code prefix} is not a valid name (the message shows it)
    */

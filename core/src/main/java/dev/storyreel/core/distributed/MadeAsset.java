@@ -13,7 +13,11 @@ import java.util.Objects;
  * @param usage what making it spent; {@link Usage#NONE} for free work
  */
 public record MadeAsset(String cacheKey, Usage usage) {
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param cacheKey see the record's description
+   * @param usage see the record's description
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public MadeAsset {
     Objects.requireNonNull(cacheKey, "cacheKey");
     Objects.requireNonNull(usage, "usage");

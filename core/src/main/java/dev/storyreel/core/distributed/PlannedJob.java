@@ -9,7 +9,11 @@ import java.util.List;
  * @param made the storyboard's cache entry when this run planned it, else empty
  */
 public record PlannedJob(List<TaskInfo> tasks, List<MadeAsset> made) {
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param tasks see the record's description
+   * @param made see the record's description
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public PlannedJob {
     tasks = List.copyOf(tasks);
     made = List.copyOf(made);

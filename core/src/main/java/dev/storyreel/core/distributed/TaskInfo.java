@@ -23,6 +23,12 @@ public record TaskInfo(String id, TaskKind kind, int segment, String resource,
     List<String> dependencies, boolean retried) {
 
   /**
+   * @param id see the record's description
+   * @param kind see the record's description
+   * @param segment see the record's description
+   * @param resource see the record's description
+   * @param dependencies see the record's description
+   * @param retried see the record's description
    * @throws NullPointerException if {@code id}, {@code kind}, {@code resource} or {@code
    *     dependencies} is {@code null}
    * @throws IllegalArgumentException if {@code segment} is below -1

@@ -14,7 +14,11 @@ import java.util.Objects;
  *     everything came from the cache
  */
 public record TaskOutput(String reference, List<MadeAsset> made) {
-  /** @throws NullPointerException if an argument is {@code null} */
+  /**
+   * @param reference see the record's description
+   * @param made see the record's description
+   * @throws NullPointerException if an argument is {@code null}
+   */
   public TaskOutput {
     Objects.requireNonNull(reference, "reference");
     made = List.copyOf(made);
