@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The StoryReel of the cross-process tests: the offline pictures and voice, each asset first
@@ -97,11 +98,33 @@ final class HttpPaidProviders {
     }
   }
 
-  /** Narrations paid for at the vendor. */
-  record Speech(SpeechProvider inner, URI uri) implements SpeechProvider {
+  /**
+   * Another provider's narrations, each call first passed to {@code before} (a payment at the
+   * vendor, a delay), under the name given.
+   */
+  record Speech(SpeechProvider inner, String name, Consumer<SpeechRequest> before)
+      implements SpeechProvider {
+    /** Narrations paid for at the vendor. */
+    Speech(SpeechProvider inner, URI uri) {
+      this(inner, "loopback-speech", r -> pay(uri, r.text()));
+    }
+
+    /** Narrations that take {@code delayMillis} longer (read at each call). */
+    static Speech delayed(SpeechProvider inner, AtomicLong delayMillis) {
+      return new Speech(inner, inner.name(), r -> {
+        try {
+          Thread.sleep(delayMillis.get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RetriableException("interrupted while the narration was being made", e,
+              null);
+        }
+      });
+    }
+
     @Override
     public Narration synthesize(SpeechRequest request) {
-      pay(uri, request.text());
+      before.accept(request);
       return inner.synthesize(request);
     }
 
@@ -118,50 +141,6 @@ final class HttpPaidProviders {
     @Override
     public boolean canSpeak(String word) {
       return inner.canSpeak(word);
-    }
-
-    @Override
-    public String name() {
-      return "loopback-speech";
-    }
-
-    @Override
-    public String model() {
-      return inner.model();
-    }
-  }
-
-  /** Narrations that take a while longer (the delay is read at each call). */
-  record Delayed(SpeechProvider inner, AtomicLong delayMillis) implements SpeechProvider {
-    @Override
-    public Narration synthesize(SpeechRequest request) {
-      try {
-        Thread.sleep(delayMillis.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RetriableException("interrupted while the narration was being made", e, null);
-      }
-      return inner.synthesize(request);
-    }
-
-    @Override
-    public List<String> voices() {
-      return inner.voices();
-    }
-
-    @Override
-    public Locale language() {
-      return inner.language();
-    }
-
-    @Override
-    public boolean canSpeak(String word) {
-      return inner.canSpeak(word);
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
     }
 
     @Override

@@ -79,8 +79,8 @@ class TemporalJobRunnerTest {
   static StoryReel.Builder reel(Path work, CountingImages images, AtomicLong speechDelayMillis) {
     return StoryReel.builder().format(new VideoFormat(90, 160, 12))
         .planner(new RuleBasedPlanner(165, 1, 2)).images(images).music("none")
-        .speech(new HttpPaidProviders.Delayed(Providers.create(SpeechProvider.class, "freetts",
-            ProviderSettings.EMPTY), speechDelayMillis))
+        .speech(HttpPaidProviders.Speech.delayed(Providers.create(SpeechProvider.class,
+            "freetts", ProviderSettings.EMPTY), speechDelayMillis))
         .workDir(work).seed(7);
   }
 
@@ -148,6 +148,19 @@ class TemporalJobRunnerTest {
     assertThat(r.manifest().segments()).hasSize(4);
     assertThat(images.calls.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(2));
     assertThat(images.answered.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+  }
+
+  @Test
+  void aRetriableFailureThatLastsUsesUpTheAttemptsAndSaysSo() throws Exception {
+    images.failure = n -> new RateLimitException("counting: 429 rate limited (test)", null,
+        "counting", 429);
+    Job job = runner().submit("job-exhausted", STORY, out("exhausted"), ProgressListener.NONE);
+    assertThatThrownBy(() -> job.result().get(120, TimeUnit.SECONDS))
+        .cause().isInstanceOf(NonRetriableException.class)
+        .hasMessageStartingWith("Failed after 3 attempts: counting: 429 rate limited (test)");
+    assertThat(images.calls.values()).isNotEmpty()
+        .allSatisfy(n -> assertThat(n.get()).isLessThanOrEqualTo(3));
+    assertThat(images.calls.values()).anySatisfy(n -> assertThat(n.get()).isEqualTo(3));
   }
 
   @Test
