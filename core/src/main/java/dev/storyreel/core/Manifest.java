@@ -298,7 +298,8 @@ public record Manifest(
       segs.add(new SegmentEntry(e.index(), e.narration(), e.imagePrompt(), e.startMillis(),
           e.endMillis(), e.startFrame(), e.endFrame(), e.image(), e.imageProvider(), e.imageSeed(),
           e.audio(), e.speechProvider(), e.voice(), e.alignerProvider(), e.words(),
-          miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache()), null, null, null));
+          miss(e.imageCache()), miss(e.audioCache()), miss(e.timingsCache()), null, null, null,
+          e.clip() == null ? null : e.clip().withoutRunFacts()));
     }
     return new Manifest(schemaVersion, generator, title, null, format, visualStyle, planner, segs,
         video, captions, thumbnail, null, inputKey, miss(storyboardCache), miss(videoCache), null,
@@ -443,6 +444,8 @@ public record Manifest(
    * @param imageUsage what its image consumed and cost (estimated)
    * @param speechUsage what its narration consumed and cost (estimated)
    * @param alignerUsage what timing its words consumed and cost, when an aligner ran; else absent
+   * @param clip the segment's moving clip and the fit policy used, when it shows one; else
+   *     absent (a still with Ken Burns)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SegmentEntry(
@@ -466,7 +469,71 @@ public record Manifest(
       CacheUse timingsCache,
       Usage imageUsage,
       Usage speechUsage,
-      Usage alignerUsage) {}
+      Usage alignerUsage,
+      ClipEntry clip) {
+
+    /**
+     * A segment showing its still (no clip), as manifests were before clips.
+     *
+     * @param index from 0
+     * @param narration the spoken text
+     * @param imagePrompt the prompt the image was made from
+     * @param startMillis when it starts
+     * @param endMillis when it ends
+     * @param startFrame its first frame
+     * @param endFrame one past its last frame
+     * @param image the stored image
+     * @param imageProvider who made it
+     * @param imageSeed its seed
+     * @param audio the stored narration
+     * @param speechProvider who spoke it
+     * @param voice the voice, or absent
+     * @param alignerProvider who timed the words, or absent
+     * @param words its words
+     * @param imageCache the image's cache use
+     * @param audioCache the narration's cache use
+     * @param timingsCache the timings' cache use, or absent
+     * @param imageUsage what the image cost
+     * @param speechUsage what the narration cost
+     * @param alignerUsage what the timing cost, or absent
+     */
+    public SegmentEntry(int index, String narration, String imagePrompt, long startMillis,
+        long endMillis, long startFrame, long endFrame, AssetRef image,
+        ProviderInfo imageProvider, long imageSeed, AssetRef audio, ProviderInfo speechProvider,
+        String voice, ProviderInfo alignerProvider, List<WordEntry> words, CacheUse imageCache,
+        CacheUse audioCache, CacheUse timingsCache, Usage imageUsage, Usage speechUsage,
+        Usage alignerUsage) {
+      this(index, narration, imagePrompt, startMillis, endMillis, startFrame, endFrame, image,
+          imageProvider, imageSeed, audio, speechProvider, voice, alignerProvider, words,
+          imageCache, audioCache, timingsCache, imageUsage, speechUsage, alignerUsage, null);
+    }
+  }
+
+  /**
+   * A segment's moving clip.
+   *
+   * @param clip the stored clip ({@code assets/segment-NNN.mp4})
+   * @param source {@code user} for the user's own footage (from the plan's {@code media}), else
+   *     the clip provider's name
+   * @param provider who made it, or absent for the user's footage
+   * @param fit the fitting policy used: {@code trim}, {@code slow}, {@code ping-pong} or {@code
+   *     hold}
+   * @param clipMillis the clip's own length as decoded, in milliseconds
+   * @param widthPx its width in pixels
+   * @param heightPx its height in pixels
+   * @param cache its cache key and whether it was a hit, or absent for the user's footage
+   * @param usage what making it consumed and cost (estimated), or absent
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ClipEntry(AssetRef clip, String source, ProviderInfo provider, String fit,
+      long clipMillis, int widthPx, int heightPx, CacheUse cache, Usage usage) {
+
+    /** @return this entry without its usage and with its cache use as a miss */
+    ClipEntry withoutRunFacts() {
+      return new ClipEntry(clip, source, provider, fit, clipMillis, widthPx, heightPx,
+          miss(cache), null);
+    }
+  }
 
   /**
    * A word and when it is spoken, video-relative.

@@ -59,13 +59,37 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
    * @param mood this segment's mood, or {@code null} for the plan's
    * @param soundCues sound effects at words of the narration; copied; {@code null} is none
    * @param clip whether a moving clip is asked for this segment rather than a still; default
-   *     {@code false}. No clip provider exists yet, so the pipeline draws a still either way and
-   *     the estimate has no clip cost.
+   *     {@code false}. The job's {@linkplain StoryReel.Builder#clipProvider clip provider} makes
+   *     it from the segment's still (paid, cached and in the estimate like images); without a
+   *     clip provider such a plan is refused before anything is paid for
+   * @param media the user's own clip or still for this segment (a video FFmpeg reads, or a PNG
+   *     or JPEG), or {@code null}: such a segment makes no image or clip call. Checked before
+   *     anything is paid for (it exists and decodes). In the JSON it is {@code media}, a path
+   *     relative to the plan file's folder or absolute
    */
   public record Shot(int index, String narration, String imagePrompt, @Nullable Mood mood,
-      List<SoundCue> soundCues, boolean clip) {
+      List<SoundCue> soundCues, boolean clip, @Nullable Path media) {
 
     /**
+     * @param index position, from 0, consecutive
+     * @param narration the words spoken; never blank
+     * @param imagePrompt the image prompt; never blank
+     * @param mood the segment's mood, or {@code null}
+     * @param soundCues sound effects; copied; {@code null} is none
+     * @param clip whether a clip is asked for
+     * @param media the user's clip or still, or {@code null}
+     * @throws NullPointerException if a text is {@code null}
+     * @throws IllegalArgumentException if {@code index} is negative or a text is blank
+     */
+    public Shot {
+      // The same rules as Segment's, so a shot always makes a segment.
+      Segment s = new Segment(index, narration, imagePrompt, mood, soundCues);
+      soundCues = s.soundCues();
+    }
+
+    /**
+     * A shot without user media.
+     *
      * @param index position, from 0, consecutive
      * @param narration the words spoken; never blank
      * @param imagePrompt the image prompt; never blank
@@ -75,10 +99,9 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
      * @throws NullPointerException if a text is {@code null}
      * @throws IllegalArgumentException if {@code index} is negative or a text is blank
      */
-    public Shot {
-      // The same rules as Segment's, so a shot always makes a segment.
-      Segment s = new Segment(index, narration, imagePrompt, mood, soundCues);
-      soundCues = s.soundCues();
+    public Shot(int index, String narration, String imagePrompt, @Nullable Mood mood,
+        List<SoundCue> soundCues, boolean clip) {
+      this(index, narration, imagePrompt, mood, soundCues, clip, null);
     }
 
     /**
@@ -99,7 +122,7 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
      * @return this shot with that prompt
      */
     public Shot withImagePrompt(String prompt) {
-      return new Shot(index, narration, prompt, mood, soundCues, clip);
+      return new Shot(index, narration, prompt, mood, soundCues, clip, media);
     }
 
     /**
@@ -107,7 +130,15 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
      * @return this shot with that choice
      */
     public Shot withClip(boolean wanted) {
-      return new Shot(index, narration, imagePrompt, mood, soundCues, wanted);
+      return new Shot(index, narration, imagePrompt, mood, soundCues, wanted, media);
+    }
+
+    /**
+     * @param file the user's clip or still for this segment, or {@code null} for none
+     * @return this shot with that media
+     */
+    public Shot withMedia(@Nullable Path file) {
+      return new Shot(index, narration, imagePrompt, mood, soundCues, clip, file);
     }
   }
 
@@ -224,7 +255,8 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
    * version, every field's type, the indexes (0..n-1 in order), that prompts and narrations are
    * not blank, the moods, the sound cues' word indexes, and that the narrations are still the
    * story's words, in order and verbatim (edit an image prompt freely; to change what is said,
-   * change the story and plan again).
+   * change the story and plan again). A segment's {@code media} path is read relative to the
+   * file's folder.
    *
    * @param file the JSON file
    * @return the plan, without a sheet
@@ -249,7 +281,8 @@ public record Plan(Story story, String visualStyle, @Nullable Mood mood, List<Sh
           + (Files.exists(file) ? e.getMessage() : "there is no such file")
           + "). Give the storyboard.json that 'storyreel plan' wrote.", e);
     }
-    return PlanJson.read(json, file.toString());
+    Path folder = file.toAbsolutePath().getParent();
+    return PlanJson.read(json, file.toString(), folder);
   }
 
   /**

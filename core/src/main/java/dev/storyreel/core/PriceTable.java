@@ -29,7 +29,8 @@ import java.util.Properties;
  *
  * <p>File format ({@code java.util.Properties}): {@code <provider>/<model>.<field>=<number>},
  * where field is one of {@code usdPerMillionInputTokens}, {@code usdPerMillionOutputTokens},
- * {@code usdPerMillionCharacters}, {@code usdPerImage}, {@code usdPerAudioMinute}. Example:
+ * {@code usdPerMillionCharacters}, {@code usdPerImage} (per output: an image, or a clip of an
+ * image-to-video model), {@code usdPerAudioMinute}. Example:
  * {@code openai/tts-1.usdPerMillionCharacters=15}. Fields not given keep the value the table had
  * for that key (or 0).
  *
@@ -172,6 +173,12 @@ public final class PriceTable {
     m.put("replicate/black-forest-labs/flux-schnell", Price.perImage("0.003"));
     m.put("replicate/black-forest-labs/flux-dev", Price.perImage("0.025"));
     m.put("replicate/black-forest-labs/flux-1.1-pro", Price.perImage("0.04"));
+    // Replicate image-to-video, per clip (usdPerImage counts outputs, images or clips):
+    // ESTIMATES for the clip StoryReel asks for, not checked against the vendor's page by this
+    // build. wan-2.2-i2v-fast: one 480p clip of 81..121 frames; kling-v2.1: a 5 s standard clip
+    // at $0.05 a second (a 10 s clip costs twice this).
+    m.put("replicate/wan-video/wan-2.2-i2v-fast", Price.perImage("0.05"));
+    m.put("replicate/kwaivgi/kling-v2.1", Price.perImage("0.25"));
     // ElevenLabs, https://elevenlabs.io/pricing/api: ESTIMATES, not checked against the vendor's
     // page by this build (its API is billed in credits per plan). Speech per character, effects
     // and music per minute of audio made, forced alignment per minute of audio aligned.

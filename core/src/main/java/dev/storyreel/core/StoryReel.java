@@ -5,7 +5,10 @@ import dev.storyreel.core.distributed.JobTasks;
 import dev.storyreel.core.internal.DistributedTasks;
 import dev.storyreel.core.internal.Pipeline;
 import dev.storyreel.core.internal.PlanGate;
+import dev.storyreel.core.internal.ClipSettings;
 import dev.storyreel.core.internal.PlanJson;
+import dev.storyreel.core.spi.ClipProvider;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.internal.PlanEstimator;
 import dev.storyreel.core.internal.Planning;
 import dev.storyreel.core.internal.ProportionalAligner;
@@ -127,6 +130,7 @@ public final class StoryReel {
   private final boolean requireApproval;
   private final ImageProvider previewImages;
   private final ProviderSettings settings;
+  private final ClipSettings clips;
   /** The free image provider found for sheets when none was set; found on first use. */
   private volatile java.util.Optional<ImageProvider> foundPreviews;
 
@@ -147,6 +151,9 @@ public final class StoryReel {
       this.aligner = new ProportionalAligner();
     }
     this.renderer = b.renderer != null ? b.renderer : Providers.create(Renderer.class, b.rendererName, s);
+    this.clips = new ClipSettings(b.clipProvider != null ? b.clipProvider
+        : b.clipProviderName != null ? Providers.create(ClipProvider.class, b.clipProviderName, s)
+        : null, b.clipSelection, b.clipFit);
     this.format = b.format;
     // What the caller set wins over the preset.
     this.voice = b.voice != null || b.preset == null ? b.voice
@@ -246,6 +253,9 @@ public final class StoryReel {
     b.speech = speech;
     b.aligner = aligner;
     b.renderer = renderer;
+    b.clipProvider = clips.provider();
+    b.clipSelection = clips.selection();
+    b.clipFit = clips.fit();
     b.format = format;
     b.voice = voice;
     b.visualStyle = visualStyle;
@@ -446,13 +456,17 @@ public final class StoryReel {
 
   /** The job's input key: everything that changes its outputs. */
   private String inputKey(Story story, @Nullable Plan given) {
-    return CacheKeys.job(story, format, visualStyle, voice, seed, List.of(
+    List<String> parts = new java.util.ArrayList<>(List.of(
         given != null ? "plan=" + planKey(given) : planner.fingerprint(),
         images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
         renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
         effects == null ? "no-effects" : effects.fingerprint(),
         "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
         "ducking=" + ducking, "mix=" + mix));
+    if (clips.provider() != null) {
+      parts.add(clipsKey()); // absent without clips, so other jobs keep their keys
+    }
+    return CacheKeys.job(story, format, visualStyle, voice, seed, parts);
   }
 
   /**
@@ -492,6 +506,12 @@ public final class StoryReel {
     String inputKey = inputKey(story, given);
     checkExistingOutput(storage, inputKey);
     return inputKey;
+  }
+
+  /** What the clip settings add to a job's input key; the same for every job without clips. */
+  private String clipsKey() {
+    return "clips=" + clips.provider().fingerprint() + " " + clips.selection() + " fit="
+        + (clips.fit() == null ? "auto" : clips.fit().id());
   }
 
   /** The story checks of {@link #submit}, also run by {@link #plan(Story, Storage)}. */
@@ -539,7 +559,7 @@ public final class StoryReel {
     return new Pipeline.Config(planner, images, speech, aligner, renderer, format, voice,
         visualStyle, retryPolicy, concurrency, listener, seed, workDir, cache, inputKey,
         moderator, prices, budgetUsd, narrationBounds, music, effects, mood, musicGainDb,
-        ducking, mix);
+        ducking, mix, clips);
   }
 
   /**
@@ -629,6 +649,8 @@ public final class StoryReel {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(storage, "storage");
     PlanJson.checkNarrations(plan.story(), plan.shots());
+    // Clip indexes and the user's own files, before anything is written or paid for.
+    PlanGate.checkMotion(config(""), plan);
     PlanGate.checkBudget(budgetUsd, BigDecimal.ZERO, estimate(plan, storage));
     return start(plan.story(), storage, plan);
   }
@@ -644,7 +666,7 @@ public final class StoryReel {
    */
   public CostEstimate estimate(Plan plan, @Nullable Storage storage) {
     Objects.requireNonNull(plan, "plan");
-    return PlanEstimator.estimate(config(""), plan.storyboard(), null, storage);
+    return PlanEstimator.estimate(config(""), plan, storage);
   }
 
   /**
@@ -814,6 +836,10 @@ public final class StoryReel {
     private MixSettings mix = MixSettings.DEFAULTS;
     private boolean requireApproval;
     private ImageProvider previewImages;
+    private ClipProvider clipProvider;
+    private String clipProviderName;
+    private ClipSelection clipSelection = ClipSelection.none();
+    private ClipFit clipFit;
 
     private Builder() {
       concurrency.put("planning", 1);
@@ -867,6 +893,53 @@ public final class StoryReel {
     public Builder images(String name) {
       this.imagesName = Objects.requireNonNull(name, "name");
       this.images = null;
+      return this;
+    }
+
+    /**
+     * @param provider the image-to-video provider that makes the segments' clips ({@link
+     *     #clips(ClipSelection)}, a plan's {@code clip} shots); default: none, and a job that asks
+     *     for a clip without one is refused before anything is paid for
+     * @return this builder
+     */
+    public Builder clipProvider(ClipProvider provider) {
+      this.clipProvider = Objects.requireNonNull(provider, "provider");
+      this.clipProviderName = null;
+      return this;
+    }
+
+    /**
+     * @param name the registered name of the clip provider, for example {@code replicate}
+     *     (module {@code storyreel-providers-replicate}); created from the provider settings
+     *     when {@link #build()} runs
+     * @return this builder
+     */
+    public Builder clipProvider(String name) {
+      this.clipProviderName = Objects.requireNonNull(name, "name");
+      this.clipProvider = null;
+      return this;
+    }
+
+    /**
+     * @param selection the segments that get a moving clip (indexes from 0, or all), besides a
+     *     plan's {@code clip} shots; default {@link ClipSelection#none()}. An index past the
+     *     storyboard's last segment fails the job before any asset is paid for (with a plan:
+     *     before anything at all)
+     * @return this builder
+     */
+    public Builder clips(ClipSelection selection) {
+      this.clipSelection = Objects.requireNonNull(selection, "selection");
+      return this;
+    }
+
+    /**
+     * @param fit how every clip is fitted to its segment, or {@code null} (the default) for
+     *     {@link ClipFit#resolve}'s choice per clip: trim a longer clip, slow a shorter one by up
+     *     to 1.5x, else ping-pong
+     * @return this builder
+     */
+    public Builder clipFit(@Nullable ClipFit fit) {
+      this.clipFit = fit;
       return this;
     }
 

@@ -11,6 +11,8 @@ public enum TaskKind {
   MODERATION,
   /** One segment's picture. */
   IMAGE,
+  /** One segment's moving clip, from an image-to-video model. */
+  CLIP,
   /** One segment's narration, as the speech provider returns it. */
   SPEECH,
   /**

@@ -11,12 +11,16 @@ import dev.storyreel.core.distributed.MadeAsset;
 import dev.storyreel.core.distributed.PlannedJob;
 import dev.storyreel.core.distributed.TaskInfo;
 import dev.storyreel.core.distributed.TaskOutput;
+import dev.storyreel.core.timeline.ClipFit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,14 +32,38 @@ class JobTasksTest {
   private final Fakes.Images images = new Fakes.Images();
   private final Fakes.Speech speech = new Fakes.Speech(true);
 
+  private final ClipPipelineTest.Clips clips = new ClipPipelineTest.Clips();
+  private UnaryOperator<StoryReel.Builder> extra = UnaryOperator.identity();
+
   private StoryReel reel(String work) {
-    return StoryReel.builder().format(new VideoFormat(180, 320, 10))
+    return extra.apply(StoryReel.builder().format(new VideoFormat(180, 320, 10))
         .planner(new CacheResumeTest.Planner()).images(images).speech(speech)
-        .renderer(new Fakes.Render()).workDir(dir.resolve(work)).build();
+        .renderer(new ClipPipelineTest.Render()).workDir(dir.resolve(work))).build();
   }
 
   @Test
   void tasksRunOneByOneOnFreshInstancesPublishTheManifestOfSubmitAndPayOnce() throws Exception {
+    int segments = oneByOneAndCompare();
+    assertThat(images.calls.get()).as("each picture once more, for the second storage")
+        .isEqualTo(2 * segments);
+  }
+
+  @Test
+  @Timeout(120) // a render that is not given its streamed clips waits for them for ever
+  void withStreamedClipsTheRenderWaitsForThemAndEachClipIsPaidOnce() throws Exception {
+    extra = b -> b.clipProvider(clips).clips(ClipSelection.of(Set.of(0, 2)))
+        .clipFit(ClipFit.HOLD);
+    oneByOneAndCompare();
+    assertThat(clips.paid.get()).as("two clips for each of the two storages").isEqualTo(4);
+  }
+
+  /**
+   * Submits the story in process into one folder, then runs its tasks one by one into another,
+   * each on a new {@code StoryReel} (as on another machine), and publishes: the manifests match.
+   *
+   * @return the number of segments
+   */
+  private int oneByOneAndCompare() throws Exception {
     JobResult local = reel("w0").submit(NeverPayTwiceTest.STORY, new LocalStorage(dir.resolve(
         "local"))).result().get(60, TimeUnit.SECONDS);
     int segments = local.manifest().segments().size();
@@ -58,16 +86,16 @@ class JobTasksTest {
         }
       }
     }
-    assertThat(images.calls.get()).as("each picture once more, for the second storage")
-        .isEqualTo(2 * segments);
+    int imagesPaid = images.calls.get();
     assertThat(remote.head("manifest.json")).isEmpty();
 
     TaskOutput published = reel("w" + machine).tasks(NeverPayTwiceTest.STORY, remote)
         .publish(made, ProgressListener.NONE);
     assertThat(published.reference()).isEqualTo("manifest.json");
-    assertThat(images.calls.get()).isEqualTo(2 * segments);
+    assertThat(images.calls.get()).isEqualTo(imagesPaid);
     assertThat(normalised(dir.resolve("remote/manifest.json")))
         .isEqualTo(normalised(dir.resolve("local/manifest.json")));
+    return segments;
   }
 
   @Test

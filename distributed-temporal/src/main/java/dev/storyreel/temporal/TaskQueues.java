@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *   <li>{@code PREFIX-images}: pictures (GPU or image-API bound);
  *   <li>{@code PREFIX-speech}: narrations, word timings, music beds and sound effects (audio
  *       APIs, network bound);
- *   <li>{@code PREFIX-clips}: video clips and any task of a kind not listed here;
+ *   <li>{@code PREFIX-clips}: video clips ({@code clip-NNN}) and any task of a kind not listed
+ *       here;
  *   <li>{@code PREFIX-render}: the render and publishing (CPU bound, FFmpeg).
  * </ul>
  *
@@ -87,6 +88,7 @@ public record TaskQueues(String prefix) {
       case IMAGE -> images();
       case SPEECH, TIMINGS, MUSIC, EFFECT -> speech();
       case RENDER, PUBLISH -> render();
+      case CLIP -> clips();
       default -> clips();
     };
   }

@@ -249,6 +249,7 @@ final class Progress implements ProgressListener, AutoCloseable {
       if (rest.matches("\\d+")) {
         return switch (kind) {
           case "image" -> "image for segment " + n;
+          case "clip" -> "clip for segment " + n;
           case "speech" -> "narration for segment " + n;
           case "music" -> "music part " + n;
           default -> taskId;

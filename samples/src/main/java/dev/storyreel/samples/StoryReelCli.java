@@ -3,6 +3,7 @@ package dev.storyreel.samples;
 import dev.storyreel.core.BudgetExceededException;
 import dev.storyreel.core.ConfigurationException;
 import dev.storyreel.core.CostEstimate;
+import dev.storyreel.core.ClipSelection;
 import dev.storyreel.core.Plan;
 import dev.storyreel.core.InvalidInputException;
 import dev.storyreel.core.JobResult;
@@ -17,6 +18,7 @@ import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.spi.Storage;
 import dev.storyreel.storage.s3.S3Storage;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.CaptionStyle;
@@ -27,6 +29,7 @@ import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PriceTable;
 import dev.storyreel.core.Providers;
 import dev.storyreel.core.spi.Aligner;
+import dev.storyreel.core.spi.ClipProvider;
 import dev.storyreel.core.spi.ImageProvider;
 import dev.storyreel.core.spi.Moderator;
 import dev.storyreel.core.spi.MusicProvider;
@@ -366,6 +369,28 @@ public final class StoryReelCli implements Callable<Integer> {
         description = "Image provider: procedural (offline), openai, replicate or a plugin's"
             + " name. Default: ${DEFAULT-VALUE}.")
     String images;
+
+    @Option(names = "--clips", paramLabel = "all|none|N,N,...",
+        description = "Segments that get a moving clip from an image-to-video model instead of"
+            + " a still: 'all', or segment indexes from 0 as in the progress lines, for example"
+            + " 1,4,7. The others keep their stills with Ken Burns. Paid, cached and in the"
+            + " estimate like images. Default: none (a storyboard's clip shots still get one).")
+    String clips;
+
+    @Option(names = "--clip-provider", paramLabel = "NAME", defaultValue = "replicate",
+        description = "The image-to-video provider for --clips. Default: ${DEFAULT-VALUE}"
+            + " (key: REPLICATE_API_TOKEN).")
+    String clipProvider;
+
+    @Option(names = "--clip-model", paramLabel = "OWNER/NAME[:VERSION]",
+        description = "The image-to-video model, for example kwaivgi/kling-v2.1 (the setting"
+            + " <clip-provider>.clipModel). Default: wan-video/wan-2.2-i2v-fast.")
+    String clipModel;
+
+    @Option(names = "--clip-fit", paramLabel = "trim|slow|ping-pong|hold",
+        description = "How every clip is fitted to its narration. Default: trim a longer clip,"
+            + " slow a shorter one by up to 1.5x, else ping-pong.")
+    String clipFit;
 
     @Option(names = "--speech", paramLabel = "NAME", defaultValue = "freetts",
         description = "Speech provider: freetts (offline), openai or elevenlabs (with its own"
@@ -762,6 +787,7 @@ public final class StoryReelCli implements Callable<Integer> {
           if (aligner != null) {
             builder.aligner(aligner);
           }
+          clips(builder, plan);
           StoryReel reel;
           try {
             // build() creates the named providers from the settings: a bad one fails here,
@@ -898,6 +924,25 @@ public final class StoryReelCli implements Callable<Integer> {
           throw er;
         }
         throw new NonRetriableException(c.getMessage(), c);
+      }
+    }
+
+    /**
+     * The clip options: the selection and fit are checked here (bad input, before anything is
+     * written); the clip provider is named only when some segment asks for a clip, so that a run
+     * without clips never needs its key.
+     */
+    private void clips(StoryReel.Builder builder, Plan plan) {
+      ClipSelection selection = clips == null
+          ? ClipSelection.none() : ClipSelection.parse(clips);
+      if (clipFit != null) {
+        option("--clip-fit", clipFit,
+            () -> builder.clipFit(ClipFit.parse(clipFit)));
+      }
+      boolean planClips = plan != null && plan.shots().stream().anyMatch(Plan.Shot::clip);
+      builder.clips(selection);
+      if (selection.everySegment() || !selection.indexes().isEmpty() || planClips) {
+        builder.clipProvider(clipProvider.strip());
       }
     }
 
@@ -1157,7 +1202,8 @@ public final class StoryReelCli implements Callable<Integer> {
 
     /** The kinds whose factories the builder creates from {@code --set} settings. */
     private static final List<Class<?>> SETTING_KINDS = List.of(StoryPlanner.class,
-        ImageProvider.class, SpeechProvider.class, Aligner.class, Moderator.class,
+        ImageProvider.class, ClipProvider.class, SpeechProvider.class,
+        Aligner.class, Moderator.class,
         MusicProvider.class, dev.storyreel.core.spi.SoundEffectProvider.class,
         dev.storyreel.core.spi.StoryWriter.class);
 
@@ -1179,6 +1225,9 @@ public final class StoryReelCli implements Callable<Integer> {
       }
       if (replicateBaseUrl != null) {
         ps.put("replicate.baseUrl", replicateBaseUrl);
+      }
+      if (clipModel != null) {
+        ps.put(clipProvider.strip().toLowerCase(Locale.ROOT) + ".clipModel", clipModel.strip());
       }
       Map<String, SettingSpec> known = new TreeMap<>();
       List<String> undeclared = new ArrayList<>();

@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  * @param segment the segment's index (from 0) for per-segment work, or -1
  * @param resource the resource class whose limit it counts against, for example {@code image}
  * @param dependencies ids of the tasks that must have succeeded before it starts, in
- *     declaration order; for {@code render} these include every {@code image-NNN} (a render on
- *     another machine cannot stream pictures that are still being made)
+ *     declaration order; for {@code render} these include every {@code image-NNN} and {@code
+ *     clip-NNN} (a render on another machine cannot stream pictures or clips still being made)
  * @param retried whether a retriable failure of this task is retried ({@code false} for the
  *     tasks the in-process graph never retries: layout, timeline, render, publish)
  */

@@ -227,6 +227,34 @@ public final class SafeDownload {
   }
 
   /**
+   * Downloads a video clip (an image-to-video model's output) and checks it with {@link
+   * ClipChecks#check}: the size cap, the container's magic ({@code ftyp} for MP4), an image
+   * refused as "an image instead of a video", and the declared type against the magic. The same
+   * URL and address rules as {@link #image} apply. The clip is held in memory: clips are a few
+   * MiB, and the cap bounds them.
+   *
+   * @param provider the provider, for messages
+   * @param uri where the file is
+   * @param context what it is for ({@code "segment 3"}), or {@code null}
+   * @return the checked bytes, with the media type from their magic ({@code video/mp4}, {@code
+   *     video/quicktime} or {@code video/webm})
+   * @throws NonRetriableException if the URL (or a redirect's), its addresses, the size, type or
+   *     magic is not acceptable, the file is an image, or there are too many redirects
+   * @throws RetriableException on network failures (also part-way through the body), an
+   *     unresolvable host, 429 and 5xx
+   */
+  public Download video(String provider, URI uri, String context) {
+    return get(provider, uri, context, (call, r, in) -> {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (r.statusCode() / 100 != 2) {
+        throw HttpFailures.forStatus(call, r.statusCode(), r.headers(), bytes, false);
+      }
+      return new Download(bytes, ClipChecks.check(provider, bytes, declaredType(r), maxBytes,
+          context));
+    });
+  }
+
+  /**
    * Downloads an audio file straight into {@code target}, never holding it whole in memory, and
    * checks its size, media type and signature (WAV: {@code RIFF....WAVE}; MP3: an ID3 tag or an
    * MPEG frame sync). The same URL and address rules as {@link #image} apply. On any failure

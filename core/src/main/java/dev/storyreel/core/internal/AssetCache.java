@@ -11,6 +11,7 @@ import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.Usage;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.AudioReport;
+import dev.storyreel.core.spi.GeneratedClip;
 import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.PendingWork;
 import dev.storyreel.core.spi.RenderResult;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       render facts). An entry is complete exactly when this object exists.
  * </ul>
  *
- * <p>Kinds: {@code story}, {@code storyboard}, {@code image}, {@code narration}, {@code timings}, {@code video}.
+ * <p>Kinds: {@code story}, {@code storyboard}, {@code image}, {@code clip}, {@code narration},
+ * {@code timings}, {@code video}.
  * Because a blob's name carries its own digest, two runs writing the same key at once never
  * overwrite each other's blob with different bytes: whichever entry is written last wins and
  * names a complete blob that matches it. A blob whose bytes do not match its entry's SHA-256 is
@@ -224,6 +226,38 @@ public final class AssetCache {
             e.meta().path("widthPx").asInt(), e.meta().path("heightPx").asInt()),
         v -> List.of(new BlobOut("image", extension(v.mediaType()), v.mediaType(), v.bytes(), null)),
         v -> Json.MAPPER.createObjectNode().put("widthPx", v.widthPx()).put("heightPx", v.heightPx()));
+  }
+
+  /**
+   * A moving clip: one blob, {@code clip}, the encoded video. Nothing is checked before it is
+   * stored (it is paid for); the caller probes the stored blob and {@linkplain #drop drops} the
+   * entry if it does not decode.
+   *
+   * @param key the clip's key ({@link CacheKeys#clip})
+   * @param make calls the clip provider on a miss
+   * @return the clip
+   */
+  public Cached<GeneratedClip> clip(String key,
+      Supplier<GeneratedClip> make) {
+    return getOrCreate("clip", key, make, Check.none(),
+        e -> new GeneratedClip(blob(e, "clip"),
+            e.blobs().get("clip").mediaType(), dev.storyreel.core.Usage.NONE),
+        v -> List.of(new BlobOut("clip", v.mediaType().equals("video/webm") ? "webm" : "mp4",
+            v.mediaType(), v.bytes(), null)),
+        v -> Json.MAPPER.createObjectNode().put("mediaType", v.mediaType()));
+  }
+
+  /**
+   * Removes an entry (its JSON; the blobs stay for inspection), so that the next lookup is a
+   * miss: for an asset that was stored because it was paid for, then found unusable.
+   *
+   * @param kind the asset kind
+   * @param key the asset's key
+   */
+  public void drop(String kind, String key) {
+    String entryKey = entryKey(kind, key);
+    storage.delete(entryKey);
+    writtenThisRun.remove(entryKey);
   }
 
   /**

@@ -33,6 +33,9 @@ import java.util.List;
  *       seed; not the segment index, which the request carries for messages only;
  *   <li>narration: speech provider fingerprint, text, voice (empty for the default), and the
  *       neighbouring segments' text when the provider reads it;
+ *   <li>clip: clip provider fingerprint, the cache keys of the segment's image and narration
+ *       (which determine the still sent and the length asked for), prompt, motion hint, width
+ *       and height in pixels, seed;
  *   <li>word timings (only when the speech provider gave none): aligner fingerprint, text, SHA-256
  *       of the narration's WAV;
  *   <li>video: renderer fingerprint, frame size and rate, every segment's image and WAV SHA-256
@@ -126,6 +129,34 @@ public final class CacheKeys {
         .field("widthPx", request.widthPx())
         .field("heightPx", request.heightPx())
         .field("seed", request.seed())
+        .sha256();
+  }
+
+  /**
+   * A moving clip's key. It names the still and the narration by their own cache keys, so that
+   * the estimate can compute it before either is made.
+   *
+   * @param providerFingerprint the clip provider's {@code fingerprint()}
+   * @param imageKey the segment's image's key ({@link #image})
+   * @param narrationKey the segment's narration's key ({@link #narration})
+   * @param prompt the prompt sent
+   * @param motion the motion hint, or empty
+   * @param widthPx the video's width in pixels
+   * @param heightPx its height in pixels
+   * @param seed the seed
+   * @return the clip's key
+   */
+  public static String clip(String providerFingerprint, String imageKey, String narrationKey,
+      String prompt, String motion, int widthPx, int heightPx, long seed) {
+    return new Description("clip")
+        .field("provider", providerFingerprint)
+        .field("image", imageKey)
+        .field("narration", narrationKey)
+        .field("prompt", prompt)
+        .field("motion", motion)
+        .field("widthPx", widthPx)
+        .field("heightPx", heightPx)
+        .field("seed", seed)
         .sha256();
   }
 

@@ -15,6 +15,7 @@ import dev.storyreel.core.distributed.MadeAsset;
 import dev.storyreel.core.distributed.PlannedJob;
 import dev.storyreel.core.distributed.TaskInfo;
 import dev.storyreel.core.distributed.TaskOutput;
+import dev.storyreel.core.internal.AssetStage.ClipAsset;
 import dev.storyreel.core.internal.AssetStage.ImageAsset;
 import dev.storyreel.core.internal.AssetStage.SpeechAsset;
 import dev.storyreel.core.internal.AssetStage.Spoken;
@@ -68,7 +69,7 @@ public final class DistributedTasks implements JobTasks {
         List<String> deps = new ArrayList<>(full.dependenciesOf(TaskGraph.TaskKey.of(id)));
         if (n.meta.kind() == TaskKind.RENDER) {
           for (String other : full.taskIds()) {
-            if (full.node(other).meta.kind() == TaskKind.IMAGE && !deps.contains(other)) {
+            if (streamedToTheRender(full, other) && !deps.contains(other)) {
               deps.add(other);
             }
           }
@@ -169,6 +170,8 @@ public final class DistributedTasks implements JobTasks {
     List<MadeAsset> out = new ArrayList<>();
     if (v instanceof ImageAsset a) {
       made(a.use(), a.usage(), out);
+    } else if (v instanceof ClipAsset c) {
+      made(c.use(), c.usage(), out);
     } else if (v instanceof Spoken s) {
       made(s.use(), s.usage(), out);
     } else if (v instanceof SpeechAsset a) {
@@ -199,9 +202,9 @@ public final class DistributedTasks implements JobTasks {
       if (out.add(id)) {
         todo.addAll(full.dependenciesOf(TaskGraph.TaskKey.of(id)));
         if (full.node(id).meta.kind() == TaskKind.RENDER) {
-          // The render's pictures come from the image tasks of the same graph (JobGraph).
+          // The render's pictures and clips come from tasks of the same graph (JobGraph).
           for (String other : full.taskIds()) {
-            if (full.node(other).meta.kind() == TaskKind.IMAGE) {
+            if (streamedToTheRender(full, other)) {
               todo.add(other);
             }
           }
@@ -211,9 +214,20 @@ public final class DistributedTasks implements JobTasks {
     return out;
   }
 
+  /**
+   * Whether a task's output reaches a streaming render through its sources rather than as a
+   * declared dependency (JobGraph): every picture and every clip.
+   */
+  private static boolean streamedToTheRender(TaskGraph full, String id) {
+    TaskKind k = full.node(id).meta.kind();
+    return k == TaskKind.IMAGE || k == TaskKind.CLIP;
+  }
+
   private static String reference(String taskId, Object v) {
     if (v instanceof ImageAsset a) {
       return a.ref().key();
+    } else if (v instanceof ClipAsset c) {
+      return c.ref().key();
     } else if (v instanceof SpeechAsset a) {
       return a.ref().key();
     } else if (v instanceof Spoken s) {
@@ -261,6 +275,6 @@ public final class DistributedTasks implements JobTasks {
         c.format(), c.voice(), c.visualStyle(), RetryPolicy.none(), c.concurrency(), both,
         c.seed(), c.workDir(), c.cacheReads(), c.inputKey(), c.moderator(), c.prices(),
         c.budgetUsd(), c.narrationBounds(), c.music(), c.effects(), c.mood(), c.musicGainDb(),
-        c.ducking(), c.mix());
+        c.ducking(), c.mix(), c.clips());
   }
 }

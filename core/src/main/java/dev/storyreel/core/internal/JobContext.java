@@ -46,6 +46,12 @@ final class JobContext {
   final Metering metering;
   final Path tempDir;
   final GraphRunner graphs;
+  /**
+   * Which segments move (clips, the user's media): set by the planning step ({@link PlanGate})
+   * once the storyboard is known and checked, before any asset is paid for; read by the
+   * production graph.
+   */
+  volatile Motion motion = Motion.NONE;
   /** What the manifest lists as warnings, in the order they were found. */
   private final List<String> warnings = new CopyOnWriteArrayList<>();
 

@@ -11,6 +11,7 @@ import dev.storyreel.core.Segment;
 import dev.storyreel.core.Storyboard;
 import dev.storyreel.core.TaskKind;
 import dev.storyreel.core.internal.AssetStage.Assets;
+import dev.storyreel.core.internal.AssetStage.ClipAsset;
 import dev.storyreel.core.internal.AssetStage.ImageAsset;
 import dev.storyreel.core.internal.AssetStage.SpeechAsset;
 import dev.storyreel.core.internal.AssetStage.Spoken;
@@ -19,6 +20,7 @@ import dev.storyreel.core.internal.TaskGraph.TaskKey;
 import dev.storyreel.core.internal.TimelineStage.Layout;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.spi.RenderResult;
+import dev.storyreel.core.spi.VideoSource;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.timeline.Timeline;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +40,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The production graph of one job: everything after the (moderated) storyboard, as one {@link
@@ -46,6 +50,7 @@ import java.util.function.Consumer;
  *   image-NNN  ------------------------------------------------+----------------+
  *   speech-NNN -> timings-NNN -> layout -> music-NNN  -> timeline -> render -> publish
  *                                       -> sfx-NNN-CC -/      (image-000) -/
+ *   image-NNN + timings-NNN -> clip-NNN (segments that move) -> timeline
  * </pre>
  *
  * <ul>
@@ -59,6 +64,12 @@ import java.util.function.Consumer;
  *       made, and waits only when it reaches a segment whose picture is not stored yet (the
  *       visual clips' {@link ImageSource}s block until then). Frames are those of a render that
  *       waited for everything: the timeline, and so every cut, comes from the narrations alone;
+ *   <li>{@code clip-NNN} (the clip provider's resource, {@code clip}), only for the segments
+ *       that get a moving clip ({@link Motion}): needs the segment's stored still and its
+ *       narration's length; for the user's own footage it only probes the file its {@code
+ *       image-NNN} stored (no call). {@code timeline} waits for every clip (a clip's default fit
+ *       needs its decoded length), except with the job's {@code --clip-fit}: then each clip's
+ *       {@link VideoSource} blocks until it is stored, and the render streams as with stills;
  *   <li>{@code publish} ({@code cpu}) needs the render and every asset.
  * </ul>
  *
@@ -122,6 +133,10 @@ final class JobGraph {
   private final List<AtomicBoolean> waitingSent = new ArrayList<>();
   private final List<TaskKey<ImageAsset>> imageKeys = new ArrayList<>();
   private final List<TaskKey<SpeechAsset>> timingKeys = new ArrayList<>();
+  /** The {@code clip-NNN} tasks, by segment: the clip provider's and the user's clips. */
+  private final Map<Integer, TaskKey<ClipAsset>> clipKeys = new TreeMap<>();
+  /** Each moving segment's clip once stored: what its streamed {@code VideoSource} awaits. */
+  private final Map<Integer, CompletableFuture<ClipAsset>> clipsStored = new TreeMap<>();
   private TaskKey<Layout> layoutKey;
   private TaskKey<Assembled> timelineKey;
   private TaskKey<Rendered> renderKey;
@@ -172,7 +187,7 @@ final class JobGraph {
           TaskGraph.Meta.of(TaskKind.IMAGE, i), List.of(),
           ctx -> {
             LogContext.provider(cfg.images().name()); // cleared with the task's MDC
-            ImageAsset a = assets.makeImage(seg, seed);
+            ImageAsset a = userMediaOr(seg, seed, () -> assets.makeImage(seg, seed));
             assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
             // Told before the render may use it, so that READY always precedes COMPOSED.
             job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.READY));
@@ -192,6 +207,7 @@ final class JobGraph {
           TaskGraph.Meta.of(TaskKind.TIMINGS, i), List.of(spoken),
           ctx -> assets.align(seg, ctx.get(spoken))));
     }
+    addClipTasks(g);
     layoutKey = g.add("layout", "cpu", TaskGraph.Meta.of(TaskKind.TIMELINE),
         List.copyOf(timingKeys),
         ctx -> timelines.layout(board, results(ctx, timingKeys), this::picture));
@@ -199,11 +215,21 @@ final class JobGraph {
     SoundtrackStage.Tasks soundTasks = sound.addTo(g, board, layoutKey);
     List<TaskKey<?>> timelineDeps = new ArrayList<>(soundTasks.all());
     timelineDeps.add(layoutKey);
+    // A clip's default fit needs its probed length, so the timeline waits for the clips; with
+    // the job's --clip-fit it does not, and the render streams them.
+    boolean streamClips = cfg.clips() != null && cfg.clips().fit() != null;
+    if (!streamClips) {
+      timelineDeps.addAll(clipKeys.values());
+    }
     timelineKey = g.add("timeline", "cpu", TaskGraph.Meta.of(TaskKind.TIMELINE), timelineDeps,
         ctx -> {
           Layout layout = ctx.get(layoutKey);
           Soundtrack s = sound.collect(soundTasks, ctx, board, layout);
-          Assembled a = new Assembled(s, timelines.assemble(layout, s));
+          Timeline t = timelines.assemble(layout, s);
+          Assembled a = new Assembled(s, streamClips
+              ? timelines.withStreamedClips(t, streamedClips(), job.motion.videos(),
+                  cfg.clips().fit())
+              : timelines.withClips(t, clips(ctx)));
           assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
           return a;
         });
@@ -220,6 +246,7 @@ final class JobGraph {
     publishDeps.addAll(timingKeys);
     publishDeps.add(layoutKey);
     publishDeps.add(renderKey);
+    publishDeps.addAll(clipKeys.values());
     publishKey = g.add("publish", "cpu", TaskGraph.Meta.of(TaskKind.PUBLISH), publishDeps,
         ctx -> {
           if (cancelled.getAsBoolean()) {
@@ -229,7 +256,7 @@ final class JobGraph {
           states.accept(JobState.PUBLISHING);
           Map<String, AssetRef> stems = new LinkedHashMap<>();
           PublishStage.Outputs out = new PublishStage(job).run(
-              new Assets(results(ctx, imageKeys), results(ctx, timingKeys)),
+              new Assets(results(ctx, imageKeys), results(ctx, timingKeys), clips(ctx)),
               ctx.get(layoutKey), ctx.get(renderKey).videoKey(), cfg.mix().stems(), stems);
           return new Published(out, stems, t0);
         });
@@ -272,6 +299,13 @@ final class JobGraph {
             + ": its picture was not made, so the video cannot be rendered; " + why, cause));
       }
     }
+    clipsStored.forEach((i, f) -> {
+      if (!f.isDone()) {
+        f.completeExceptionally(new NonRetriableException("Segment " + i + ": its clip was not"
+            + " made, so the video cannot be rendered; " + (cause instanceof CancellationException
+                ? "the job was cancelled" : "the job is stopping: " + cause.getMessage()), cause));
+      }
+    });
   }
 
   /**
@@ -286,8 +320,85 @@ final class JobGraph {
       imgs.add(r.get(imageKeys.get(i)));
       sp.add(r.get(timingKeys.get(i)));
     }
-    return new Produced(new Assets(imgs, sp), r.get(layoutKey), a.soundtrack(), a.timeline(),
+    Map<Integer, ClipAsset> clips = new TreeMap<>();
+    clipKeys.forEach((i, k) -> clips.put(i, r.get(k)));
+    return new Produced(new Assets(imgs, sp, clips), r.get(layoutKey), a.soundtrack(), a.timeline(),
         r.get(renderKey), r.get(publishKey));
+  }
+
+  /**
+   * Adds a {@code clip-NNN} task for each segment that moves: after {@code image-NNN} and {@code
+   * timings-NNN} for a clip the clip provider makes (paid, cached, metered, retried like
+   * images); after {@code image-NNN} alone (which stored it) for the user's own clip.
+   */
+  private void addClipTasks(TaskGraph.Builder g) {
+    Motion motion = job.motion;
+    var cfg = job.cfg;
+    if (!motion.clips().isEmpty()) {
+      var p = cfg.clips().provider();
+      g.resourceLimit(p.resource(), job.limit(p));
+    }
+    for (Segment seg : board.segments()) {
+      int i = seg.index();
+      long seed = cfg.seed() + i;
+      String id = String.format("clip-%03d", i);
+      if (motion.clips().contains(i)) {
+        var p = cfg.clips().provider();
+        clipsStored.put(i, new CompletableFuture<>());
+        clipKeys.put(i, g.add(id, p.resource(), TaskGraph.Meta.of(TaskKind.CLIP, i),
+            List.of(imageKeys.get(i), timingKeys.get(i)), ctx -> {
+              LogContext.provider(p.name());
+              return stored(i, assets.makeClip(seg, board, ctx.get(imageKeys.get(i)),
+                  ctx.get(timingKeys.get(i)), seed));
+            }));
+      } else if (motion.videos().contains(i)) {
+        clipsStored.put(i, new CompletableFuture<>());
+        clipKeys.put(i, g.add(id, "cpu", TaskGraph.Meta.of(TaskKind.CLIP, i),
+            List.of(imageKeys.get(i)),
+            ctx -> stored(i, assets.userClip(seg, ctx.get(imageKeys.get(i))))));
+      }
+    }
+  }
+
+  /**
+   * Segment {@code seg}'s picture task: the user's own still or clip (stored, no call), or
+   * {@code make}.
+   */
+  private ImageAsset userMediaOr(Segment seg, long seed,
+      Supplier<ImageAsset> make) {
+    Motion motion = job.motion;
+    int i = seg.index();
+    if (!motion.hasMedia(i)) {
+      return make.get();
+    }
+    return motion.videos().contains(i) ? assets.storeUserVideo(seg, motion.media().get(i), seed)
+        : assets.userStill(seg, motion.media().get(i), seed);
+  }
+
+  private ClipAsset stored(int i, ClipAsset a) {
+    assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
+    clipsStored.get(i).complete(a);
+    return a;
+  }
+
+  /** Each moving segment's clip as a source that blocks until the clip is stored. */
+  private Map<Integer, VideoSource> streamedClips() {
+    Map<Integer, VideoSource> out = new TreeMap<>();
+    clipsStored.forEach((i, f) -> out.put(i, () -> await(f, i, "clip").file()));
+    return out;
+  }
+
+  /** Every clip, waiting for those not stored yet (the video key covers them all). */
+  private Map<Integer, ClipAsset> awaitAllClips() {
+    Map<Integer, ClipAsset> out = new TreeMap<>();
+    clipsStored.forEach((i, f) -> out.put(i, await(f, i, "clip")));
+    return out;
+  }
+
+  private Map<Integer, ClipAsset> clips(TaskGraph.TaskContext ctx) {
+    Map<Integer, ClipAsset> out = new TreeMap<>();
+    clipKeys.forEach((i, k) -> out.put(i, ctx.get(k)));
+    return out;
   }
 
   /** @return when every asset was stored ({@link System#nanoTime()}) */
@@ -312,7 +423,14 @@ final class JobGraph {
   }
 
   private ImageAsset awaitPicture(int i) {
-    CompletableFuture<ImageAsset> f = pictures.get(i);
+    return await(pictures.get(i), i, "picture");
+  }
+
+  /**
+   * Waits for segment {@code i}'s {@code what} (its picture or its clip) to be stored, telling
+   * the listener once that the render waits; ends the render if its run stops meanwhile.
+   */
+  private <T> T await(CompletableFuture<T> f, int i, String what) {
     if (!f.isDone() && waitingSent.get(i).compareAndSet(false, true)) {
       job.listener.onEvent(new ProgressEvent.SegmentStatus(i, SegmentPhase.WAITING));
     }
@@ -325,20 +443,20 @@ final class JobGraph {
           if (ctx != null && ctx.isCancelled()) {
             // Another task failed for good (this picture's, say): the job's failure is that
             // one, already recorded; this only ends the render.
-            throw new CancellationException("segment " + i + "'s picture will not be made: the"
-                + " job is stopping");
+            throw new CancellationException("segment " + i + "'s " + what + " will not be made:"
+                + " the job is stopping");
           }
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException(
-          "rendering was interrupted while waiting for segment " + i + "'s picture");
+          "rendering was interrupted while waiting for segment " + i + "'s " + what);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw new NonRetriableException("Segment " + i + ": its picture was not made: "
+      throw new NonRetriableException("Segment " + i + ": its " + what + " was not made: "
           + e.getCause(), e.getCause());
     }
   }
@@ -354,18 +472,21 @@ final class JobGraph {
     Files.createDirectories(job.tempDir);
     Path tmp = Files.createTempFile(job.tempDir, "storyreel-", ".mp4");
     ComposedEvents progress = new ComposedEvents(a.timeline(), job.listener);
-    boolean streamed = !pictures.stream().allMatch(CompletableFuture::isDone)
-        && !everyPictureCached();
+    boolean streamed = !(pictures.stream().allMatch(CompletableFuture::isDone)
+        && clipsStored.values().stream().allMatch(CompletableFuture::isDone))
+        && !(everyPictureCached() && everyClipCached());
     AssetCache.Cached<AssetCache.Video> video;
     String key;
     if (!streamed) {
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack());
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), awaitAllClips(),
+          a.timeline());
       video = job.cache.video(key, tmp, () -> cfg.renderer().render(a.timeline(), tmp, progress));
     } else {
       RenderResult r = cfg.renderer().render(a.timeline(), tmp, progress);
       // The renderer has loaded every picture, so each is stored: the key of a render that
       // waited for everything, and the same cache entry.
-      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack());
+      key = videoKey(awaitAllPictures(), speech, layout, a.soundtrack(), awaitAllClips(),
+          a.timeline());
       video = job.cache.video(key, tmp, () -> r);
     }
     progress.finished();
@@ -379,8 +500,31 @@ final class JobGraph {
       return false;
     }
     for (Segment seg : board.segments()) {
+      if (job.motion.hasMedia(seg.index())) {
+        continue; // the user's own file: stored at once, no call
+      }
       if (!pictures.get(seg.index()).isDone() && job.storage.head(AssetCache.entryKey("image",
           assets.imageKey(seg, job.cfg.seed() + seg.index()))).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every clip the provider has not stored yet is in the cache. */
+  private boolean everyClipCached() {
+    if (clipsStored.values().stream().allMatch(CompletableFuture::isDone)) {
+      return true;
+    }
+    if (!job.cfg.cacheReads()) {
+      return false;
+    }
+    for (int i : job.motion.clips()) {
+      Segment seg = board.segments().get(i);
+      long seed = job.cfg.seed() + i;
+      if (!clipsStored.get(i).isDone() && job.storage.head(AssetCache.entryKey("clip",
+          AssetStage.clipKey(job.cfg, seg, assets.imageKey(seg, seed),
+              assets.narrationKey(seg, board), seed))).isEmpty()) {
         return false;
       }
     }
@@ -397,7 +541,7 @@ final class JobGraph {
 
   /** The rendered video's key: everything on the timeline that changes the video's bytes. */
   private String videoKey(List<ImageAsset> images, List<SpeechAsset> speech, Layout layout,
-      Soundtrack soundtrack) {
+      Soundtrack soundtrack, Map<Integer, ClipAsset> clips, Timeline timeline) {
     var cfg = job.cfg;
     List<CacheKeys.VideoSegment> segs = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
@@ -421,6 +565,11 @@ final class JobGraph {
     }
     for (SoundtrackStage.Placed p : soundtrack.effects()) {
       s.append("|sfx ").append(p.audio().ref().sha256()).append(' ').append(p.at().toNanos());
+    }
+    // A segment's clip and how it is fitted change its frames (absent: the key is as before).
+    for (Map.Entry<Integer, ClipAsset> c : clips.entrySet()) {
+      s.append("|clip ").append(c.getKey()).append(' ').append(c.getValue().ref().sha256())
+          .append(' ').append(timeline.visual().get(c.getKey()).fit().id());
     }
     return CacheKeys.video(cfg.renderer().fingerprint(), cfg.format(), segs, layout.cues(),
         s.toString());

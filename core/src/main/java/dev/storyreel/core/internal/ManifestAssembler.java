@@ -61,13 +61,27 @@ final class ManifestAssembler {
       }
       SpeechAsset sa = in.assets().speech().get(i);
       var img = in.assets().images().get(i);
+      AssetStage.ClipAsset clip = in.assets().clips().get(i);
+      boolean userStill = clip == null && job.motion.hasMedia(i);
+      boolean userClip = clip != null && clip.use() == null;
+      Manifest.ClipEntry clipEntry = null;
+      if (clip != null) {
+        var v = in.timeline().visual().get(i);
+        clipEntry = new Manifest.ClipEntry(clip.ref(), clip.source(),
+            userClip ? null : JobContext.info(cfg.clips().provider()), v.fit().id(),
+            clip.info().duration().toMillis(), clip.info().widthPx(), clip.info().heightPx(),
+            clip.use(), clip.usage().isEmpty() ? null : clip.usage());
+        total = total.plus(clip.usage());
+      }
       entries.add(new Manifest.SegmentEntry(
           i, seg.narration(), seg.imagePrompt(),
           in.layout().starts().get(i).toMillis(), in.layout().ends().get(i).toMillis(),
           in.timeline().startFrame(i), in.timeline().endFrame(i),
-          img.ref(), imageInfo, img.seed(),
+          // The user's own clip has no still; the user's own still was made by no provider.
+          userClip ? null : img.ref(), userClip || userStill ? null : imageInfo, img.seed(),
           sa.ref(), speechInfo, cfg.voice(), sa.aligned() ? JobContext.info(cfg.aligner()) : null,
-          we, img.use(), sa.use(), sa.timingsUse(), img.usage(), sa.usage(), sa.alignerUsage()));
+          we, userClip || userStill ? null : img.use(), sa.use(), sa.timingsUse(),
+          img.usage(), sa.usage(), sa.alignerUsage(), clipEntry));
       total = total.plus(img.usage()).plus(sa.usage())
           .plus(sa.alignerUsage() == null ? Usage.NONE : sa.alignerUsage());
     }

@@ -104,6 +104,8 @@ public final class Pipeline implements Job {
    * @param musicGainDb the beds' level in the mix before ducking, in dB, at most 0
    * @param ducking how the music is ducked under the words
    * @param mix the loudness target, true-peak ceiling and stems
+   * @param clips the clip provider, the segments that get clips and the fit policy; {@link
+   *     ClipSettings#NONE} for none
    */
   public record Config(
       StoryPlanner planner,
@@ -130,7 +132,8 @@ public final class Pipeline implements Job {
       Mood mood,
       double musicGainDb,
       Ducking ducking,
-      MixSettings mix) {}
+      MixSettings mix,
+      ClipSettings clips) {}
 
   private final Config cfg;
   private final Story story;

@@ -39,6 +39,31 @@ public final class PlanEstimator {
    */
   public static CostEstimate estimate(Pipeline.Config cfg, Storyboard board,
       @Nullable Usage planning, @Nullable Storage storage) {
+    return estimate(cfg, board, Motion.resolve(cfg, null, board.segments().size()), planning,
+        storage);
+  }
+
+  /**
+   * Estimates a plan given to {@code produce}: its clip shots and user media count (a segment
+   * with the user's media costs nothing), with no planning item.
+   *
+   * @param cfg the job's settings and providers
+   * @param plan the plan
+   * @param storage the job's storage, for cache look-ups, or {@code null} for none
+   * @return the estimate
+   * @throws dev.storyreel.core.InvalidInputException if a clip index is not a segment
+   * @throws dev.storyreel.core.ConfigurationException if clips are asked for without a clip
+   *     provider
+   */
+  public static CostEstimate estimate(Pipeline.Config cfg, dev.storyreel.core.Plan plan,
+      @Nullable Storage storage) {
+    Storyboard board = plan.storyboard();
+    return estimate(cfg, board, Motion.resolve(cfg, plan, board.segments().size()), null,
+        storage);
+  }
+
+  static CostEstimate estimate(Pipeline.Config cfg, Storyboard board, Motion motion,
+      @Nullable Usage planning, @Nullable Storage storage) {
     PriceTable prices = cfg.prices();
     List<CostEstimate.Item> items = new ArrayList<>();
     if (planning != null) {
@@ -54,10 +79,21 @@ public final class PlanEstimator {
       int i = seg.index();
       ImageRequest img = new ImageRequest(i, seg.imagePrompt(), f.widthPx(), f.heightPx(),
           cfg.seed() + i);
-      items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
-          "image", CacheKeys.image(cfg.images().fingerprint(), img)));
+      String imageKey = CacheKeys.image(cfg.images().fingerprint(), img);
+      if (!motion.hasMedia(i)) {
+        // The user's own clip or still costs nothing.
+        items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
+            "image", imageKey));
+      }
       SpeechRequest sp = SpeechRequest.forSegment(segments, at, cfg.voice(),
           cfg.speech().usesNeighbourText());
+      if (motion.clips().contains(i)) {
+        var clips = cfg.clips().provider();
+        // One clip per segment, priced per output (the price table's usdPerImage).
+        items.add(item(cfg, storage, TaskKind.CLIP, i, clips, Usage.images(1), "clip",
+            AssetStage.clipKey(cfg, seg, imageKey,
+                CacheKeys.narration(cfg.speech().fingerprint(), sp), cfg.seed() + i)));
+      }
       boolean spoken = cached(cfg, storage, "narration",
           CacheKeys.narration(cfg.speech().fingerprint(), sp));
       items.add(priced(cfg, TaskKind.SPEECH, i, cfg.speech(),

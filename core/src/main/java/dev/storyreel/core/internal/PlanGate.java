@@ -100,9 +100,13 @@ public final class PlanGate {
    */
   PlanStage.Planned plan(JobContext job, Consumer<JobState> setState) throws Exception {
     PlanStage.Planned p;
+    Motion motion;
     if (given != null) {
       p = new PlanStage.Planned(given.storyboard(),
           new Manifest.CacheUse(PlanJson.key(given), true), Usage.NONE);
+      // Clip indexes and the user's files, before any paid call (moderation included).
+      motion = Motion.resolve(job.cfg, given, p.board().segments().size())
+          .checked(job.cfg.renderer());
       if (job.cfg.moderator() != null) {
         // An edited plan's prompts are new text: checked again before any paid asset.
         job.single("moderate", TaskGraph.Meta.of(TaskKind.MODERATION),
@@ -111,11 +115,17 @@ public final class PlanGate {
       }
     } else {
       p = new PlanStage(job).run();
+      // Known only now: how many segments the planner made.
+      motion = Motion.resolve(job.cfg, null, p.board().segments().size());
     }
-    CostEstimate estimate = PlanEstimator.estimate(job.cfg, p.board(),
+    job.motion = motion;
+    CostEstimate estimate = PlanEstimator.estimate(job.cfg, p.board(), motion,
         given == null ? p.usage() : null, job.storage);
     checkBudget(job.metering.budget().limitUsd(), job.metering.budget().spentUsd(), estimate);
     Plan made = (given != null ? given : Plan.of(job.story, p.board())).withEstimate(estimate);
+    for (int i : motion.clips()) {
+      made = made.withShot(made.shots().get(i).withClip(true));
+    }
     if (approvalRequired) {
       made = made.withSheet(SheetPainter.paint(made, job.cfg.format(), previews,
           job.cfg.seed()));
@@ -131,6 +141,21 @@ public final class PlanGate {
       }
     }
     return p;
+  }
+
+  /**
+   * Checks what of a plan moves before anything is written or paid for: clip indexes against
+   * the storyboard, a clip provider when clips are asked for, and the user's own files (they
+   * exist and decode).
+   *
+   * @param cfg the job's settings
+   * @param plan the plan
+   * @throws dev.storyreel.core.InvalidInputException naming the segment and what is wrong
+   * @throws dev.storyreel.core.ConfigurationException if clips are asked for without a clip
+   *     provider
+   */
+  public static void checkMotion(Pipeline.Config cfg, Plan plan) {
+    Motion.resolve(cfg, plan, plan.shots().size()).checked(cfg.renderer());
   }
 
   /**

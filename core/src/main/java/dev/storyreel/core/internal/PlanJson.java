@@ -52,6 +52,10 @@ public final class PlanJson {
         cues.addObject().put("description", c.description()).put("wordIndex", c.wordIndex());
       }
       n.put("clip", s.clip());
+      if (s.media() != null) {
+        // Optional, so that plans without user media stay as they were (formatVersion 1).
+        n.put("media", s.media().toString());
+      }
     }
     ObjectNode est = root.putObject("estimate");
     CostEstimate e = plan.estimate();
@@ -82,6 +86,18 @@ public final class PlanJson {
    * @throws InvalidInputException naming the source, the field and the fix
    */
   public static Plan read(byte[] json, String source) {
+    return read(json, source, null);
+  }
+
+  /**
+   * @param json the JSON
+   * @param source the file's name, for messages
+   * @param folder what a relative {@code media} path is resolved against (the plan file's
+   *     folder), or {@code null} to keep it relative (to the working folder)
+   * @return the plan, checked
+   * @throws InvalidInputException naming the source, the field and the fix
+   */
+  public static Plan read(byte[] json, String source, java.nio.file.Path folder) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(json);
@@ -173,7 +189,20 @@ public final class PlanJson {
       if (clip != null && !clip.isNull() && !clip.isBoolean()) {
         throw bad(source, at + ".clip", "must be true or false, was " + clip);
       }
-      shots.add(new Plan.Shot(i, narration, prompt, m, cues, clip != null && clip.asBoolean()));
+      String media = text(s, "media", source, at + ".media", true);
+      java.nio.file.Path mediaPath = null;
+      if (media != null && !media.isBlank()) {
+        try {
+          mediaPath = java.nio.file.Path.of(media.strip());
+        } catch (java.nio.file.InvalidPathException e) {
+          throw bad(source, at + ".media", "is not a file path ('" + media + "')");
+        }
+        if (folder != null && !mediaPath.isAbsolute()) {
+          mediaPath = folder.resolve(mediaPath).normalize();
+        }
+      }
+      shots.add(new Plan.Shot(i, narration, prompt, m, cues, clip != null && clip.asBoolean(),
+          mediaPath));
     }
     try {
       checkNarrations(story, shots);

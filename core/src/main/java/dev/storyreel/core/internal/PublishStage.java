@@ -77,6 +77,7 @@ final class PublishStage {
     Set<String> keep = new HashSet<>();
     assets.images().forEach(a -> keep.add(a.ref().key()));
     assets.speech().forEach(a -> keep.add(a.ref().key()));
+    assets.clips().values().forEach(a -> keep.add(a.ref().key()));
     for (String key : job.storage.list("assets/")) {
       if (!keep.contains(key) && key.matches("assets/segment-\\d{3,}\\.[a-z0-9]+")) {
         LOG.info("removing {}, left by an earlier story", key);

@@ -16,7 +16,9 @@ import dev.storyreel.core.internal.SoundtrackStage.Bed;
 import dev.storyreel.core.internal.SoundtrackStage.Placed;
 import dev.storyreel.core.internal.SoundtrackStage.Soundtrack;
 import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.spi.VideoSource;
 import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.core.timeline.ClipFit;
 import dev.storyreel.core.timeline.EffectCue;
 import dev.storyreel.core.timeline.MusicClip;
 import dev.storyreel.core.timeline.MusicTrack;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -172,6 +175,65 @@ final class TimelineStage {
     }
     return new Timeline(cfg.format(), layout.visual(), layout.narration(), track, effects,
         layout.cues(), List.of(), cfg.mix());
+  }
+
+  /**
+   * Puts the segments' moving clips on the visual track: each becomes {@link
+   * VisualClip#clip}, keeping its interval (the cut stays on the narration boundary) and its
+   * still (the clip was made from it; {@code null} for the user's own clip), fitted by the
+   * job's {@code --clip-fit} or else by {@link ClipFit#resolve} of the clip's probed length and
+   * the segment's. The other segments keep their stills.
+   *
+   * @param timeline the assembled timeline
+   * @param clips the stored clips, by segment
+   * @return the timeline with the clips, or {@code timeline} when there are none
+   */
+  Timeline withClips(Timeline timeline, Map<Integer, AssetStage.ClipAsset> clips) {
+    if (clips.isEmpty()) {
+      return timeline;
+    }
+    ClipFit forced = job.cfg.clips() == null ? null : job.cfg.clips().fit();
+    List<VisualClip> visual = new ArrayList<>(timeline.visual());
+    for (Map.Entry<Integer, AssetStage.ClipAsset> e : clips.entrySet()) {
+      int i = e.getKey();
+      AssetStage.ClipAsset c = e.getValue();
+      VisualClip v = visual.get(i);
+      ClipFit fit = forced != null ? forced
+          : ClipFit.resolve(c.info().duration(), v.end().minus(v.start()));
+      Path file = c.file();
+      visual.set(i, clip(v, () -> {
+        if (!Files.isRegularFile(file)) {
+          throw new NonRetriableException("Segment " + i + ": its stored clip " + c.ref().key()
+              + " is no longer at " + file + "; run the job again.");
+        }
+        return file;
+      }, fit, "user".equals(c.source())));
+    }
+    return timeline.withVisual(visual);
+  }
+
+  /**
+   * Puts the segments' moving clips on the visual track before they exist, when every clip's
+   * fit is the job's {@code --clip-fit} (no clip's length is needed): each {@link VideoSource}
+   * blocks until its clip is stored, as the streamed stills' sources do, so the render streams.
+   *
+   * @param timeline the assembled timeline
+   * @param sources each moving segment's source, blocking until its clip is stored
+   * @param userClips the segments that show the user's own clip (they have no still)
+   * @param fit the job's fit policy
+   * @return the timeline with the clips
+   */
+  Timeline withStreamedClips(Timeline timeline, Map<Integer, VideoSource> sources,
+      java.util.Set<Integer> userClips, ClipFit fit) {
+    List<VisualClip> visual = new ArrayList<>(timeline.visual());
+    sources.forEach((i, source) ->
+        visual.set(i, clip(visual.get(i), source, fit, userClips.contains(i))));
+    return timeline.withVisual(visual);
+  }
+
+  /** A still's place on the track as a clip: same interval (the cut stays on the boundary). */
+  private static VisualClip clip(VisualClip v, VideoSource source, ClipFit fit, boolean user) {
+    return VisualClip.clip(v.segment(), source, fit, user ? null : v.image(), v.start(), v.end());
   }
 
   /**

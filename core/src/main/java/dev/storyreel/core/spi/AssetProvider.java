@@ -9,8 +9,8 @@ package dev.storyreel.core.spi;
  * at once, up to the concurrency limit of its {@linkplain #resource() resource}.
  */
 public sealed interface AssetProvider
-    permits StoryPlanner, ImageProvider, SpeechProvider, Aligner, Moderator, MusicProvider,
-        SoundEffectProvider, StoryWriter {
+    permits StoryPlanner, ImageProvider, ClipProvider, SpeechProvider, Aligner, Moderator,
+        MusicProvider, SoundEffectProvider, StoryWriter {
 
   /** @return the provider's registered name, for example {@code freetts} or {@code openai} */
   String name();

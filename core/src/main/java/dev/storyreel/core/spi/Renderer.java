@@ -78,6 +78,25 @@ public interface Renderer {
   }
 
   /**
+   * Opens a video file with this renderer's decoder and reports what it holds, so that a job can
+   * refuse a background, a user's clip or a provider's clip that is not a usable video before it
+   * pays for anything else (or, for a provider's clip, right after storing it).
+   *
+   * <p>Thread-safe; writes nothing. A renderer that cannot decode video keeps this default.
+   *
+   * @param file the file; not {@code null}
+   * @return what the file's first video stream holds; never {@code null}
+   * @throws dev.storyreel.core.InvalidInputException if the file is not a video, is corrupt, has
+   *     no video stream or decodes to no frame; the message names the file and says what to do
+   * @throws UnsupportedOperationException by default: this renderer cannot decode video
+   */
+  default VideoInfo probeVideo(java.nio.file.Path file) {
+    Objects.requireNonNull(file, "file");
+    throw new UnsupportedOperationException("renderer " + name()
+        + " cannot decode video: add storyreel-render-ffmpeg for clips and background videos");
+  }
+
+  /**
    * Renders the video to {@code output}, which the caller has chosen as a temporary path in a
    * folder of its own: on failure the renderer may leave a partial file there, and any scratch
    * files (a mixed soundtrack, stems) beside it; the caller deletes the folder.

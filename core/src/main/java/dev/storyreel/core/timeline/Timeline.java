@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <li>{@link #music()}: the beds under the voice and their ducking envelope;
  *   <li>{@link #effects()}: sound effects at words;
  *   <li>{@link #captions()}: the caption cues;
- *   <li>{@link #overlays()}: drawn over the pictures (none yet).
+ *   <li>{@link #overlays()}: drawn over the pictures: {@link TitleCard}s and {@link Watermark}s.
+ *   <li>{@link #background()}: a {@link BackgroundVideo} under the pictures, or none.
  * </ul>
  *
  * <p>Frame arithmetic (the reason each picture is cut exactly on its own narration): frame
@@ -36,6 +37,8 @@ import java.util.Objects;
  * @param captions the caption cues; copied, may be empty
  * @param overlays drawn over the pictures; copied, may be empty
  * @param mix how the soundtrack is mixed; never {@code null}
+ * @param background the video under the whole story, or {@code null} for none; required when a
+ *     visual clip has neither still nor clip ({@link VisualClip#showsBackground()})
  */
 public record Timeline(
     VideoFormat format,
@@ -45,7 +48,8 @@ public record Timeline(
     List<EffectCue> effects,
     List<CaptionCue> captions,
     List<Overlay> overlays,
-    MixSettings mix) {
+    MixSettings mix,
+    BackgroundVideo background) {
 
   /**
    * @param format frame size and rate; never {@code null}
@@ -56,9 +60,10 @@ public record Timeline(
    * @param captions the caption cues; copied, may be empty
    * @param overlays drawn over the pictures; copied, may be empty
    * @param mix how the soundtrack is mixed; never {@code null}
-   * @throws NullPointerException if an argument is {@code null}
+   * @param background the video under the story, or {@code null}
+   * @throws NullPointerException if an argument other than {@code background} is {@code null}
    * @throws IllegalArgumentException if the visual clips do not match the narration clips one to
-   *     one, with the same bounds
+   *     one, with the same bounds, or a clip shows the background and there is none
    */
   public Timeline {
     Objects.requireNonNull(format, "format");
@@ -80,7 +85,60 @@ public record Timeline(
         throw new IllegalArgumentException("visual clip " + i + " (" + v.start() + ".." + v.end()
             + ") does not match its narration (" + n.start() + ".." + n.end() + ")");
       }
+      if (v.showsBackground() && background == null) {
+        throw new IllegalArgumentException("segment " + i
+            + " has neither a still nor a clip, and the timeline has no background video");
+      }
     }
+  }
+
+  /**
+   * A timeline without a background video.
+   *
+   * @param format frame size and rate; never {@code null}
+   * @param visual the pictures, one per narration clip with the same bounds; copied
+   * @param narration the voice; never {@code null}
+   * @param music the music, or {@link MusicTrack#NONE}
+   * @param effects the effects; copied, may be empty
+   * @param captions the caption cues; copied, may be empty
+   * @param overlays drawn over the pictures; copied, may be empty
+   * @param mix how the soundtrack is mixed; never {@code null}
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Timeline(VideoFormat format, List<VisualClip> visual, NarrationTrack narration,
+      MusicTrack music, List<EffectCue> effects, List<CaptionCue> captions,
+      List<Overlay> overlays, MixSettings mix) {
+    this(format, visual, narration, music, effects, captions, overlays, mix, null);
+  }
+
+  /**
+   * @param newOverlays the overlays to draw (title card, end card, watermark); copied
+   * @return this timeline with those overlays instead of its own
+   */
+  public Timeline withOverlays(List<Overlay> newOverlays) {
+    return new Timeline(format, visual, narration, music, effects, captions, newOverlays, mix,
+        background);
+  }
+
+  /**
+   * @param newBackground the video under the story, or {@code null} for none
+   * @return this timeline with that background
+   * @throws IllegalArgumentException if {@code null} and a clip shows the background
+   */
+  public Timeline withBackground(BackgroundVideo newBackground) {
+    return new Timeline(format, visual, narration, music, effects, captions, overlays, mix,
+        newBackground);
+  }
+
+  /**
+   * @param newVisual the visual track, one clip per narration clip with its bounds; copied
+   * @return this timeline with that visual track
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Timeline withVisual(List<VisualClip> newVisual) {
+    return new Timeline(format, newVisual, narration, music, effects, captions, overlays, mix,
+        background);
   }
 
   /**

@@ -57,6 +57,25 @@ class CacheKeysTest {
   }
 
   @Test
+  void changingAnyClipInputChangesTheKey() {
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    Set<String> keys = new HashSet<>(List.of(
+        CacheKeys.clip("p/m", a, b, "a door", "", 180, 320, 7),
+        CacheKeys.clip("p/m2", a, b, "a door", "", 180, 320, 7),
+        CacheKeys.clip("p/m", b, b, "a door", "", 180, 320, 7),
+        CacheKeys.clip("p/m", a, a, "a door", "", 180, 320, 7),
+        CacheKeys.clip("p/m", a, b, "a door.", "", 180, 320, 7),
+        CacheKeys.clip("p/m", a, b, "a door", "push in", 180, 320, 7),
+        CacheKeys.clip("p/m", a, b, "a door", "", 181, 320, 7),
+        CacheKeys.clip("p/m", a, b, "a door", "", 180, 321, 7),
+        CacheKeys.clip("p/m", a, b, "a door", "", 180, 320, 8)));
+    assertThat(keys).hasSize(9);
+    assertThat(CacheKeys.clip("p/m", a, b, "a door", "", 180, 320, 7))
+        .isEqualTo(CacheKeys.clip("p/m", a, b, "a door", "", 180, 320, 7)).matches("[0-9a-f]{64}");
+  }
+
+  @Test
   void changingAnySpeechOrTimingInputChangesTheKey() {
     SpeechRequest r = new SpeechRequest(0, "Hello there.", "kevin16");
     Set<String> keys = new HashSet<>(List.of(

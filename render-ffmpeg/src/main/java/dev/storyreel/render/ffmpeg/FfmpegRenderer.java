@@ -404,6 +404,20 @@ public final class FfmpegRenderer implements Renderer {
   }
 
   /**
+   * Opens the file with FFmpeg (javacv's {@code FFmpegFrameGrabber}), reads its first video
+   * stream's size, rate and duration, and decodes its first picture.
+   *
+   * @param file a video file; not {@code null}
+   * @return what it holds
+   * @throws dev.storyreel.core.InvalidInputException if it is missing, empty, over 2 GiB, not a
+   *     container FFmpeg reads, has no video stream or decodes to no picture
+   */
+  @Override
+  public dev.storyreel.core.spi.VideoInfo probeVideo(Path file) {
+    return VideoProbe.probe(file);
+  }
+
+  /**
    * {@inheritDoc}
    *
    * <p>Loads the FFmpeg natives, resolves the encoder exactly as {@link #render} does (a
