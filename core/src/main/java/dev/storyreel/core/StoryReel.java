@@ -1,6 +1,8 @@
 package dev.storyreel.core;
 
 import dev.storyreel.core.internal.CacheKeys;
+import dev.storyreel.core.distributed.JobTasks;
+import dev.storyreel.core.internal.DistributedTasks;
 import dev.storyreel.core.internal.Pipeline;
 import dev.storyreel.core.internal.PlanGate;
 import dev.storyreel.core.internal.ClipSettings;
@@ -454,6 +456,56 @@ public final class StoryReel {
 
   /** {@link #submit}'s checks, then the job; {@code given} is a plan to make without planning. */
   private Job start(Story story, Storage storage, @Nullable Plan given) {
+    String inputKey = preflight(story, storage, given);
+    PlanGate gate = given != null ? new PlanGate(given, false, null)
+        : new PlanGate(null, requireApproval, requireApproval ? previews() : null);
+    Pipeline p = new Pipeline(config(inputKey), story, storage, gate);
+    p.start();
+    return p;
+  }
+
+  /** The job's input key: everything that changes its outputs. */
+  private String inputKey(Story story, @Nullable Plan given) {
+    List<String> parts = new java.util.ArrayList<>(List.of(
+        given != null ? "plan=" + planKey(given) : planner.fingerprint(),
+        images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
+        renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
+        effects == null ? "no-effects" : effects.fingerprint(),
+        "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
+        "ducking=" + ducking, "mix=" + mix));
+    if (clips.provider() != null) {
+      parts.add(clipsKey()); // absent without clips, so other jobs keep their keys
+    }
+    if (!motion.isEmpty()) {
+      parts.add("motion=" + motion.fingerprint()); // likewise absent without motion settings
+    }
+    return CacheKeys.job(story, format, visualStyle, voice, seed, parts);
+  }
+
+  /**
+   * The tasks of the job that {@link #submit submit(story, storage)} would run, to be run one at
+   * a time on any machine with this configuration that reaches {@code storage} (for example by
+   * the Temporal workers of module {@code storyreel-distributed-temporal}). Runs {@link #submit}'s
+   * checks first, in the same order, before anything is called or written; starts nothing. Every
+   * JVM that runs the job's tasks must build its {@code StoryReel} the same way (the same
+   * providers, format, seed and settings), or their cache keys differ and work is repeated.
+   *
+   * @param story the story; never {@code null}
+   * @param storage the job's storage, shared by every machine that runs its tasks; never {@code
+   *     null}
+   * @return the job's tasks; never {@code null}
+   * @throws InvalidInputException if a check of the story or the storage fails, as for {@link
+   *     #submit}
+   * @throws ConfigurationException if the renderer's preflight fails
+   */
+  public JobTasks tasks(Story story, Storage storage) {
+    Objects.requireNonNull(story, "story");
+    Objects.requireNonNull(storage, "storage");
+    return new DistributedTasks(config(preflight(story, storage, null)), story, storage);
+  }
+
+  /** {@link #submit}'s checks, in order; returns the job's input key. */
+  private String preflight(Story story, Storage storage, @Nullable Plan given) {
     checkStory(story);
     preflightRenderer();
     if (music != null && mood != null) {
@@ -466,23 +518,9 @@ public final class StoryReel {
     // The background and the watermark: bad files are refused before the planner is paid.
     motion.check(renderer);
     storage.preflight();
-    List<String> parts = new java.util.ArrayList<>(List.of(
-        given != null ? "plan=" + planKey(given) : planner.fingerprint(),
-        images.fingerprint(), speech.fingerprint(), aligner.fingerprint(),
-        renderer.fingerprint(), music == null ? "no-music" : music.fingerprint(),
-        effects == null ? "no-effects" : effects.fingerprint(),
-        "mood=" + (mood == null ? "" : mood.id()), "musicGainDb=" + musicGainDb,
-        "ducking=" + ducking, "mix=" + mix, "motion=" + motion.fingerprint()));
-    if (clips.provider() != null) {
-      parts.add(clipsKey()); // absent without clips, so other jobs keep their keys
-    }
-    String inputKey = CacheKeys.job(story, format, visualStyle, voice, seed, parts);
+    String inputKey = inputKey(story, given);
     checkExistingOutput(storage, inputKey);
-    PlanGate gate = given != null ? new PlanGate(given, false, null)
-        : new PlanGate(null, requireApproval, requireApproval ? previews() : null);
-    Pipeline p = new Pipeline(config(inputKey), story, storage, gate);
-    p.start();
-    return p;
+    return inputKey;
   }
 
   /** What the clip settings add to a job's input key; the same for every job without clips. */

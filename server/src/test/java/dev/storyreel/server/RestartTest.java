@@ -10,21 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.storyreel.core.Providers;
-import dev.storyreel.core.RetriableException;
-import dev.storyreel.core.Usage;
 import dev.storyreel.offline.RuleBasedPlanner;
-import dev.storyreel.core.spi.GeneratedImage;
 import dev.storyreel.core.spi.ImageProvider;
-import dev.storyreel.core.spi.ImageRequest;
 import dev.storyreel.core.spi.ProviderSettings;
-import java.math.BigDecimal;
+import dev.storyreel.testkit.CountingImages;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,51 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RestartTest {
   @TempDir Path dir;
 
-  /** A "paid" image provider that counts answers per prompt and can hold calls back. */
-  static final class CountingImages implements ImageProvider {
-    final ImageProvider inner = Providers.create(ImageProvider.class, "procedural",
-        ProviderSettings.EMPTY);
-    final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
-    final AtomicInteger total = new AtomicInteger();
-    volatile int holdAfter = Integer.MAX_VALUE;
-    final CountDownLatch held = new CountDownLatch(1);
-
-    @Override
-    public GeneratedImage generate(ImageRequest request) {
-      if (total.get() >= holdAfter) {
-        held.countDown();
-        try {
-          Thread.sleep(Long.MAX_VALUE);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new RetriableException("interrupted while waiting for the vendor");
-        }
-      }
-      GeneratedImage g = inner.generate(request);
-      answered.computeIfAbsent(request.prompt(), k -> new AtomicInteger()).incrementAndGet();
-      total.incrementAndGet();
-      return new GeneratedImage(g.bytes(), g.mediaType(), g.widthPx(), g.heightPx(),
-          new Usage(0, 0, 0, 1, 0, new BigDecimal("0.04")));
-    }
-
-    @Override
-    public String name() {
-      return "counting";
-    }
-
-    @Override
-    public String model() {
-      return "v1";
-    }
-  }
-
   @Test
   void aJobResumesAfterAnAbruptStopWithoutPayingTwiceAndItsWebhookArrivesOnce()
       throws Exception {
     WireMockServer receiver = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     receiver.start();
     receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(200)));
-    CountingImages images = new CountingImages();
+    CountingImages images = new CountingImages(Providers.create(ImageProvider.class,
+        "procedural", ProviderSettings.EMPTY));
     images.holdAfter = 2;
     ReelFactory factory = r -> ReelFactory.standard().builder(r).images(images)
         // short segments: one per sentence

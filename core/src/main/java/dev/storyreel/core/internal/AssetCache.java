@@ -8,6 +8,7 @@ import dev.storyreel.core.Narration;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.Story;
 import dev.storyreel.core.Storyboard;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.AudioReport;
 import dev.storyreel.core.spi.GeneratedClip;
@@ -71,6 +72,7 @@ public final class AssetCache {
 
   private final Storage storage;
   private final boolean read;
+  private final Map<String, Usage> madeEarlier;
   /**
    * Entries this instance (this run) has written: readable even with reading off, because
    * {@code cache(false)} means "ignore old entries", never "pay again within this run".
@@ -144,8 +146,31 @@ public final class AssetCache {
    *     forces every asset to be made again once (entries this instance wrote still hit)
    */
   public AssetCache(Storage storage, boolean read) {
+    this(storage, read, Map.of());
+  }
+
+  /**
+   * A cache for a job whose tasks ran elsewhere: an entry that one of them made (a key of {@code
+   * madeEarlier}) is reported as made by this run ({@code hit} false), with what making it
+   * spent, although it is read from the cache.
+   *
+   * @param storage where the entries live
+   * @param read as for {@link #AssetCache(Storage, boolean)}
+   * @param madeEarlier cache keys made by this job's earlier tasks, with what each spent
+   */
+  AssetCache(Storage storage, boolean read, Map<String, Usage> madeEarlier) {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.read = read;
+    this.madeEarlier = Map.copyOf(madeEarlier);
+  }
+
+  /**
+   * @param key a cache key
+   * @return what making it spent, when this job's earlier tasks made it (see {@link
+   *     #AssetCache(Storage, boolean, Map)}); else empty
+   */
+  Optional<Usage> madeEarlier(String key) {
+    return Optional.ofNullable(madeEarlier.get(key));
   }
 
   /**
@@ -489,7 +514,8 @@ public final class AssetCache {
           } catch (RuntimeException bad) {
             throw new CorruptEntry("it fails its check: " + bad.getMessage());
           }
-          return new Cached<>(cached, new Manifest.CacheUse(key, true));
+          return new Cached<>(cached,
+              new Manifest.CacheUse(key, !madeEarlier.containsKey(key)));
         } catch (CorruptEntry | IOException | RuntimeException e) {
           if (e instanceof RuntimeException r && !(r instanceof IllegalArgumentException)
               && !(r instanceof UncheckedIOException)) {

@@ -123,14 +123,20 @@ final class JobContext {
   <T> Made<T> make(TaskKind kind, OptionalInt segment,
       Function<Supplier<T>, AssetCache.Cached<T>> lookup, AssetProvider p,
       String what, Usage expected, Supplier<T> call, Function<T, Usage> reported) {
-    AtomicReference<Usage> spent = new AtomicReference<>(Usage.NONE);
+    AtomicReference<Usage> spent = new AtomicReference<>();
     AssetCache.Cached<T> c = lookup.apply(() -> {
       Metering.Metered<T> m = metering.call(p, what, expected, call, reported);
       spent.set(m.usage());
       return m.value();
     });
     reportCache(c.use(), kind, segment);
-    return new Made<>(c.value(), c.use(), spent.get());
+    Usage u = spent.get();
+    if (u == null) {
+      // Not made here: read from the cache, or made by this job's task on another machine.
+      u = c.use() == null || c.use().hit() ? Usage.NONE
+          : cache.madeEarlier(c.use().key()).orElse(Usage.NONE);
+    }
+    return new Made<>(c.value(), c.use(), u);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.storyreel.core.ProgressEvent;
 import dev.storyreel.core.ProgressListener;
 import dev.storyreel.core.RetryPolicy;
 import dev.storyreel.core.Story;
+import dev.storyreel.core.Usage;
 import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.spi.Aligner;
 import dev.storyreel.core.spi.ImageProvider;
@@ -198,13 +199,32 @@ public final class Pipeline implements Job {
    * @param runner runs the job's task graphs
    */
   public Pipeline(Config cfg, Story story, Storage storage, PlanGate gate, JobRunner runner) {
+    this(cfg, story, storage, gate, runner, Map.of());
+  }
+
+  /**
+   * A job whose tasks ran elsewhere ({@link DistributedTasks}'s publish): the cache entries they
+   * made are reported in the manifest as made by this job, with what they spent.
+   *
+   * @param cfg the job's settings and providers
+   * @param story the story
+   * @param storage where outputs go
+   * @param madeEarlier cache keys made by the job's tasks, with what each spent
+   */
+  Pipeline(Config cfg, Story story, Storage storage, Map<String, Usage>
+      madeEarlier) {
+    this(cfg, story, storage, PlanGate.plain(), JobRunner.inProcess(), madeEarlier);
+  }
+
+  private Pipeline(Config cfg, Story story, Storage storage, PlanGate gate, JobRunner runner,
+      Map<String, Usage> madeEarlier) {
     this.gate = java.util.Objects.requireNonNull(gate, "gate");
     this.runner = java.util.Objects.requireNonNull(runner, "runner");
     this.cfg = cfg;
     this.story = story;
     this.storage = storage;
     this.listener = SafeListener.wrap(cfg.listener());
-    this.cache = new AssetCache(storage, cfg.cacheReads());
+    this.cache = new AssetCache(storage, cfg.cacheReads(), madeEarlier);
     this.metering = new Metering(cfg.prices(), new dev.storyreel.core.Budget(cfg.budgetUsd()),
         listener);
     this.jobId = LogContext.jobId(cfg.inputKey());
@@ -292,7 +312,7 @@ public final class Pipeline implements Job {
         where.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -476,7 +496,7 @@ public final class Pipeline implements Job {
    * so nothing is still writing to the storage once the caller sees the result. Keeps the
    * caller's interrupt status.
    */
-  private static void awaitQuiescence(TaskGraph.Execution exec) {
+  static void awaitQuiescence(TaskGraph.Execution exec) {
     boolean interrupted = Thread.interrupted();
     try {
       while (true) {

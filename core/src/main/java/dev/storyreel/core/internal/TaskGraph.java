@@ -168,6 +168,42 @@ public final class TaskGraph {
   }
 
   /**
+   * The same graph restricted to some of its tasks (with the same bodies, metadata, retry
+   * policies and limits), for running one task of a job elsewhere: the set must hold every
+   * dependency of each task it holds.
+   *
+   * @param ids the tasks to keep
+   * @return the smaller graph
+   * @throws IllegalArgumentException if a kept task depends on one that is not kept
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  TaskGraph only(Set<String> ids) {
+    Builder b = builder();
+    limits.forEach(b::resourceLimit);
+    for (Node n : nodes) {
+      if (ids.contains(n.id)) {
+        List<TaskKey<?>> deps = new ArrayList<>();
+        for (int d : n.deps) {
+          deps.add(TaskKey.of(nodes.get(d).id));
+        }
+        TaskKey<?> k = b.add(n.id, n.resource, n.meta, deps, (Task) n.task);
+        if (n.retry != null) {
+          b.retryPolicy(k, n.retry);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /**
+   * @param id a task's id
+   * @return its node, or {@code null}
+   */
+  Node node(String id) {
+    return byId.get(id);
+  }
+
+  /**
    * The body of a task.
    *
    * <p>A body may run on any pool thread, more than once (once per attempt, and once per {@link

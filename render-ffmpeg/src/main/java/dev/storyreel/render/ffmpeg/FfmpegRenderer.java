@@ -465,8 +465,9 @@ public final class FfmpegRenderer implements Renderer {
       // preflight (of any process) can tell is orphaned and delete.
       Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
       removeOrphanedPreflightFolders(tmp);
+      // One number per probe: concurrent preflights of one process must not share a folder.
       dir = Files.createDirectories(tmp.resolve(PREFLIGHT_PREFIX + ProcessHandle.current().pid()
-          + "-" + PREFLIGHT_PROBES.get()));
+          + "-" + PREFLIGHT_PROBES.getAndIncrement()));
     } catch (IOException | RuntimeException e) {
       throw new ConfigurationException(
           "The ffmpeg renderer could not make a temporary folder in java.io.tmpdir ("
@@ -475,7 +476,6 @@ public final class FfmpegRenderer implements Renderer {
           e);
     }
     Path probe = dir.resolve("preflight.mp4");
-    PREFLIGHT_PROBES.incrementAndGet();
     try {
       FFmpegFrameRecorder r =
           newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 2, encoder);
