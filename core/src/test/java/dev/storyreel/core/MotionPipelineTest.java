@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,5 +150,27 @@ class MotionPipelineTest {
             Double.NEGATIVE_INFINITY)).titleCard(TitleCard.title("New")).build()
         .render(STORY, out);
     assertThat(r.renders.get()).as("a title card").isEqualTo(4);
+  }
+
+  @Test
+  void overABackgroundOnlyTheClipSegmentsMakeAStillAndKeepTheirPicture() throws Exception {
+    Path bg = Files.write(dir.resolve("bg.mp4"), ClipPipelineTest.fakeMp4(4000, 9, false));
+    Fakes.Images images = new Fakes.Images();
+    ClipPipelineTest.Render renderer = new ClipPipelineTest.Render();
+    ClipPipelineTest.Clips clips = new ClipPipelineTest.Clips();
+    StoryReel reel = StoryReel.builder().format(new VideoFormat(180, 320, 10))
+        .planner(new Fakes.Sentences()).images(images).speech(new Fakes.Speech(true))
+        .renderer(renderer).clipProvider(clips).clips(ClipSelection.of(Set.of(1)))
+        .workDir(dir.resolve("work")).background(BackgroundVideo.of(VideoSource.of(bg)))
+        .build();
+    JobResult r = reel.render(STORY, dir.resolve("out"));
+    assertThat(images.calls.get()).as("the clip's first frame only").isEqualTo(1);
+    assertThat(clips.paid.get()).isEqualTo(1);
+    Timeline t = renderer.last.get();
+    assertThat(t.visual()).extracting(VisualClip::showsBackground)
+        .containsExactly(true, false, true);
+    assertThat(t.visual().get(1).isClip()).isTrue();
+    assertThat(r.manifest().segments().get(1).image()).isNotNull();
+    assertThat(r.manifest().segments().get(0).image()).isNull();
   }
 }
