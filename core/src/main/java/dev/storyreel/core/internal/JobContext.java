@@ -51,7 +51,7 @@ final class JobContext {
    * once the storyboard is known and checked, before any asset is paid for; read by the
    * production graph.
    */
-  volatile Motion motion = Motion.NONE;
+  volatile SegmentMedia media = SegmentMedia.NONE;
   /** What the manifest lists as warnings, in the order they were found. */
   private final List<String> warnings = new CopyOnWriteArrayList<>();
 

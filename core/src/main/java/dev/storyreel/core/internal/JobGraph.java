@@ -66,7 +66,7 @@ import java.util.function.Supplier;
  *       visual clips' {@link ImageSource}s block until then). Frames are those of a render that
  *       waited for everything: the timeline, and so every cut, comes from the narrations alone;
  *   <li>{@code clip-NNN} (the clip provider's resource, {@code clip}), only for the segments
- *       that get a moving clip ({@link Motion}): needs the segment's stored still and its
+ *       that get a moving clip ({@link SegmentMedia}): needs the segment's stored still and its
  *       narration's length; for the user's own footage it only probes the file its {@code
  *       image-NNN} stored (no call). {@code timeline} waits for every clip (a clip's default fit
  *       needs its decoded length), except with the job's {@code --clip-fit}: then each clip's
@@ -179,8 +179,8 @@ final class JobGraph {
    * without it has a {@code null} {@link ImageAsset} and no image in the manifest.
    */
   boolean makesStill(int i) {
-    return job.cfg.motion().background() == null || job.motion.clips().contains(i)
-        || job.motion.hasMedia(i);
+    return job.cfg.motion().background() == null || job.media.clips().contains(i)
+        || job.media.hasMedia(i);
   }
 
   /** @return the graph; call once */
@@ -244,7 +244,7 @@ final class JobGraph {
           Soundtrack s = sound.collect(soundTasks, ctx, board, layout);
           Timeline t = timelines.assemble(layout, s);
           Assembled a = new Assembled(s, streamClips
-              ? timelines.withStreamedClips(t, streamedClips(), job.motion.videos(),
+              ? timelines.withStreamedClips(t, streamedClips(), job.media.videos(),
                   cfg.clips().fit())
               : timelines.withClips(t, clips(ctx)));
           assetsDoneNanos = Math.max(assetsDoneNanos, System.nanoTime());
@@ -352,9 +352,9 @@ final class JobGraph {
    * images); after {@code image-NNN} alone (which stored it) for the user's own clip.
    */
   private void addClipTasks(TaskGraph.Builder g) {
-    Motion motion = job.motion;
+    SegmentMedia segs = job.media;
     var cfg = job.cfg;
-    if (!motion.clips().isEmpty()) {
+    if (!segs.clips().isEmpty()) {
       var p = cfg.clips().provider();
       g.resourceLimit(p.resource(), job.limit(p));
     }
@@ -362,7 +362,7 @@ final class JobGraph {
       int i = seg.index();
       long seed = cfg.seed() + i;
       String id = String.format("clip-%03d", i);
-      if (motion.clips().contains(i)) {
+      if (segs.clips().contains(i)) {
         var p = cfg.clips().provider();
         clipsStored.put(i, new CompletableFuture<>());
         clipKeys.put(i, g.add(id, p.resource(), TaskGraph.Meta.of(TaskKind.CLIP, i),
@@ -371,7 +371,7 @@ final class JobGraph {
               return stored(i, assets.makeClip(seg, board, ctx.get(imageKeys.get(i)),
                   ctx.get(timingKeys.get(i)), seed));
             }));
-      } else if (motion.videos().contains(i)) {
+      } else if (segs.videos().contains(i)) {
         clipsStored.put(i, new CompletableFuture<>());
         clipKeys.put(i, g.add(id, "cpu", TaskGraph.Meta.of(TaskKind.CLIP, i),
             List.of(imageKeys.get(i)),
@@ -386,13 +386,13 @@ final class JobGraph {
    */
   private ImageAsset userMediaOr(Segment seg, long seed,
       Supplier<ImageAsset> make) {
-    Motion motion = job.motion;
+    SegmentMedia segs = job.media;
     int i = seg.index();
-    if (!motion.hasMedia(i)) {
+    if (!segs.hasMedia(i)) {
       return make.get();
     }
-    return motion.videos().contains(i) ? assets.storeUserVideo(seg, motion.media().get(i), seed)
-        : assets.userStill(seg, motion.media().get(i), seed);
+    return segs.videos().contains(i) ? assets.storeUserVideo(seg, segs.media().get(i), seed)
+        : assets.userStill(seg, segs.media().get(i), seed);
   }
 
   private ClipAsset stored(int i, ClipAsset a) {
@@ -526,7 +526,7 @@ final class JobGraph {
       return false;
     }
     for (Segment seg : board.segments()) {
-      if (job.motion.hasMedia(seg.index())) {
+      if (job.media.hasMedia(seg.index())) {
         continue; // the user's own file: stored at once, no call
       }
       if (!pictures.get(seg.index()).isDone() && job.storage.head(AssetCache.entryKey("image",
@@ -545,7 +545,7 @@ final class JobGraph {
     if (!job.cfg.cacheReads()) {
       return false;
     }
-    for (int i : job.motion.clips()) {
+    for (int i : job.media.clips()) {
       Segment seg = board.segments().get(i);
       long seed = job.cfg.seed() + i;
       if (!clipsStored.get(i).isDone() && job.storage.head(AssetCache.entryKey("clip",

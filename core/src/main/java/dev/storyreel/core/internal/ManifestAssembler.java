@@ -63,7 +63,7 @@ final class ManifestAssembler {
       SpeechAsset sa = in.assets().speech().get(i);
       var img = in.assets().images().get(i);
       AssetStage.ClipAsset clip = in.assets().clips().get(i);
-      boolean userStill = clip == null && job.motion.hasMedia(i);
+      boolean userStill = clip == null && job.media.hasMedia(i);
       boolean userClip = clip != null && clip.use() == null;
       Manifest.ClipEntry clipEntry = null;
       if (clip != null) {

@@ -39,7 +39,7 @@ public final class PlanEstimator {
    */
   public static CostEstimate estimate(Pipeline.Config cfg, Storyboard board,
       @Nullable Usage planning, @Nullable Storage storage) {
-    return estimate(cfg, board, Motion.resolve(cfg, null, board.segments().size()), planning,
+    return estimate(cfg, board, SegmentMedia.resolve(cfg, null, board.segments().size()), planning,
         storage);
   }
 
@@ -58,11 +58,11 @@ public final class PlanEstimator {
   public static CostEstimate estimate(Pipeline.Config cfg, dev.storyreel.core.Plan plan,
       @Nullable Storage storage) {
     Storyboard board = plan.storyboard();
-    return estimate(cfg, board, Motion.resolve(cfg, plan, board.segments().size()), null,
+    return estimate(cfg, board, SegmentMedia.resolve(cfg, plan, board.segments().size()), null,
         storage);
   }
 
-  static CostEstimate estimate(Pipeline.Config cfg, Storyboard board, Motion motion,
+  static CostEstimate estimate(Pipeline.Config cfg, Storyboard board, SegmentMedia segs,
       @Nullable Usage planning, @Nullable Storage storage) {
     PriceTable prices = cfg.prices();
     List<CostEstimate.Item> items = new ArrayList<>();
@@ -82,14 +82,14 @@ public final class PlanEstimator {
       String imageKey = CacheKeys.image(cfg.images().fingerprint(), img);
       // The user's own clip or still costs nothing; over a background video no still is made
       // unless it is a clip's first frame (issue 10).
-      if (!motion.hasMedia(i)
-          && (cfg.motion().background() == null || motion.clips().contains(i))) {
+      if (!segs.hasMedia(i)
+          && (cfg.motion().background() == null || segs.clips().contains(i))) {
         items.add(item(cfg, storage, TaskKind.IMAGE, i, cfg.images(), Usage.images(1),
             "image", imageKey));
       }
       SpeechRequest sp = SpeechRequest.forSegment(segments, at, cfg.voice(),
           cfg.speech().usesNeighbourText());
-      if (motion.clips().contains(i)) {
+      if (segs.clips().contains(i)) {
         var clips = cfg.clips().provider();
         // One clip per segment, priced per output (the price table's usdPerImage).
         items.add(item(cfg, storage, TaskKind.CLIP, i, clips, Usage.images(1), "clip",

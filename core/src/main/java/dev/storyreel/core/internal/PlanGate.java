@@ -100,12 +100,12 @@ public final class PlanGate {
    */
   PlanStage.Planned plan(JobContext job, Consumer<JobState> setState) throws Exception {
     PlanStage.Planned p;
-    Motion motion;
+    SegmentMedia segs;
     if (given != null) {
       p = new PlanStage.Planned(given.storyboard(),
           new Manifest.CacheUse(PlanJson.key(given), true), Usage.NONE);
       // Clip indexes and the user's files, before any paid call (moderation included).
-      motion = Motion.resolve(job.cfg, given, p.board().segments().size())
+      segs = SegmentMedia.resolve(job.cfg, given, p.board().segments().size())
           .checked(job.cfg.renderer());
       if (job.cfg.moderator() != null) {
         // An edited plan's prompts are new text: checked again before any paid asset.
@@ -116,14 +116,14 @@ public final class PlanGate {
     } else {
       p = new PlanStage(job).run();
       // Known only now: how many segments the planner made.
-      motion = Motion.resolve(job.cfg, null, p.board().segments().size());
+      segs = SegmentMedia.resolve(job.cfg, null, p.board().segments().size());
     }
-    job.motion = motion;
-    CostEstimate estimate = PlanEstimator.estimate(job.cfg, p.board(), motion,
+    job.media = segs;
+    CostEstimate estimate = PlanEstimator.estimate(job.cfg, p.board(), segs,
         given == null ? p.usage() : null, job.storage);
     checkBudget(job.metering.budget().limitUsd(), job.metering.budget().spentUsd(), estimate);
     Plan made = (given != null ? given : Plan.of(job.story, p.board())).withEstimate(estimate);
-    for (int i : motion.clips()) {
+    for (int i : segs.clips()) {
       made = made.withShot(made.shots().get(i).withClip(true));
     }
     if (approvalRequired) {
@@ -155,7 +155,7 @@ public final class PlanGate {
    *     provider
    */
   public static void checkMotion(Pipeline.Config cfg, Plan plan) {
-    Motion.resolve(cfg, plan, plan.shots().size()).checked(cfg.renderer());
+    SegmentMedia.resolve(cfg, plan, plan.shots().size()).checked(cfg.renderer());
   }
 
   /**

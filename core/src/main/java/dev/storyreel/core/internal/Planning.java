@@ -39,10 +39,10 @@ public final class Planning {
         new AssetCache(storage, cfg.cacheReads()), metering, cfg.workDir(),
         (graph, retry, grace) -> run(graph, retry, grace, listener));
     PlanStage.Planned p = new PlanStage(job).run();
-    Motion motion = Motion.resolve(cfg, null, p.board().segments().size());
-    CostEstimate estimate = PlanEstimator.estimate(cfg, p.board(), motion, p.usage(), storage);
+    SegmentMedia segs = SegmentMedia.resolve(cfg, null, p.board().segments().size());
+    CostEstimate estimate = PlanEstimator.estimate(cfg, p.board(), segs, p.usage(), storage);
     Plan plan = Plan.of(story, p.board()).withEstimate(estimate);
-    for (int i : motion.clips()) {
+    for (int i : segs.clips()) {
       // The clips asked for are written into the plan, so that producing it makes them.
       plan = plan.withShot(plan.shots().get(i).withClip(true));
     }

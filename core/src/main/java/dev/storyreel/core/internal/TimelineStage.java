@@ -200,7 +200,7 @@ final class TimelineStage {
         // A segment that gets a clip (made from its still) or shows the user's own media keeps
         // its picture; the others show the background.
         int i = v.segment();
-        boolean own = v.isClip() || job.motion.clips().contains(i) || job.motion.hasMedia(i);
+        boolean own = v.isClip() || job.media.clips().contains(i) || job.media.hasMedia(i);
         visual.add(own ? v : VisualClip.background(i, v.start(), v.end()));
       }
       out = out.withBackground(motion.background()).withVisual(visual);

@@ -31,11 +31,11 @@ import org.jspecify.annotations.Nullable;
  * @param media the user's files by segment
  * @param videos the segments whose media is a video (the others' is a still)
  */
-record Motion(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> videos) {
+record SegmentMedia(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> videos) {
   /** No clip and no media. */
-  static final Motion NONE = new Motion(new TreeSet<>(), Map.of(), Set.of());
+  static final SegmentMedia NONE = new SegmentMedia(new TreeSet<>(), Map.of(), Set.of());
 
-  Motion {
+  SegmentMedia {
     clips = Collections.unmodifiableSortedSet(new TreeSet<>(clips));
     media = Map.copyOf(media);
     videos = Set.copyOf(videos);
@@ -51,7 +51,7 @@ record Motion(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> v
    * @throws InvalidInputException if a clip index is not a segment
    * @throws ConfigurationException if clips are asked for and no clip provider is set
    */
-  static Motion resolve(Pipeline.Config cfg, @Nullable Plan plan, int segmentCount) {
+  static SegmentMedia resolve(Pipeline.Config cfg, @Nullable Plan plan, int segmentCount) {
     ClipSettings s = cfg.clips() == null ? ClipSettings.NONE : cfg.clips();
     Set<Integer> fromPlan = new TreeSet<>();
     Map<Integer, Path> media = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ record Motion(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> v
           + ".clipProvider(\"replicate\"); the CLI uses replicate with --clips), or turn the"
           + " plan's clips off.");
     }
-    return new Motion(clips, media, Set.of());
+    return new SegmentMedia(clips, media, Set.of());
   }
 
   /**
@@ -84,14 +84,14 @@ record Motion(SortedSet<Integer> clips, Map<Integer, Path> media, Set<Integer> v
    * @return this motion with the video segments known
    * @throws InvalidInputException naming the segment, the file and what is wrong with it
    */
-  Motion checked(Renderer renderer) {
+  SegmentMedia checked(Renderer renderer) {
     Set<Integer> vids = new TreeSet<>();
     for (Map.Entry<Integer, Path> e : media.entrySet()) {
       if (isVideo(e.getKey(), e.getValue(), renderer)) {
         vids.add(e.getKey());
       }
     }
-    return new Motion(clips, media, vids);
+    return new SegmentMedia(clips, media, vids);
   }
 
   /** @return whether segment {@code i}'s file is a video (checked) rather than a still */
