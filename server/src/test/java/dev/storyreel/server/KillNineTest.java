@@ -69,7 +69,11 @@ class KillNineTest {
         seen = TestServer.json(http.send(HttpRequest.newBuilder(base.resolve("/jobs/" + id))
             .header("Authorization", "Bearer " + TestServer.KEY).build(),
             HttpResponse.BodyHandlers.ofString()));
-        if (seen.path("state").asText().equals("RENDERING")) {
+        // The render streams: it starts before the last pictures are stored. Kill the server
+        // once it renders with every picture paid for, so the second run must find them all.
+        if (seen.path("state").asText().equals("RENDERING")
+            && seen.path("progress").path("tasks").path("IMAGE").path("succeeded").asInt()
+                == seen.path("progress").path("segmentCount").asInt()) {
           break;
         }
         Thread.sleep(20);
