@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KillNineTest {
   @TempDir Path dir;
 
-  @Disabled("Flaky since the streaming render: in the full suite the restarted job found 3 of 6"
-      + " pictures cached (CI at 03ad089); passes alone. Under investigation, see the stop notes.")
   @Test
   void aServerKilledMidJobResumesTheJobFromTheCache() throws Exception {
     int port;
@@ -97,7 +94,10 @@ class KillNineTest {
       JsonNode images = done.path("progress").path("tasks").path("IMAGE");
       // The second run found every picture in the cache: none was made again.
       assertThat(images.path("cached").asInt()).as(done.toString()).isEqualTo(segments);
-      assertThat(images.path("succeeded").asInt()).isEqualTo(2 * segments);
+      // The job's progress sums both runs only if the first run's snapshot was saved before the
+      // kill, which is a race; the second run made its own `segments` successes either way.
+      assertThat(images.path("succeeded").asInt()).as(done.toString())
+          .isBetween(segments, 2 * segments);
       assertThat(again.get("/jobs/" + id + "/outputs/video.mp4").statusCode()).isEqualTo(200);
     }
   }
