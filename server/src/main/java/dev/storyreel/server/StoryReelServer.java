@@ -197,7 +197,9 @@ public final class StoryReelServer implements AutoCloseable {
     String cl = ctx.header("Content-Length");
     if (cl != null) {
       try {
-        if (Long.parseLong(cl.trim()) > config.maxBodyBytes()) {
+        long length = Long.parseLong(cl.trim());
+        if (length > config.maxBodyBytes()) {
+          swallow(ctx, length);
           throw new ApiError(413, "body_too_large", tooLarge());
         }
       } catch (NumberFormatException e) {
@@ -212,6 +214,32 @@ public final class StoryReelServer implements AutoCloseable {
       ctx.header("WWW-Authenticate", "Bearer");
       throw new ApiError(401, "unauthorized", "Send the server's API key as"
           + " 'Authorization: Bearer <key>' (the key is set with STORYREEL_API_KEY).");
+    }
+  }
+
+  /** The most of a refused body read and thrown away before the 413, as Tomcat's default. */
+  static final long SWALLOW_BYTES = 2L << 20;
+
+  /**
+   * Reads and discards a refused body of up to {@link #SWALLOW_BYTES} (as Tomcat's {@code
+   * maxSwallowSize}), so that a client still uploading it reads the 413 rather than a connection
+   * reset: a server that closes a connection with unread bytes makes the kernel send a reset,
+   * which can overtake the response. A longer body is left unread and the connection closed.
+   */
+  private static void swallow(Context ctx, long length) {
+    if (length > SWALLOW_BYTES) {
+      return;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] buf = new byte[16 * 1024];
+      long left = length;
+      int n;
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // The client went away; the 413 is sent if the connection still allows it.
     }
   }
 

@@ -136,6 +136,31 @@ class ServerApiTest {
   }
 
   @Test
+  void aRefusedBodyIsReadSoTheConnectionAnswersTheNextRequest() throws Exception {
+    // 1.5 MB against the 1 MiB limit: under the 2 MiB swallowed, so the server reads it, answers
+    // 413 and keeps the connection. Had it left the body unread, it would have had to close the
+    // connection, and the client could have seen a reset instead of the 413.
+    byte[] body = new byte[3 << 19];
+    java.util.Arrays.fill(body, (byte) ' ');
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.uri("/").getPort())) {
+      socket.setSoTimeout(30_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + TestServer.KEY + "\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(body);
+      out.write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      String replies = new String(socket.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(replies).startsWith("HTTP/1.1 413").contains("body_too_large");
+      assertThat(replies.indexOf("HTTP/1.1 200")).as(replies)
+          .isGreaterThan(replies.indexOf("body_too_large"));
+    }
+  }
+
+  @Test
   void aPlanWaitsForApprovalWithItsSheetAndEstimate() {
     String body = TestServer.body("Approve me").replace("\"music\":\"none\"",
         "\"music\":\"none\",\"requireApproval\":true");
