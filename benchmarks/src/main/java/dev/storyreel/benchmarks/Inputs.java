@@ -310,23 +310,19 @@ final class Inputs {
         MusicTrack.NONE, List.of(), cues, List.of(), MixSettings.DEFAULTS);
   }
 
-  /** A picture read from a PNG file on every call: nothing kept in between. */
+  /**
+   * A picture read from a PNG file on every call, as core reads back pictures stored in a
+   * {@code LocalStorage}: {@link ImageSource#ofFile}, decoded in place from the file into the
+   * renderer's own image when it hands one over. Nothing kept in between.
+   */
   static ImageSource pngSource(Path file) {
     if (!Files.isReadable(file)) {
       throw new IllegalArgumentException("no picture " + file);
     }
-    return () -> {
-      try {
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-          throw new IllegalStateException("not a picture ImageIO can decode: " + file);
-        }
-        return img;
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading " + file, e);
-      }
-    };
+    return ImageSource.ofFile(file);
   }
+
+
 
   private static Duration nanos(String s) {
     return Duration.ofNanos(Long.parseLong(s));

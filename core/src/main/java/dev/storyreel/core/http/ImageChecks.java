@@ -3,9 +3,12 @@ package dev.storyreel.core.http;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.RetriableException;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -16,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes an image a provider produced (downloaded, sent inline or drawn offline) without letting
@@ -166,7 +169,34 @@ public final class ImageChecks {
    */
   public static BufferedImage decode(String provider, byte[] bytes, long maxPixels,
       String context) {
-    return SHARED.decodeImage(provider, bytes, maxPixels, context);
+    return SHARED.decodeImage(provider, bytes, maxPixels, context, null);
+  }
+
+  /**
+   * Decodes an image through the {@linkplain #shared() shared} budget into {@code reuse}'s pixels
+   * where it can: when the picture is 8-bit RGB without alpha (the common PNG; JPEG and other
+   * formats whose reader offers that layout) and has {@code reuse}'s width and height, its
+   * pixels are written into {@code reuse} and no new image is allocated, not even per row (the
+   * PNG reader's row copy into a {@link BufferedImage#TYPE_3BYTE_BGR} image allocates a row
+   * array for every row, about the picture's size again). The pixels are the same as {@link
+   * #decode(String, byte[], long, String)}'s. A renderer going through a long video this way
+   * stops allocating a picture per segment (issue 14: about 17 MB a segment at 1080x1920).
+   *
+   * @param provider the provider, for messages; never {@code null}
+   * @param bytes the encoded image
+   * @param maxPixels the most pixels accepted, {@code width * height}
+   * @param context what it is for ({@code "segment 3"}), or {@code null}
+   * @param reuse a {@link BufferedImage#TYPE_3BYTE_BGR} image whose pixels may all be
+   *     overwritten, or {@code null}
+   * @return {@code reuse} holding the picture, or a new image when it does not fit ({@code reuse}
+   *     is then untouched)
+   * @throws NonRetriableException as {@link #decode(String, byte[], long, String)}
+   * @throws RetriableException if the budget stayed full for the whole wait
+   * @throws CancellationException if the thread is interrupted while waiting
+   */
+  public static BufferedImage decode(String provider, byte[] bytes, long maxPixels,
+      String context, BufferedImage reuse) {
+    return SHARED.decodeImage(provider, bytes, maxPixels, context, reuse);
   }
 
   /**
@@ -183,9 +213,67 @@ public final class ImageChecks {
    */
   public BufferedImage decodeImage(String provider, byte[] bytes, long maxPixels,
       String context) {
+    return decodeImage(provider, bytes, maxPixels, context, null);
+  }
+
+  /**
+   * Decodes an image through this instance's budget, into {@code reuse} where it can; see
+   * {@link #decode(String, byte[], long, String, BufferedImage)}.
+   *
+   * @param provider the provider, for messages; never {@code null}
+   * @param bytes the encoded image
+   * @param maxPixels the most pixels accepted, {@code width * height}
+   * @param context what it is for, or {@code null}
+   * @param reuse a {@link BufferedImage#TYPE_3BYTE_BGR} image whose pixels may be overwritten,
+   *     or {@code null}
+   * @return {@code reuse} holding the picture, or a new image
+   * @throws NonRetriableException if the image is refused (see {@link #decode})
+   * @throws RetriableException if the budget stayed full for the whole wait
+   * @throws CancellationException if interrupted while waiting
+   */
+  public BufferedImage decodeImage(String provider, byte[] bytes, long maxPixels,
+      String context, BufferedImage reuse) {
+    Objects.requireNonNull(bytes, "bytes");
+    return decodeEncoded(where(provider, context), Encoded.of(bytes), maxPixels, reuse);
+  }
+
+  /**
+   * Decodes a picture file through the {@linkplain #shared() shared} budget, reading it in place
+   * (no copy of the file in memory), into {@code reuse} where it can; the checks and the pixels
+   * are those of {@link #decode(String, byte[], long, String, BufferedImage)} on the file's
+   * bytes. What a source that reads pictures from disk uses: a renderer that hands it the same
+   * image for every segment allocates neither the file nor the picture per segment.
+   *
+   * @param provider who made the file, for messages; never {@code null}
+   * @param file the encoded image on a local file system
+   * @param maxPixels the most pixels accepted, {@code width * height}
+   * @param context what it is for ({@code "segment 3"}), or {@code null}
+   * @param reuse a {@link BufferedImage#TYPE_3BYTE_BGR} image whose pixels may all be
+   *     overwritten, or {@code null}
+   * @return {@code reuse} holding the picture, or a new image ({@code reuse} untouched)
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   * @throws NonRetriableException as {@link #decode(String, byte[], long, String)}
+   * @throws RetriableException if the budget stayed full for the whole wait
+   * @throws CancellationException if the thread is interrupted while waiting
+   */
+  public static BufferedImage decode(String provider, Path file, long maxPixels,
+      String context, BufferedImage reuse) {
+    Objects.requireNonNull(file, "file");
     String where = where(provider, context);
-    return withReader(where, bytes, reader -> {
-      ImageInfo info = check(where, reader, bytes, maxPixels);
+    Encoded encoded;
+    try (InputStream in = Files.newInputStream(file)) {
+      encoded = new Encoded(in.readNBytes(HEAD_BYTES), Files.size(file),
+          () -> new FileImageInputStream(file.toFile()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(where + ": cannot read " + file, e);
+    }
+    return SHARED.decodeEncoded(where, encoded, maxPixels, reuse);
+  }
+
+  private BufferedImage decodeEncoded(String where, Encoded encoded, long maxPixels,
+      BufferedImage reuse) {
+    return withReader(where, encoded, reader -> {
+      ImageInfo info = check(where, reader, encoded, maxPixels);
       int need = permitsFor(info.decodedBytes());
       if (need > permitsFor(budgetBytes)) {
         throw new NonRetriableException(where + ": decoding the " + info.widthPx() + "x"
@@ -197,13 +285,13 @@ public final class ImageChecks {
       try {
         CorruptWarning warning = new CorruptWarning();
         reader.addIIOReadWarningListener(warning);
-        BufferedImage img = reader.read(0);
+        BufferedImage img = DecodeInto.read(reader, info, reuse);
         if (img == null) {
           throw new NonRetriableException(where + ": the image cannot be decoded.");
         }
         if (warning.message != null) {
           throw new NonRetriableException(where + ": the " + info.format() + " image ("
-              + bytes.length + " bytes) is truncated or corrupt: " + warning.message);
+              + encoded.length() + " bytes) is truncated or corrupt: " + warning.message);
         }
         return img;
       } finally {
@@ -226,7 +314,9 @@ public final class ImageChecks {
   public static ImageInfo inspect(String provider, byte[] bytes, long maxPixels,
       String context) {
     String where = where(provider, context);
-    return withReader(where, bytes, reader -> check(where, reader, bytes, maxPixels));
+    Objects.requireNonNull(bytes, "bytes");
+    return withReader(where, Encoded.of(bytes), reader -> check(where, reader, Encoded.of(bytes),
+        maxPixels));
   }
 
   /** @return the size of this instance's budget, in bytes */
@@ -243,13 +333,31 @@ public final class ImageChecks {
     T run(ImageReader reader) throws IOException;
   }
 
-  private static <T> T withReader(String where, byte[] bytes, ReaderTask<T> task) {
-    Objects.requireNonNull(bytes, "bytes");
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+  /** Bytes read by {@link Encoded#open}, from memory or a file. */
+  private interface Opener {
+    ImageInputStream open() throws IOException;
+  }
+
+  /**
+   * An encoded image: its first bytes (the header the checks read: the whole array for one in
+   * memory), its length in bytes, and how to open it for the reader.
+   */
+  private record Encoded(byte[] head, long length, Opener opener) {
+    static Encoded of(byte[] bytes) {
+      return new Encoded(bytes, bytes.length, () -> new BytesImageInputStream(bytes));
+    }
+  }
+
+  /** Header bytes read from a file for the checks: PNG's IHDR ends at byte 29. */
+  private static final int HEAD_BYTES = 64;
+
+  private static <T> T withReader(String where, Encoded encoded, ReaderTask<T> task) {
+    try (ImageInputStream in = encoded.opener().open()) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new NonRetriableException(where + ": no decoder for this image ("
-            + describe(bytes) + ", " + bytes.length + " bytes); ask for PNG or JPEG.");
+            + describe(encoded.head()) + ", " + encoded.length() + " bytes); ask for PNG or"
+            + " JPEG.");
       }
       ImageReader reader = readers.next();
       try {
@@ -263,13 +371,14 @@ public final class ImageChecks {
           || e instanceof CancellationException) {
         throw (RuntimeException) e;
       }
-      throw new NonRetriableException(where + ": the image (" + bytes.length
+      throw new NonRetriableException(where + ": the image (" + encoded.length()
           + " bytes) is truncated or corrupt: " + e.getMessage(), e);
     }
   }
 
-  private static ImageInfo check(String where, ImageReader reader, byte[] bytes, long maxPixels)
-      throws IOException {
+  private static ImageInfo check(String where, ImageReader reader, Encoded encoded,
+      long maxPixels) throws IOException {
+    long length = encoded.length();
     String format = reader.getFormatName().toLowerCase(Locale.ROOT);
     long w = reader.getWidth(0);
     long h = reader.getHeight(0);
@@ -277,19 +386,19 @@ public final class ImageChecks {
       throw new NonRetriableException(where + ": the image is " + w + "x" + h
           + " pixels, over the cap of " + maxPixels + "; refused before decoding.");
     }
-    int bits = bitsPerPixel(format, reader, bytes);
+    int bits = bitsPerPixel(format, reader, encoded.head());
     if (format.equals("png")) {
       long raw = saturatedProduct(h, 1 + (w * bits + 7) / 8);
-      if (raw > PNG_MAX_RATIO * bytes.length) {
+      if (raw > PNG_MAX_RATIO * length) {
         throw new NonRetriableException(where + ": the PNG declares " + w + "x" + h + " pixels ("
-            + raw + " bytes of scanlines) in " + bytes.length + " bytes, more than deflate can"
+            + raw + " bytes of scanlines) in " + length + " bytes, more than deflate can"
             + " hold (about " + PNG_MAX_RATIO + ":1); the file is truncated or forged. Refused"
             + " before decoding.");
       }
     } else if (format.equals("jpeg")) {
-      if (w * h > JPEG_MAX_PIXELS_PER_BYTE * bytes.length) {
+      if (w * h > JPEG_MAX_PIXELS_PER_BYTE * length) {
         throw new NonRetriableException(where + ": the JPEG declares " + w + "x" + h
-            + " pixels in " + bytes.length + " bytes, more than a JPEG can hold; the file is"
+            + " pixels in " + length + " bytes, more than a JPEG can hold; the file is"
             + " truncated or forged. Refused before decoding.");
       }
     }

@@ -439,7 +439,8 @@ final class JobGraph {
    * (telling the listener the render waits), then reads it back from storage on each load.
    */
   private ImageSource picture(int i) {
-    return () -> timelines.storedImage(i, awaitPicture(i).ref()).load();
+    return ImageSource.decodingInto(
+        reuse -> timelines.storedImage(i, awaitPicture(i).ref()).load(reuse));
   }
 
   private ImageAsset awaitPicture(int i) {

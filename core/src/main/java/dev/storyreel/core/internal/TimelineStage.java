@@ -3,6 +3,7 @@ package dev.storyreel.core.internal;
 import dev.storyreel.core.AssetRef;
 import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.Captions;
+import dev.storyreel.core.LocalStorage;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.StoryReelException;
@@ -341,16 +342,33 @@ final class TimelineStage {
   /**
    * A segment's picture read back from the job's storage and decoded on each call: nothing is
    * held between calls, so a render keeps only the pictures its renderer is working on.
-   * Thread-safe (storages are).
-   */
-  /**
+   * Thread-safe (storages are). A picture in a {@link LocalStorage} is decoded in place from
+   * its file, any other is read into memory first; either decodes into the renderer's image
+   * where it can ({@link ImageSource#load(java.awt.image.BufferedImage)}).
+   *
    * @param segment the segment's index
    * @param ref its stored picture
    * @return a source that reads and decodes the picture on each load
    */
   ImageSource storedImage(int segment, AssetRef ref) {
     String key = ref.key();
-    return () -> {
+    return ImageSource.decodingInto(reuse -> {
+      Path file = job.storage instanceof LocalStorage local ? Path.of(local.locate(key)) : null;
+      if (file != null && Files.isRegularFile(file)) {
+        // Read in place from the file: no copy of the encoded picture per load (issue 14). A
+        // missing one goes through the storage, whose error says what is missing.
+        try {
+          return ImageChecks.decode("storage", file, ImageChecks.DEFAULT_MAX_PIXELS,
+              "segment " + segment, reuse);
+        } catch (UncheckedIOException e) {
+          throw new UncheckedIOException(
+              "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
+        } catch (NonRetriableException e) {
+          throw new NonRetriableException(
+              "Segment " + segment + ": the stored image " + key + " cannot be decoded: "
+                  + e.getMessage(), e);
+        }
+      }
       byte[] bytes;
       try {
         bytes = job.storage.read(key);
@@ -364,12 +382,12 @@ final class TimelineStage {
       }
       try {
         return ImageChecks.decode("storage", bytes, ImageChecks.DEFAULT_MAX_PIXELS,
-            "segment " + segment);
+            "segment " + segment, reuse);
       } catch (NonRetriableException e) {
         throw new NonRetriableException(
             "Segment " + segment + ": the stored image " + key + " (" + bytes.length
                 + " bytes) cannot be decoded: " + e.getMessage(), e);
       }
-    };
+    });
   }
 }

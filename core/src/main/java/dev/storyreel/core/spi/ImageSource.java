@@ -1,7 +1,10 @@
 package dev.storyreel.core.spi;
 
+import dev.storyreel.core.http.ImageChecks;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a segment's picture comes from: the renderer calls {@link #load()} when it needs the
@@ -37,6 +40,33 @@ public interface ImageSource {
   BufferedImage load();
 
   /**
+   * Loads the picture, decoding it into {@code reuse}'s pixels where this source can, so that a
+   * renderer working through a long video does not allocate a new picture (about 6 MB at
+   * 1080x1920) for every segment.
+   *
+   * <p>The caller owns {@code reuse} and no longer needs its pixels: a source may overwrite them
+   * all and return {@code reuse} itself. A source that cannot (the picture has another size, has
+   * an alpha channel or another sample layout, or the source does not decode at all) leaves
+   * {@code reuse} untouched and returns what {@link #load()} returns. The caller must therefore
+   * only ever hand an image back as {@code reuse} if it made that image itself, never one a
+   * source returned (an in-memory source's instance is shared), and must check whether the
+   * result is {@code reuse} before recycling it.
+   *
+   * <p>The default ignores {@code reuse} and calls {@link #load()}. Sources that decode encoded
+   * bytes can use {@link dev.storyreel.core.http.ImageChecks#decode(String, byte[], long, String,
+   * BufferedImage)}, which does this for 8-bit RGB pictures (PNG and the like).
+   *
+   * @param reuse a {@link BufferedImage#TYPE_3BYTE_BGR} image the caller made and owns, or
+   *     {@code null} (then this is {@link #load()})
+   * @return the decoded picture, never {@code null}: {@code reuse} holding it, or another image
+   * @throws java.io.UncheckedIOException if it cannot be read
+   * @throws dev.storyreel.core.StoryReelException if it cannot be found or decoded
+   */
+  default BufferedImage load(BufferedImage reuse) {
+    return load();
+  }
+
+  /**
    * A source of a picture already in memory: every {@link #load()} returns this very instance, so
    * it stays in memory as long as the source does. For tests and small videos; a long video
    * should hand over sources that load on demand.
@@ -48,4 +78,46 @@ public interface ImageSource {
     Objects.requireNonNull(image, "image");
     return () -> image;
   }
+
+  /**
+   * A source whose every load goes through {@code decoder}, given the caller's image to decode
+   * into ({@link #load(BufferedImage)}) or {@code null} ({@link #load()}).
+   *
+   * @param decoder decodes the picture, into the image it is given where it can (see {@link
+   *     #load(BufferedImage)} for what it may and may not do with it); must not return {@code
+   *     null}; called from whichever threads load
+   * @return the source
+   */
+  static ImageSource decodingInto(UnaryOperator<BufferedImage> decoder) {
+    Objects.requireNonNull(decoder, "decoder");
+    return new ImageSource() {
+      @Override
+      public BufferedImage load() {
+        return decoder.apply(null);
+      }
+
+      @Override
+      public BufferedImage load(BufferedImage reuse) {
+        return decoder.apply(reuse);
+      }
+    };
+  }
+
+  /**
+   * A picture file, read in place and decoded on every load (nothing is kept in between), into
+   * the caller's image where it can: what a renderer going through a long video wants from
+   * pictures on disk. Decoded with {@link dev.storyreel.core.http.ImageChecks#decode(String,
+   * Path, long, String, BufferedImage)} and its checks, under {@link
+   * dev.storyreel.core.http.ImageChecks#DEFAULT_MAX_PIXELS}.
+   *
+   * @param file a PNG, JPEG or other picture ImageIO reads; it must exist when loaded
+   * @return the source
+   * @throws NullPointerException if {@code file} is {@code null}
+   */
+  static ImageSource ofFile(Path file) {
+    Objects.requireNonNull(file, "file");
+    return decodingInto(reuse -> ImageChecks.decode("file", file, ImageChecks.DEFAULT_MAX_PIXELS,
+        file.toString(), reuse));
+  }
+
 }

@@ -109,10 +109,23 @@ public record VisualClip(int segment, ImageSource image, Duration start, Duratio
    * @throws IllegalStateException if this clip has no still, or the source returns {@code null}
    */
   public BufferedImage loadImage() {
+    return loadImage(null);
+  }
+
+  /**
+   * As {@link #loadImage()}, decoding into {@code reuse} where the source can (see {@link
+   * ImageSource#load(BufferedImage)}).
+   *
+   * @param reuse a {@link BufferedImage#TYPE_3BYTE_BGR} image the caller made and owns, whose
+   *     pixels may be overwritten; or {@code null}
+   * @return the still, loaded now: {@code reuse} or another image
+   * @throws IllegalStateException if this clip has no still, or the source returns {@code null}
+   */
+  public BufferedImage loadImage(BufferedImage reuse) {
     if (image == null) {
       throw new IllegalStateException("segment " + segment + " has no still");
     }
-    BufferedImage img = image.load();
+    BufferedImage img = reuse == null ? image.load() : image.load(reuse);
     if (img == null) {
       throw new IllegalStateException("segment " + segment + ": the image source returned null");
     }

@@ -11,7 +11,6 @@ import dev.storyreel.core.spi.RenderResult;
 import dev.storyreel.core.spi.Renderer;
 import dev.storyreel.core.timeline.Timeline;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -104,7 +103,8 @@ import org.bytedeco.javacv.Frame;
  * captions. See {@code ClipReader}, {@code MotionLayer} and {@code OverlayPainter}.
  *
  * <p>Thumbnail. {@link RenderResult#thumbnail()} is the composited frame from the middle of
- * segment 0, with the pan-and-zoom applied and <em>without</em> captions, at the video's size.
+ * segment 0, with the pan-and-zoom applied and <em>without</em> captions, at the video's size:
+ * the yuv420p planes the encoder is given for that frame, converted to RGB by FFmpeg's swscale.
  *
  * <p>Thread safety: instances are immutable and thread-safe; each {@link #render} call uses its
  * own encoder, worker threads and buffers, so one instance may render several videos at once.
@@ -685,7 +685,7 @@ public final class FfmpegRenderer implements Renderer {
       try {
         soundtrack = FileChannel.open(mixed.file());
         recorder.start();
-        BufferedImage thumbnail = thumbnail();
+        byte[] thumbnailYuv = thumbnailYuv();
         int n = effectiveWorkers();
         if (n <= 1) {
           encodeInline(recorder);
@@ -695,6 +695,7 @@ public final class FfmpegRenderer implements Renderer {
         sendAudioUpTo(recorder, pcmFrames);
         recorder.stop();
         stopped = true;
+        BufferedImage thumbnail = MotionLayer.toImage(thumbnailYuv, width, height);
         emit(totalFrames);
         return new RenderResult(
             totalFrames,
@@ -738,19 +739,17 @@ public final class FfmpegRenderer implements Renderer {
       return FfmpegRenderer.this.newRecorder(output, width, height, fps, 2, encoder);
     }
 
-    /** The middle frame of segment 0, without captions, as an image. */
-    private BufferedImage thumbnail() {
+    /**
+     * The middle frame of segment 0, without captions, as yuv420p: the very pictures the video
+     * shows, from the same cached canvas the workers sample next. It is kept as planes (1.5 bytes
+     * a pixel) and converted to an image only after the encode, so that the render's peak holds
+     * no RGB copy of it (issue 14: the RGB path kept about 35 MB alive at 1080x1920).
+     */
+    private byte[] thumbnailYuv() {
       long k = (timeline.startFrame(0) + timeline.endFrame(0) - 1) / 2;
-      if (plan.moving(0)) {
-        byte[] yuv = new byte[yuvSize()];
-        new FrameCompositor(plan).pictureYuv(k, yuv);
-        return MotionLayer.toImage(yuv, width, height);
-      }
-      int[] rgb = new FrameCompositor(plan).composeRgb(k, false);
-      BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-      int[] to = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-      System.arraycopy(rgb, 0, to, 0, to.length);
-      return img;
+      byte[] yuv = new byte[yuvSize()];
+      new FrameCompositor(plan).pictureYuv(k, yuv);
+      return yuv;
     }
 
     /** One worker: frames composed on the calling thread, in order. */

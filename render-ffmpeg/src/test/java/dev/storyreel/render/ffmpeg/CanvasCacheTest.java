@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.VideoFormat;
+import dev.storyreel.core.http.ImageChecks;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.timeline.VisualClip;
@@ -109,5 +110,87 @@ class CanvasCacheTest {
     assertThat(cache.get(0)).isSameAs(full);
     assertThat(cache.getRgb(0)).isSameAs(full);
     assertThat(loads).hasValue(2);
+  }
+
+  /** A source that decodes its PNG into the image it is handed, recording what it was handed. */
+  private static final class DecodingSource implements ImageSource {
+    final byte[] png;
+    final List<BufferedImage> handed = new java.util.ArrayList<>();
+    final List<BufferedImage> returned = new java.util.ArrayList<>();
+
+    DecodingSource(BufferedImage picture) throws Exception {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(picture, "png", out);
+      png = out.toByteArray();
+    }
+
+    @Override
+    public BufferedImage load() {
+      return load(null);
+    }
+
+    @Override
+    public synchronized BufferedImage load(BufferedImage reuse) {
+      handed.add(reuse);
+      BufferedImage img = ImageChecks.decode("test", png, 1_000_000, null, reuse);
+      returned.add(img);
+      return img;
+    }
+  }
+
+  @Test
+  void picturesAreDecodedIntoOneImageOfTheCachesOwnAndNeverIntoASourcesImage() throws Exception {
+    VideoFormat format = new VideoFormat(64, 112, 10);
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    Duration third = audio.duration().dividedBy(3);
+    BufferedImage[] pictures = {noise(90, 150, 11), noise(90, 150, 12), noise(90, 150, 13)};
+    BufferedImage shared = noise(90, 150, 14);
+    DecodingSource s0 = new DecodingSource(pictures[0]);
+    DecodingSource s2 = new DecodingSource(pictures[2]);
+    // Segment 1's source is in memory: it ignores the image it is handed and returns its own.
+    List<BufferedImage> handedToShared = new java.util.ArrayList<>();
+    ImageSource inMemory = new ImageSource() {
+      @Override
+      public BufferedImage load() {
+        return shared;
+      }
+
+      @Override
+      public BufferedImage load(BufferedImage reuse) {
+        handedToShared.add(reuse);
+        return shared;
+      }
+    };
+    Timeline timeline = Timeline.of(format, audio, List.of(
+        new VisualClip(0, s0, Duration.ZERO, third),
+        new VisualClip(1, inMemory, third, third.multipliedBy(2)),
+        new VisualClip(2, s2, third.multipliedBy(2), audio.duration())), List.of());
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+
+    KenBurns.Canvas c0 = cache.get(0);
+    KenBurns.Canvas c1 = cache.get(1);
+    KenBurns.Canvas c2 = cache.get(2);
+
+    // The first load has nothing to decode into; the cache then makes an image of the picture's
+    // size and hands that same image over for every later picture.
+    assertThat(s0.handed).containsExactly((BufferedImage) null);
+    assertThat(handedToShared).hasSize(1).doesNotContainNull();
+    BufferedImage own = handedToShared.get(0);
+    assertThat(own).isNotSameAs(s0.returned.get(0)).isNotSameAs(shared);
+    assertThat(own.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
+    assertThat(s2.handed).containsExactly(own);
+    assertThat(s2.returned).containsExactly(own);
+    // The in-memory picture was not written to.
+    assertThat(shared.getRGB(0, 0, 90, 150, null, 0, 90))
+        .isEqualTo(noise(90, 150, 14).getRGB(0, 0, 90, 150, null, 0, 90));
+    // The planes are those of each picture, whichever image it was decoded into.
+    KenBurns.Canvas[] got = {c0, c1, c2};
+    BufferedImage[] expected = {pictures[0], shared, pictures[2]};
+    for (int i = 0; i < 3; i++) {
+      KenBurns.Canvas fresh = KenBurns.Canvas.coverYuv(expected[i], 64, 112, 1.12, null);
+      assertThat(got[i].yuv().y()).as("segment %d", i).isEqualTo(fresh.yuv().y());
+      assertThat(got[i].yuv().u()).as("segment %d", i).isEqualTo(fresh.yuv().u());
+      assertThat(got[i].yuv().v()).as("segment %d", i).isEqualTo(fresh.yuv().v());
+    }
   }
 }
