@@ -252,17 +252,32 @@ final class CaptionPainter {
      * @return the planes
      */
     YuvBitmap toYuv() {
+      return toYuv(null);
+    }
+
+    /**
+     * As {@link #toYuv()}, into {@code recycle}'s planes when they are large enough: the first
+     * {@code width * height} (luma) and {@code width/2 * height/2} (chroma) bytes of each are
+     * overwritten, which is all that blending reads.
+     *
+     * @param recycle a bitmap whose planes nobody reads any more, or {@code null}
+     * @return the planes
+     */
+    YuvBitmap toYuv(YuvBitmap recycle) {
       int ex = x & ~1;
       int ey = y & ~1;
       int ew = (x + width - ex + 1) & ~1;
       int eh = (y + height - ey + 1) & ~1;
-      byte[] yp = new byte[ew * eh];
-      byte[] ya = new byte[ew * eh];
       int cw = ew / 2;
       int ch = eh / 2;
-      byte[] up = new byte[cw * ch];
-      byte[] vp = new byte[cw * ch];
-      byte[] ca = new byte[cw * ch];
+      boolean fits = recycle != null && recycle.luma().length >= ew * eh
+          && recycle.lumaAlpha().length >= ew * eh && recycle.cb().length >= cw * ch
+          && recycle.cr().length >= cw * ch && recycle.chromaAlpha().length >= cw * ch;
+      byte[] yp = fits ? recycle.luma() : new byte[ew * eh];
+      byte[] ya = fits ? recycle.lumaAlpha() : new byte[ew * eh];
+      byte[] up = fits ? recycle.cb() : new byte[cw * ch];
+      byte[] vp = fits ? recycle.cr() : new byte[cw * ch];
+      byte[] ca = fits ? recycle.chromaAlpha() : new byte[cw * ch];
       for (int j = 0; j < eh; j++) {
         for (int i = 0; i < ew; i++) {
           int p = at(ex + i, ey + j);
@@ -305,11 +320,12 @@ final class CaptionPainter {
    * @param y top edge, pixels, even
    * @param width width, pixels, even
    * @param height height, pixels, even
-   * @param luma premultiplied Y, {@code width * height}
-   * @param lumaAlpha coverage of each luma sample, 0..255
-   * @param cb premultiplied Cb, {@code (width/2) * (height/2)}
+   * @param luma premultiplied Y, rows of {@code width}: at least {@code width * height} bytes (a
+   *     recycled plane may be longer; only that many are read)
+   * @param lumaAlpha coverage of each luma sample, 0..255, likewise
+   * @param cb premultiplied Cb, rows of {@code width/2}: at least {@code (width/2) * (height/2)}
    * @param cr premultiplied Cr, likewise
-   * @param chromaAlpha coverage of each chroma sample (mean of its 2x2 pixels)
+   * @param chromaAlpha coverage of each chroma sample (mean of its 2x2 pixels), likewise
    */
   record YuvBitmap(int x, int y, int width, int height, byte[] luma, byte[] lumaAlpha, byte[] cb,
       byte[] cr, byte[] chromaAlpha) {
@@ -386,7 +402,22 @@ final class CaptionPainter {
    * @return the YUV bitmap, owned by the caller
    */
   YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord) {
-    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv();
+    return yuvBitmap(cuePosition, cue, activeWord, null);
+  }
+
+  /**
+   * As {@link #yuvBitmap(int, CaptionCue, int)}, drawing into the planes of {@code recycle} (a
+   * state nobody blends any more) when they are large enough; the result's planes may then be
+   * longer than its size needs.
+   *
+   * @param cuePosition the cue's position in the request's list
+   * @param cue the cue
+   * @param activeWord the highlighted word's index in the cue, or -1
+   * @param recycle a state whose planes may be overwritten, or {@code null}
+   * @return the YUV bitmap, owned by the caller
+   */
+  YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord, YuvBitmap recycle) {
+    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv(recycle);
   }
 
   /**

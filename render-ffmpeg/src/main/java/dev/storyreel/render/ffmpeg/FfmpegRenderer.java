@@ -761,6 +761,7 @@ public final class FfmpegRenderer implements Renderer {
         for (long k = 0; k < totalFrames; k++) {
           checkInterrupted();
           compositor.composeYuv(k, yuv);
+          plan.composedBelow(k + 1);
           encode(recorder, frame, yuv, k);
         }
       }
@@ -780,6 +781,7 @@ public final class FfmpegRenderer implements Renderer {
         for (long k = 0; k < totalFrames; k++) {
           checkInterrupted();
           byte[] yuv = buffer.take(k);
+          plan.composedBelow(k + 1);
           encode(recorder, frame, yuv, k);
           buffer.release(yuv);
         }

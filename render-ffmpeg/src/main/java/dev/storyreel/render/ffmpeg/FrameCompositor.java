@@ -54,6 +54,19 @@ final class FrameCompositor {
      */
     private final ConcurrentHashMap<Long, CaptionPainter.YuvBitmap> captionStates =
         new ConcurrentHashMap<>();
+
+    /** Caption states dropped, kept for reuse: a cue's worth and some. */
+    private static final int FREE_CAPTIONS = 8;
+
+    /**
+     * Caption states dropped from {@link #captionStates}, whose planes the next states are drawn
+     * into when large enough (about 0.7 MB a state at 1080x1920): a long video then allocates
+     * no caption planes per cue. A worker may still be blending a dropped state into a frame of
+     * its cue, so it is free only once every frame up to the cue's end is composed.
+     */
+    private final RetiredPool<CaptionPainter.YuvBitmap> captionPlanes =
+        new RetiredPool<>(FREE_CAPTIONS);
+
     /** The clips and the background video, or {@code null} when there are none. */
     final MotionLayer motion;
     /** Title cards and watermarks, or {@code null} when there are none. */
@@ -138,14 +151,44 @@ final class FrameCompositor {
       long key = ((long) c << 32) | (active & 0xffffffffL);
       CaptionPainter.YuvBitmap b = captionStates.get(key);
       if (b == null) {
-        b = painter.yuvBitmap(c, cues.get(c), active);
+        b = painter.yuvBitmap(c, cues.get(c), active, captionPlanes.poll());
         CaptionPainter.YuvBitmap raced = captionStates.putIfAbsent(key, b);
         if (raced != null) {
+          captionPlanes.offer(b); // never published: free at once
           b = raced;
         }
-        captionStates.keySet().removeIf(k -> (int) (k >>> 32) < c - 1);
+        for (Long k : captionStates.keySet()) {
+          int cue = (int) (k >>> 32);
+          if (cue < c - 1) {
+            // remove() hands the state to one thread only, so it is retired once.
+            CaptionPainter.YuvBitmap dropped = captionStates.remove(k);
+            if (dropped != null) {
+              retire(cue, dropped);
+            }
+          }
+        }
       }
       return b;
+    }
+
+    private void retire(int cue, CaptionPainter.YuvBitmap bitmap) {
+      // Frame k shows the cue while frameTime(k) < end: the first frame past it, plus one.
+      long endNanos = cueEnds[cue].toNanos();
+      int fps = timeline.format().fps();
+      captionPlanes.retire(bitmap, Math.floorDiv(Math.multiplyExact(endNanos, (long) fps)
+          + 999_999_999L, 1_000_000_000L) + 1);
+    }
+
+    /**
+     * Tells the plan that every frame below {@code frame} is composed (the encoder has taken
+     * them): canvases and caption states that only those frames used are reused from now on.
+     * Called by the encoding thread after each frame; a volatile read or two when nothing is due.
+     *
+     * @param frame the number of frames composed, all of them below this index
+     */
+    void composedBelow(long frame) {
+      canvases.composedBelow(frame);
+      captionPlanes.composedBelow(frame);
     }
 
     /** @return the frame count of the video */

@@ -209,9 +209,28 @@ final class KenBurns {
      */
     static Canvas coverYuv(BufferedImage image, int frameW, int frameH, double maxZoom,
         BufferedImage scratch) {
+      return coverYuv(image, frameW, frameH, maxZoom, scratch, null);
+    }
+
+    /**
+     * As {@link #coverYuv(BufferedImage, int, int, double, BufferedImage)}, writing the planes
+     * into {@code planes} (a retired canvas' planes that nobody samples any more) when they have
+     * this canvas' size.
+     *
+     * @param image the picture, any size; not modified
+     * @param frameW frame width, pixels
+     * @param frameH frame height, pixels
+     * @param maxZoom the maximum zoom {@code Z}, at least 1
+     * @param scratch where the scaled pixels are drawn, as in the other overload, or {@code null}
+     * @param planes planes to overwrite, or {@code null} for new ones
+     * @return the canvas, whose {@link #rgb()} is {@code null}
+     */
+    static Canvas coverYuv(BufferedImage image, int frameW, int frameH, double maxZoom,
+        BufferedImage scratch, Yuv planes) {
       int cw = size(frameW, maxZoom);
       int ch = size(frameH, maxZoom);
-      return new Canvas(cw, ch, null, Yuv.of(coverPixels(image, cw, ch, scratch), cw, ch));
+      return new Canvas(cw, ch, null,
+          Yuv.of(coverPixels(image, cw, ch, scratch), cw, ch, planes));
     }
 
     /**
@@ -303,16 +322,33 @@ final class KenBurns {
      * @return the planes
      */
     static Yuv of(int[] rgb, int w, int h) {
-      byte[] y = new byte[(w + 1) * (h + 1)];
+      return of(rgb, w, h, null);
+    }
+
+    /**
+     * As {@link #of(int[], int, int)}, into the planes of {@code into} when it has this size:
+     * every byte of them, padding included, is overwritten, so the result is the same as into
+     * new planes.
+     *
+     * @param rgb packed {@code 0xRRGGBB} pixels, row by row
+     * @param w width, pixels
+     * @param h height, pixels
+     * @param into planes to overwrite (nobody may read them any more), or {@code null}
+     * @return the planes: {@code into} when its sizes are those of {@code w x h}, else new ones
+     */
+    static Yuv of(int[] rgb, int w, int h, Yuv into) {
+      int cw = (w + 1) / 2;
+      int ch = (h + 1) / 2;
+      boolean fits = into != null && into.y().length == (w + 1) * (h + 1)
+          && into.chromaWidth() == cw && into.chromaHeight() == ch;
+      byte[] y = fits ? into.y() : new byte[(w + 1) * (h + 1)];
       for (int j = 0; j < h; j++) {
         for (int i = 0; i < w; i++) {
           y[j * (w + 1) + i] = FrameCompositor.luma(rgb[j * w + i]);
         }
       }
-      int cw = (w + 1) / 2;
-      int ch = (h + 1) / 2;
-      byte[] u = new byte[(cw + 1) * (ch + 1)];
-      byte[] v = new byte[(cw + 1) * (ch + 1)];
+      byte[] u = fits ? into.u() : new byte[(cw + 1) * (ch + 1)];
+      byte[] v = fits ? into.v() : new byte[(cw + 1) * (ch + 1)];
       for (int j = 0; j < ch; j++) {
         int r0 = 2 * j * w;
         int r1 = Math.min(2 * j + 1, h - 1) * w;
@@ -332,7 +368,7 @@ final class KenBurns {
       pad(y, w, h);
       pad(u, cw, ch);
       pad(v, cw, ch);
-      return new Yuv(y, cw, ch, u, v);
+      return fits ? into : new Yuv(y, cw, ch, u, v);
     }
 
     /** Copies the last column and row of a {@code w x h} plane stored with rows of w + 1. */

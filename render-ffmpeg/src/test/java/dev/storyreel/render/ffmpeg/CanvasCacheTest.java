@@ -193,4 +193,80 @@ class CanvasCacheTest {
       assertThat(got[i].yuv().v()).as("segment %d", i).isEqualTo(fresh.yuv().v());
     }
   }
+
+  @Test
+  void recycledPlanesGiveTheBytesOfNewOnes() {
+    BufferedImage a = noise(90, 150, 21);
+    BufferedImage b = noise(90, 150, 22);
+    KenBurns.Canvas first = KenBurns.Canvas.coverYuv(a, 64, 112, 1.12, null);
+    KenBurns.Canvas again = KenBurns.Canvas.coverYuv(b, 64, 112, 1.12, null, first.yuv());
+    KenBurns.Canvas fresh = KenBurns.Canvas.coverYuv(b, 64, 112, 1.12, null);
+    assertThat(again.yuv()).isSameAs(first.yuv());
+    assertThat(again.yuv().y()).isEqualTo(fresh.yuv().y());
+    assertThat(again.yuv().u()).isEqualTo(fresh.yuv().u());
+    assertThat(again.yuv().v()).isEqualTo(fresh.yuv().v());
+    // Planes of another size are not used.
+    KenBurns.Canvas other = KenBurns.Canvas.coverYuv(b, 64, 112, 1.2, null, first.yuv());
+    assertThat(other.yuv()).isNotSameAs(first.yuv());
+  }
+
+  /** A 64x112 timeline of 2 s with one equal segment per picture. */
+  private static Timeline segments(BufferedImage... pictures) {
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    int n = pictures.length;
+    Duration step = audio.duration().dividedBy(n);
+    List<VisualClip> clips = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Duration end = i == n - 1 ? audio.duration() : step.multipliedBy(i + 1);
+      clips.add(new VisualClip(i, ImageSource.of(pictures[i]), step.multipliedBy(i), end));
+    }
+    return Timeline.of(new VideoFormat(64, 112, 10), audio, clips, List.of());
+  }
+
+  @Test
+  void anEvictedCanvasPlanesAreReusedOnlyOnceItsSegmentAndTheNextAreComposed() {
+    int n = 8;
+    BufferedImage[] pictures = new BufferedImage[n];
+    for (int i = 0; i < n; i++) {
+      pictures[i] = noise(90, 150, 30 + i);
+    }
+    Timeline timeline = segments(pictures);
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+    java.util.Map<byte[], Integer> owner = new java.util.IdentityHashMap<>();
+    long composed = 0;
+    for (int i = 0; i < n; i++) {
+      KenBurns.Canvas c = cache.get(i);
+      Integer reusedFrom = owner.put(c.yuv().y(), i);
+      if (reusedFrom != null) {
+        // Planes come back only from a canvas whose segment and the next were composed.
+        assertThat(timeline.endFrame(reusedFrom + 1)).isLessThanOrEqualTo(composed);
+      }
+      KenBurns.Canvas fresh = KenBurns.Canvas.coverYuv(pictures[i], 64, 112, 1.12, null);
+      assertThat(c.yuv().y()).as("segment %d", i).isEqualTo(fresh.yuv().y());
+      assertThat(c.yuv().u()).as("segment %d", i).isEqualTo(fresh.yuv().u());
+      // The encoder lags: it has taken every frame before segment i's.
+      composed = timeline.startFrame(i);
+      cache.composedBelow(composed);
+    }
+    // Segment 0 was evicted when segment 4 was made, and freed once segment 1 was composed: a
+    // later canvas was converted into planes made earlier.
+    assertThat(owner).hasSizeLessThan(n);
+  }
+
+  @Test
+  void withoutFramesComposedNoPlanesAreReused() {
+    int n = 8;
+    BufferedImage[] pictures = new BufferedImage[n];
+    for (int i = 0; i < n; i++) {
+      pictures[i] = noise(90, 150, 40 + i);
+    }
+    Timeline timeline = segments(pictures);
+    CanvasCache cache = new CanvasCache(timeline, 1.12);
+    java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    for (int i = 0; i < n; i++) {
+      // The encoder has taken no frame: every canvas gets new planes, however many are evicted.
+      assertThat(seen.add(cache.get(i).yuv().y())).as("segment %d", i).isTrue();
+    }
+  }
 }

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.storyreel.core.CaptionCue;
+import dev.storyreel.core.PcmAudio;
+import dev.storyreel.core.VideoFormat;
 import dev.storyreel.core.WordTiming;
+import dev.storyreel.core.spi.ImageSource;
+import dev.storyreel.core.timeline.Timeline;
+import dev.storyreel.core.timeline.VisualClip;
+import java.awt.image.BufferedImage;
 import java.awt.Rectangle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -149,5 +158,75 @@ class CaptionPainterTest {
     }
     // The highlight moves: two states of a cue differ.
     assertThat(reused.yuvBitmap(0, a, 0).cb()).isNotEqualTo(reused.yuvBitmap(0, a, 3).cb());
+  }
+
+  private static void assertSamePlanes(CaptionPainter.YuvBitmap got,
+      CaptionPainter.YuvBitmap fresh) {
+    assertThat(got.x()).isEqualTo(fresh.x());
+    assertThat(got.y()).isEqualTo(fresh.y());
+    assertThat(got.width()).isEqualTo(fresh.width());
+    assertThat(got.height()).isEqualTo(fresh.height());
+    int luma = fresh.width() * fresh.height();
+    int chroma = luma / 4;
+    assertThat(Arrays.copyOf(got.luma(), luma)).isEqualTo(fresh.luma());
+    assertThat(Arrays.copyOf(got.lumaAlpha(), luma)).isEqualTo(fresh.lumaAlpha());
+    assertThat(Arrays.copyOf(got.cb(), chroma)).isEqualTo(fresh.cb());
+    assertThat(Arrays.copyOf(got.cr(), chroma)).isEqualTo(fresh.cr());
+    assertThat(Arrays.copyOf(got.chromaAlpha(), chroma)).isEqualTo(fresh.chromaAlpha());
+  }
+
+  @Test
+  void aStateDrawnIntoRecycledPlanesHasTheBytesOfAFreshOne() {
+    CaptionPainter painter = new CaptionPainter(540, 960);
+    CaptionCue big = cue("The lantern keeper walked to the harbour at night");
+    CaptionCue small = cue("again");
+    CaptionPainter.YuvBitmap old = painter.yuvBitmap(0, big, 2);
+    CaptionPainter.YuvBitmap got = painter.yuvBitmap(1, small, 0, old);
+    // The larger state's planes are reused, their leftover bytes beyond the smaller size unread.
+    assertThat(got.luma()).isSameAs(old.luma());
+    assertSamePlanes(got, new CaptionPainter(540, 960).bitmap(1, small, 0).toYuv());
+    // Planes too small for the state are not used.
+    CaptionPainter.YuvBitmap tiny = painter.yuvBitmap(1, small, 0);
+    CaptionPainter.YuvBitmap grown = painter.yuvBitmap(0, big, 3, tiny);
+    assertThat(grown.luma()).isNotSameAs(tiny.luma());
+    assertSamePlanes(grown, new CaptionPainter(540, 960).bitmap(0, big, 3).toYuv());
+  }
+
+  @Test
+  void aDroppedStatesPlanesAreReusedOnlyOnceEveryFrameOfItsCueIsComposed() {
+    VideoFormat format = new VideoFormat(270, 480, 10);
+    PcmAudio audio = Fixtures.sine(3000, 16_000, 1);
+    int n = 6;
+    List<CaptionCue> cues = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t = i * 500L;
+      cues.add(new CaptionCue(i, Duration.ofMillis(t), Duration.ofMillis(t + 500),
+          List.of(Fixtures.word("word" + i, t, t + 250), Fixtures.word("next", t + 250, t + 500))));
+    }
+    Timeline timeline = Timeline.of(format, audio, List.of(new VisualClip(0,
+        ImageSource.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)), Duration.ZERO,
+        audio.duration())), cues);
+    FrameCompositor.Plan plan = new FrameCompositor.Plan(timeline, 1.1, true, 0);
+    CaptionPainter painter = new CaptionPainter(270, 480);
+    Map<byte[], Integer> owner = new IdentityHashMap<>();
+    long composed = 0;
+    for (int i = 0; i < n; i++) {
+      for (int active = 0; active < 2; active++) {
+        CaptionPainter.YuvBitmap b = plan.caption(i, active, painter);
+        Integer from = owner.put(b.luma(), i);
+        if (from != null && from != i) {
+          // Cue `from` ends at (from + 1) * 0.5 s, frame 5 * (from + 1) at 10 fps: every frame
+          // showing it was composed before its planes came back.
+          assertThat(composed).as("cue %d's planes reused by cue %d", from, i)
+              .isGreaterThan(5L * (from + 1));
+        }
+        assertSamePlanes(b, new CaptionPainter(270, 480).bitmap(i, cues.get(i), active).toYuv());
+      }
+      // The encoder lags: it has taken every frame before cue i's.
+      composed = 5L * i;
+      plan.composedBelow(composed);
+    }
+    // Cue 0's states were dropped when cue 2 was drawn and came back once cue 0 was composed.
+    assertThat(owner).hasSizeLessThan(2 * n);
   }
 }
