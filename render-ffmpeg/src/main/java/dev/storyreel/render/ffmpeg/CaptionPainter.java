@@ -14,13 +14,18 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.Shape;
+import java.awt.color.ColorSpace;
 import java.awt.font.FontRenderContext;
 import java.awt.font.LineMetrics;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,6 +108,16 @@ final class CaptionPainter {
   private final Map<Long, Bitmap> bitmaps = lru();
   /** The image {@link #yuvBitmap} draws into, kept while the size repeats. */
   private BufferedImage scratch;
+  /**
+   * The pixels behind {@link #scratch}, rows of the drawn bitmap's width: kept across cues and
+   * grown only when a bitmap needs more, so that a long video allocates no ARGB image per cue.
+   */
+  private int[] scratchPixels;
+
+  /** Premultiplied ARGB in packed ints, as {@link BufferedImage#TYPE_INT_ARGB_PRE}. */
+  private static final DirectColorModel ARGB_PRE = new DirectColorModel(
+      ColorSpace.getInstance(ColorSpace.CS_sRGB), 32, 0xff0000, 0xff00, 0xff, 0xff000000, true,
+      DataBuffer.TYPE_INT);
 
   /**
    * A painter of the classic look.
@@ -252,7 +267,7 @@ final class CaptionPainter {
      * @return the planes
      */
     YuvBitmap toYuv() {
-      return toYuv(null);
+      return toYuv(null, false);
     }
 
     /**
@@ -261,9 +276,11 @@ final class CaptionPainter {
      * overwritten, which is all that blending reads.
      *
      * @param recycle a bitmap whose planes nobody reads any more, or {@code null}
+     * @param roomToGrow whether new planes get half as much again as this bitmap needs, so that
+     *     once recycled they still fit the states of larger cues to come
      * @return the planes
      */
-    YuvBitmap toYuv(YuvBitmap recycle) {
+    YuvBitmap toYuv(YuvBitmap recycle, boolean roomToGrow) {
       int ex = x & ~1;
       int ey = y & ~1;
       int ew = (x + width - ex + 1) & ~1;
@@ -273,11 +290,13 @@ final class CaptionPainter {
       boolean fits = recycle != null && recycle.luma().length >= ew * eh
           && recycle.lumaAlpha().length >= ew * eh && recycle.cb().length >= cw * ch
           && recycle.cr().length >= cw * ch && recycle.chromaAlpha().length >= cw * ch;
-      byte[] yp = fits ? recycle.luma() : new byte[ew * eh];
-      byte[] ya = fits ? recycle.lumaAlpha() : new byte[ew * eh];
-      byte[] up = fits ? recycle.cb() : new byte[cw * ch];
-      byte[] vp = fits ? recycle.cr() : new byte[cw * ch];
-      byte[] ca = fits ? recycle.chromaAlpha() : new byte[cw * ch];
+      int luma = roomToGrow ? ew * eh + ew * eh / 2 : ew * eh;
+      int chroma = roomToGrow ? cw * ch + cw * ch / 2 : cw * ch;
+      byte[] yp = fits ? recycle.luma() : new byte[luma];
+      byte[] ya = fits ? recycle.lumaAlpha() : new byte[luma];
+      byte[] up = fits ? recycle.cb() : new byte[chroma];
+      byte[] vp = fits ? recycle.cr() : new byte[chroma];
+      byte[] ca = fits ? recycle.chromaAlpha() : new byte[chroma];
       for (int j = 0; j < eh; j++) {
         for (int i = 0; i < ew; i++) {
           int p = at(ex + i, ey + j);
@@ -402,13 +421,14 @@ final class CaptionPainter {
    * @return the YUV bitmap, owned by the caller
    */
   YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord) {
-    return yuvBitmap(cuePosition, cue, activeWord, null);
+    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv(null, false);
   }
 
   /**
    * As {@link #yuvBitmap(int, CaptionCue, int)}, drawing into the planes of {@code recycle} (a
-   * state nobody blends any more) when they are large enough; the result's planes may then be
-   * longer than its size needs.
+   * state nobody blends any more) when they are large enough, else into new planes with half as
+   * much again as needed, so that they fit larger states once recycled in turn: the result's
+   * planes may be longer than its size needs.
    *
    * @param cuePosition the cue's position in the request's list
    * @param cue the cue
@@ -417,7 +437,7 @@ final class CaptionPainter {
    * @return the YUV bitmap, owned by the caller
    */
   YuvBitmap yuvBitmap(int cuePosition, CaptionCue cue, int activeWord, YuvBitmap recycle) {
-    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv(recycle);
+    return draw(layout(cuePosition, cue), cue, activeWord, true).toYuv(recycle, true);
   }
 
   /**
@@ -679,15 +699,25 @@ final class CaptionPainter {
     int bh = Math.max(1, by2 - by);
 
     BufferedImage img;
-    boolean reused = scratch && this.scratch != null && this.scratch.getWidth() == bw
-        && this.scratch.getHeight() == bh;
-    if (reused) {
-      img = this.scratch;
-    } else {
+    boolean reused;
+    if (!scratch) {
       img = new BufferedImage(bw, bh, BufferedImage.TYPE_INT_ARGB_PRE);
-      if (scratch) {
-        this.scratch = img;
+      reused = false;
+    } else if (this.scratch != null && this.scratch.getWidth() == bw
+        && this.scratch.getHeight() == bh) {
+      img = this.scratch;
+      reused = true;
+    } else {
+      // Another size: a bw x bh image over the kept pixels when they are enough (rows of bw,
+      // the rest of the array unused), else over new ones with room for larger cues to come.
+      reused = scratchPixels != null && scratchPixels.length >= bw * bh;
+      if (!reused) {
+        scratchPixels = new int[bw * bh + bw * bh / 2];
       }
+      WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(scratchPixels,
+          bw * bh), bw, bh, bw, ARGB_PRE.getMasks(), null);
+      img = new BufferedImage(ARGB_PRE, raster, true, null);
+      this.scratch = img;
     }
     Graphics2D g = img.createGraphics();
     try {
