@@ -109,8 +109,13 @@ import org.bytedeco.javacv.Frame;
  * <p>Thread safety: instances are immutable and thread-safe; each {@link #render} call uses its
  * own encoder, worker threads and buffers, so one instance may render several videos at once.
  * Memory per call, besides the timeline itself: up to {@value CanvasCache#CAPACITY} scaled pictures
- * of {@code 4 * W * H * Z^2} bytes, {@code 8 * W * H} bytes per worker and {@code 1.5 * W * H}
- * bytes per reorder-buffer slot, plus the encoder's own.
+ * as yuv420p planes of {@code 1.5 * W * H * Z^2} bytes (and two more whose planes wait to be
+ * reused), one RGB scratch image of {@code 4 * W * H * Z^2} bytes and one decoded picture that
+ * every segment's picture is scaled through and decoded into where its {@code ImageSource} can
+ * ({@link dev.storyreel.core.spi.ImageSource#load(java.awt.image.BufferedImage)}), a few caption
+ * states, about {@code 1.5 * W * H} bytes per worker and per reorder-buffer slot, plus the
+ * encoder's own. Planes and caption states are reused once the encoder has taken every frame
+ * that may still read them, so a render does not allocate them per segment or per cue.
  *
  * <p>Example: {@code FfmpegRenderer.builder().preset("veryfast").crf(23).workers(2).build()}.
  */
