@@ -392,6 +392,18 @@ final class CaptionPainter {
   private record Layout(Font font, float fontPx, List<List<Integer>> lines) {}
 
   /**
+   * A cue's glyph outlines where they are drawn (one per word, with the word's index), their
+   * bounds and the box behind them: the same for every highlight state of the cue, so they are
+   * made once per cue rather than once per state (Java2D's outlines were a quarter of what a
+   * long render allocated, issue 14).
+   */
+  private record Shapes(Layout layout, CaptionCue cue, List<Shape> outlines, List<Integer> words,
+      Rectangle2D union, Rectangle2D boxRect) {}
+
+  /** The last cue's shapes, by identity of its layout and cue: states of a cue come in a row. */
+  private Shapes lastShapes;
+
+  /**
    * The caption of one state, drawn once and cached.
    *
    * @param cuePosition the cue's position in the request's list
@@ -648,40 +660,52 @@ final class CaptionPainter {
     // Never outside the safe area.
     top = Math.max(safe.y + pad, Math.min(top, safe.y + safe.height - pad - blockH));
 
-    List<Shape> outlines = new ArrayList<>();
-    List<Boolean> highlighted = new ArrayList<>();
-    Rectangle2D union = null;
-    Rectangle2D boxRect = null;
-    for (int li = 0; li < lines; li++) {
-      List<Integer> line = layout.lines().get(li);
-      double width = 0;
-      for (int k = 0; k < line.size(); k++) {
-        width += advance(font, word(cue, line.get(k))) + (k > 0 && gapBefore(cue, line.get(k))
-            ? space : 0);
-      }
-      double x = (frameW - width) / 2.0;
-      double lineTop = top + li * lineH;
-      double baseline = lineTop + m.getAscent();
-      if (style.box()) {
-        Rectangle2D r = new Rectangle2D.Double(x - boxPad, lineTop - boxPad / 2,
-            width + 2 * boxPad, lineH + boxPad);
-        boxRect = boxRect == null ? r : boxRect.createUnion(r);
-      }
-      for (int k = 0; k < line.size(); k++) {
-        int idx = line.get(k);
-        String word = word(cue, idx);
-        if (k > 0 && !gapBefore(cue, idx)) {
-          x -= space;
+    Shapes shapes = lastShapes;
+    if (shapes == null || shapes.layout() != layout || shapes.cue() != cue) {
+      List<Shape> outlines = new ArrayList<>();
+      List<Integer> words = new ArrayList<>();
+      Rectangle2D union = null;
+      Rectangle2D boxRect = null;
+      for (int li = 0; li < lines; li++) {
+        List<Integer> line = layout.lines().get(li);
+        double width = 0;
+        for (int k = 0; k < line.size(); k++) {
+          width += advance(font, word(cue, line.get(k))) + (k > 0 && gapBefore(cue, line.get(k))
+              ? space : 0);
         }
-        Shape s = font.createGlyphVector(frc, word).getOutline((float) x, (float) baseline);
-        outlines.add(s);
-        highlighted.add(idx == activeWord
-            || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord));
-        Rectangle2D b = s.getBounds2D();
-        union = union == null ? b : union.createUnion(b);
-        x += advance(font, word) + space;
+        double x = (frameW - width) / 2.0;
+        double lineTop = top + li * lineH;
+        double baseline = lineTop + m.getAscent();
+        if (style.box()) {
+          Rectangle2D r = new Rectangle2D.Double(x - boxPad, lineTop - boxPad / 2,
+              width + 2 * boxPad, lineH + boxPad);
+          boxRect = boxRect == null ? r : boxRect.createUnion(r);
+        }
+        for (int k = 0; k < line.size(); k++) {
+          int idx = line.get(k);
+          String word = word(cue, idx);
+          if (k > 0 && !gapBefore(cue, idx)) {
+            x -= space;
+          }
+          Shape s = font.createGlyphVector(frc, word).getOutline((float) x, (float) baseline);
+          outlines.add(s);
+          words.add(idx);
+          Rectangle2D b = s.getBounds2D();
+          union = union == null ? b : union.createUnion(b);
+          x += advance(font, word) + space;
+        }
       }
+      shapes = new Shapes(layout, cue, List.copyOf(outlines), List.copyOf(words), union, boxRect);
+      lastShapes = shapes;
     }
+    List<Shape> outlines = shapes.outlines();
+    List<Boolean> highlighted = new ArrayList<>(outlines.size());
+    for (int idx : shapes.words()) {
+      highlighted.add(idx == activeWord
+          || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord));
+    }
+    Rectangle2D union = shapes.union();
+    Rectangle2D boxRect = shapes.boxRect();
     if (boxRect != null) {
       union = union.createUnion(boxRect);
     }
