@@ -361,20 +361,16 @@ final class TimelineStage {
           return ImageChecks.decode("storage", file, ImageChecks.DEFAULT_MAX_PIXELS,
               "segment " + segment, reuse);
         } catch (UncheckedIOException e) {
-          throw new UncheckedIOException(
-              "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
+          throw unreadable(segment, key, e);
         } catch (NonRetriableException e) {
-          throw new NonRetriableException(
-              "Segment " + segment + ": the stored image " + key + " cannot be decoded: "
-                  + e.getMessage(), e);
+          throw undecodable(segment, key, e);
         }
       }
       byte[] bytes;
       try {
         bytes = job.storage.read(key);
       } catch (UncheckedIOException e) {
-        throw new UncheckedIOException(
-            "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
+        throw unreadable(segment, key, e);
       } catch (StoryReelException e) {
         throw new NonRetriableException(
             "Segment " + segment + ": cannot read its stored image " + key + ": "
@@ -384,10 +380,21 @@ final class TimelineStage {
         return ImageChecks.decode("storage", bytes, ImageChecks.DEFAULT_MAX_PIXELS,
             "segment " + segment, reuse);
       } catch (NonRetriableException e) {
-        throw new NonRetriableException(
-            "Segment " + segment + ": the stored image " + key + " (" + bytes.length
-                + " bytes) cannot be decoded: " + e.getMessage(), e);
+        throw undecodable(segment, key, e);
       }
     });
+  }
+
+  private static UncheckedIOException unreadable(int segment, String key,
+      UncheckedIOException e) {
+    return new UncheckedIOException(
+        "Segment " + segment + ": cannot read its stored image " + key, e.getCause());
+  }
+
+  private static NonRetriableException undecodable(int segment, String key,
+      NonRetriableException e) {
+    return new NonRetriableException(
+        "Segment " + segment + ": the stored image " + key + " cannot be decoded: "
+            + e.getMessage(), e);
   }
 }
