@@ -828,7 +828,12 @@ public final class FfmpegRenderer implements Renderer {
         throws FFmpegFrameRecorder.Exception, IOException {
       frame.fill(yuv);
       recorder.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
-      sendAudioUpTo(recorder, audioFramesBefore(k + 1));
+      long due = audioFramesBefore(k + 1);
+      if (due > pcmSent) {
+        // A second of sound at a time rather than a frame's: the recorder allocates wrappers on
+        // every call, and the muxer interleaves the packets by their timestamps either way.
+        sendAudioUpTo(recorder, Math.max(due, Math.min(pcmFrames, pcmSent + pcmRate)));
+      }
       if ((k + 1) % fps == 0 && k + 1 < totalFrames) {
         emit(k + 1);
       }
@@ -852,8 +857,8 @@ public final class FfmpegRenderer implements Renderer {
         }
         soundBytes.flip();
         // An array of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
-        // Chunks come in one or two sizes (the samples of a frame), so the last array is reused:
-        // no allocation per frame.
+        // Chunks come in one or two sizes (a second's samples, and the last), so the last array is
+        // reused: no allocation per chunk.
         float[] chunk = chunk(2 * n);
         soundBytes.asFloatBuffer().get(chunk);
         recorder.recordSamples(pcmRate, 2, FloatBuffer.wrap(chunk));

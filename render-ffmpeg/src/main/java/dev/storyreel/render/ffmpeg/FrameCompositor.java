@@ -55,8 +55,12 @@ final class FrameCompositor {
     private final ConcurrentHashMap<Long, CaptionPainter.YuvBitmap> captionStates =
         new ConcurrentHashMap<>();
 
-    /** Caption states dropped, kept for reuse: a cue's worth and some. */
-    private static final int FREE_CAPTIONS = 8;
+    /**
+     * Caption states dropped, kept for reuse: two cues' worth. A cue has a state per word and one
+     * between words, and the states of a whole cue are retired at once; with fewer kept, every
+     * cue longer than that allocated new planes for its last states.
+     */
+    private static final int FREE_CAPTIONS = 16;
 
     /**
      * Caption states dropped from {@link #captionStates}, whose planes the next states are drawn
@@ -66,6 +70,9 @@ final class FrameCompositor {
      */
     private final RetiredPool<CaptionPainter.YuvBitmap> captionPlanes =
         new RetiredPool<>(FREE_CAPTIONS);
+
+    /** Draws {@link #captionStates} for all workers, one at a time; {@code null} without captions. */
+    private final CaptionPainter statePainter;
 
     /** The clips and the background video, or {@code null} when there are none. */
     final MotionLayer motion;
@@ -99,10 +106,8 @@ final class FrameCompositor {
       this.zoom = zoom;
       this.style = style;
       this.captions = captions && style.burnIn() && !timeline.captions().isEmpty();
-      if (this.captions) {
-        // Loads the font here, on the caller's thread, so a bad font file fails before any work.
-        new CaptionPainter(width, height, style);
-      }
+      // Loads the font here, on the caller's thread, so a bad font file fails before any work.
+      this.statePainter = this.captions ? new CaptionPainter(width, height, style) : null;
       this.canvases = new CanvasCache(timeline, zoom);
       this.cues = timeline.captions();
       int n = timeline.visual().size();
@@ -144,19 +149,25 @@ final class FrameCompositor {
     }
 
     /**
-     * The caption of cue {@code c} with word {@code active} highlighted, drawn with {@code painter}
-     * the first time any worker needs it.
+     * The caption of cue {@code c} with word {@code active} highlighted, drawn the first time any
+     * worker needs it.
      */
-    CaptionPainter.YuvBitmap caption(int c, int active, CaptionPainter painter) {
+    CaptionPainter.YuvBitmap caption(int c, int active) {
       long key = ((long) c << 32) | (active & 0xffffffffL);
       CaptionPainter.YuvBitmap b = captionStates.get(key);
-      if (b == null) {
-        b = painter.yuvBitmap(c, cues.get(c), active, captionPlanes.poll());
-        CaptionPainter.YuvBitmap raced = captionStates.putIfAbsent(key, b);
-        if (raced != null) {
-          captionPlanes.offer(b); // never published: free at once
-          b = raced;
+      if (b != null) {
+        return b;
+      }
+      // One painter for all workers, one state drawn at a time: each cue's glyph outlines are
+      // built once (the painter keeps the last cue's), not once per worker, and no state is drawn
+      // twice by racing workers. A state is drawn once per cue and word, so workers rarely wait.
+      synchronized (statePainter) {
+        b = captionStates.get(key);
+        if (b != null) {
+          return b;
         }
+        b = statePainter.yuvBitmap(c, cues.get(c), active, captionPlanes.poll());
+        captionStates.put(key, b);
         for (Long k : captionStates.keySet()) {
           int cue = (int) (k >>> 32);
           if (cue < c - 1) {
@@ -301,11 +312,11 @@ final class FrameCompositor {
    */
   void composeYuv(long k, byte[] yuv) {
     pictureYuv(k, yuv);
-    if (painter != null) {
+    if (plan.captions) {
       int c = plan.cueAt(k);
       if (c >= 0) {
         CaptionCue cue = plan.cues.get(c);
-        plan.caption(c, cue.activeWordAt(plan.timeline.frameTime(k)), painter)
+        plan.caption(c, cue.activeWordAt(plan.timeline.frameTime(k)))
             .blendInto(yuv, plan.width, plan.height);
       }
     }

@@ -15,9 +15,11 @@ import java.awt.Rectangle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -207,12 +209,11 @@ class CaptionPainterTest {
         ImageSource.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)), Duration.ZERO,
         audio.duration())), cues);
     FrameCompositor.Plan plan = new FrameCompositor.Plan(timeline, 1.1, true, 0);
-    CaptionPainter painter = new CaptionPainter(270, 480);
     Map<byte[], Integer> owner = new IdentityHashMap<>();
     long composed = 0;
     for (int i = 0; i < n; i++) {
       for (int active = 0; active < 2; active++) {
-        CaptionPainter.YuvBitmap b = plan.caption(i, active, painter);
+        CaptionPainter.YuvBitmap b = plan.caption(i, active);
         Integer from = owner.put(b.luma(), i);
         if (from != null && from != i) {
           // Cue `from` ends at (from + 1) * 0.5 s, frame 5 * (from + 1) at 10 fps: every frame
@@ -228,5 +229,39 @@ class CaptionPainterTest {
     }
     // Cue 0's states were dropped when cue 2 was drawn and came back once cue 0 was composed.
     assertThat(owner).hasSizeLessThan(2 * n);
+  }
+
+  @Test
+  void cuesOfTenStatesEachReusePlanesInsteadOfAllocatingSomeForEveryCue() {
+    VideoFormat format = new VideoFormat(270, 480, 10);
+    int n = 30;
+    int words = 9;
+    PcmAudio audio = Fixtures.sine(n * 1000, 16_000, 1);
+    List<CaptionCue> cues = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t = i * 1000L;
+      List<WordTiming> w = new ArrayList<>();
+      for (int j = 0; j < words; j++) {
+        w.add(Fixtures.word("w" + j, t + j * 100L, t + j * 100L + 90));
+      }
+      cues.add(new CaptionCue(i, Duration.ofMillis(t), Duration.ofMillis(t + 1000), w));
+    }
+    Timeline timeline = Timeline.of(format, audio, List.of(new VisualClip(0,
+        ImageSource.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)), Duration.ZERO,
+        audio.duration())), cues);
+    FrameCompositor.Plan plan = new FrameCompositor.Plan(timeline, 1.1, true, 0);
+    Set<byte[]> planes = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (int i = 0; i < n; i++) {
+      // Each cue's states: one between words (-1) and one per word, as the frames show them.
+      for (int active = -1; active < words; active++) {
+        planes.add(plan.caption(i, active).luma());
+      }
+      // The encoder has taken every frame of the cues before this one (10 frames a cue).
+      plan.composedBelow(10L * i);
+    }
+    // Live: this cue's and the last one's states (20); the rest come back from the free list.
+    // Were fewer than a cue's worth kept free, each cue would add new planes: about 30 x 2 more.
+    assertThat(planes).as("distinct luma planes over %d cues of %d states", n, words + 1)
+        .hasSizeLessThanOrEqualTo(3 * (words + 1));
   }
 }
