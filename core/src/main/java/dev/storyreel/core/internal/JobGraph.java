@@ -24,6 +24,7 @@ import dev.storyreel.core.spi.VideoSource;
 import dev.storyreel.core.timeline.Ducking;
 import dev.storyreel.core.timeline.MixSettings;
 import dev.storyreel.core.timeline.Timeline;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -439,8 +441,26 @@ final class JobGraph {
    * (telling the listener the render waits), then reads it back from storage on each load.
    */
   private ImageSource picture(int i) {
-    return ImageSource.decodingInto(
-        reuse -> timelines.storedImage(i, awaitPicture(i).ref()).load(reuse));
+    return new ImageSource() {
+      @Override
+      public BufferedImage load() {
+        return stored().load();
+      }
+
+      @Override
+      public BufferedImage load(BufferedImage reuse) {
+        return stored().load(reuse);
+      }
+
+      @Override
+      public Optional<Path> file() {
+        return stored().file();
+      }
+
+      private ImageSource stored() {
+        return timelines.storedImage(i, awaitPicture(i).ref());
+      }
+    };
   }
 
   private ImageAsset awaitPicture(int i) {

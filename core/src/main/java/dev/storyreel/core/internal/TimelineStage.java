@@ -344,7 +344,8 @@ final class TimelineStage {
    * held between calls, so a render keeps only the pictures its renderer is working on.
    * Thread-safe (storages are). A picture in a {@link LocalStorage} is decoded in place from
    * its file, any other is read into memory first; either decodes into the renderer's image
-   * where it can ({@link ImageSource#load(java.awt.image.BufferedImage)}).
+   * where it can ({@link ImageSource#load(java.awt.image.BufferedImage)}). The source names the
+   * local file ({@link ImageSource#file()}), so that a renderer may decode it itself.
    *
    * @param segment the segment's index
    * @param ref its stored picture
@@ -352,8 +353,9 @@ final class TimelineStage {
    */
   ImageSource storedImage(int segment, AssetRef ref) {
     String key = ref.key();
+    Path local = job.storage instanceof LocalStorage ls ? Path.of(ls.locate(key)) : null;
     return ImageSource.decodingInto(reuse -> {
-      Path file = job.storage instanceof LocalStorage local ? Path.of(local.locate(key)) : null;
+      Path file = local;
       if (file != null && Files.isRegularFile(file)) {
         // Read in place from the file: no copy of the encoded picture per load (issue 14). A
         // missing one goes through the storage, whose error says what is missing.
@@ -382,7 +384,7 @@ final class TimelineStage {
       } catch (NonRetriableException e) {
         throw undecodable(segment, key, e);
       }
-    });
+    }, local);
   }
 
   private static UncheckedIOException unreadable(int segment, String key,

@@ -4,6 +4,7 @@ import dev.storyreel.core.http.ImageChecks;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -67,6 +68,27 @@ public interface ImageSource {
   }
 
   /**
+   * The one local file this source decodes on every load, when it is one: a renderer may then
+   * decode the file with its own decoder instead of calling a load method (the FFmpeg renderer
+   * decodes 8-bit RGB PNGs with FFmpeg, which allocates no Java memory per picture, where
+   * ImageIO's PNG reader allocates 8 KB per 32 KB of the file). Such a renderer must produce
+   * exactly the pixels a load would return, decode no picture over {@link
+   * dev.storyreel.core.http.ImageChecks#DEFAULT_MAX_PIXELS}, and call a load method wherever it
+   * does not (another format or sample layout, a missing or undecodable file), so that errors
+   * keep this source's messages and checks.
+   *
+   * <p>May block as the load methods do (a source waiting for a picture still being made).
+   * Called from whichever threads load.
+   *
+   * @return the file, or empty (the default) when this source is not one file's decoder
+   * @throws dev.storyreel.core.StoryReelException if waiting for the picture failed, as a load
+   *     would throw
+   */
+  default Optional<Path> file() {
+    return Optional.empty();
+  }
+
+  /**
    * A source of a picture already in memory: every {@link #load()} returns this very instance, so
    * it stays in memory as long as the source does. For tests and small videos; a long video
    * should hand over sources that load on demand.
@@ -89,8 +111,28 @@ public interface ImageSource {
    * @return the source
    */
   static ImageSource decodingInto(UnaryOperator<BufferedImage> decoder) {
+    return decodingInto(decoder, null);
+  }
+
+  /**
+   * As {@link #decodingInto(UnaryOperator)}, for a decoder of one local file, which {@link
+   * #file()} names so that renderers may decode it themselves.
+   *
+   * @param decoder decodes {@code file}, as {@link #decodingInto(UnaryOperator)}'s
+   * @param file the picture file {@code decoder} reads on every call, or {@code null} when it
+   *     reads none (then {@link #file()} is empty)
+   * @return the source
+   * @throws NullPointerException if {@code decoder} is {@code null}
+   */
+  static ImageSource decodingInto(UnaryOperator<BufferedImage> decoder, Path file) {
     Objects.requireNonNull(decoder, "decoder");
+    Optional<Path> named = Optional.ofNullable(file);
     return new ImageSource() {
+      @Override
+      public Optional<Path> file() {
+        return named;
+      }
+
       @Override
       public BufferedImage load() {
         return decoder.apply(null);
@@ -111,13 +153,13 @@ public interface ImageSource {
    * dev.storyreel.core.http.ImageChecks#DEFAULT_MAX_PIXELS}.
    *
    * @param file a PNG, JPEG or other picture ImageIO reads; it must exist when loaded
-   * @return the source
+   * @return the source, whose {@link #file()} is {@code file}
    * @throws NullPointerException if {@code file} is {@code null}
    */
   static ImageSource ofFile(Path file) {
     Objects.requireNonNull(file, "file");
     return decodingInto(reuse -> ImageChecks.decode("file", file, ImageChecks.DEFAULT_MAX_PIXELS,
-        file.toString(), reuse));
+        file.toString(), reuse), file);
   }
 
 }

@@ -60,6 +60,9 @@ final class CanvasCache {
    */
   private final RetiredPool<KenBurns.Yuv> planes = new RetiredPool<>(MAX_FREE_PLANES);
 
+  /** Decodes PNG stills into {@link #decoded}'s images with FFmpeg, the rest via the sources. */
+  private final StillDecoder stills = new StillDecoder();
+
   private volatile Executor prefetcher;
   private final Map<Integer, CompletableFuture<KenBurns.Canvas>> canvases =
       new LinkedHashMap<>(16, 0.75f, true);
@@ -133,6 +136,16 @@ final class CanvasCache {
         : timeline.frameCount());
   }
 
+  /** Frees the still decoder's native memory; the cache can be used again (it reopens). */
+  void close() {
+    stills.close();
+  }
+
+  /** @return how many stills FFmpeg decoded rather than their sources, for tests */
+  long stillsDecodedByFfmpeg() {
+    return stills.decodedByFfmpeg();
+  }
+
   /**
    * Tells the cache that every frame below {@code frame} is composed (the encoder has taken
    * them): the planes of dropped canvases that only those frames sampled are reused from now on.
@@ -149,7 +162,7 @@ final class CanvasCache {
    */
   private KenBurns.Canvas scale(int segment) {
     BufferedImage mine = decoded.poll();
-    BufferedImage picture = timeline.visual().get(segment).loadImage(mine);
+    BufferedImage picture = stills.load(timeline.visual().get(segment), mine);
     if (mine == null || picture != mine && (mine.getWidth() != picture.getWidth()
         || mine.getHeight() != picture.getHeight())) {
       // None yet, or one of another size: make one of this picture's size for the next

@@ -141,11 +141,15 @@ final class FrameCompositor {
       return motion != null && motion.moving(segment);
     }
 
-    /** Closes the clip and background decoders; the plan can be used again (they reopen). */
+    /**
+     * Closes the clip and background decoders and the still decoder; the plan can be used again
+     * (they reopen).
+     */
     void close() {
       if (motion != null) {
         motion.close();
       }
+      canvases.close();
     }
 
     /**
