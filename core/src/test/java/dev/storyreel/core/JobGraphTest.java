@@ -159,6 +159,8 @@ class JobGraphTest {
   static final class OrderedRender implements Renderer {
     final AtomicReference<Timeline> last = new AtomicReference<>();
     final List<Integer> colours = new CopyOnWriteArrayList<>();
+    /** Each picture's {@link dev.storyreel.core.spi.ImageSource#file()}, as loaded. */
+    final List<java.util.Optional<Path>> files = new CopyOnWriteArrayList<>();
     volatile long startedAtNanos;
 
     @Override
@@ -172,6 +174,7 @@ class JobGraphTest {
       last.set(t);
       for (VisualClip c : t.visual()) {
         BufferedImage img = c.loadImage();
+        files.add(c.image().file());
         colours.add(img.getRGB(img.getWidth() / 2, img.getHeight() / 2) & 0xFFFFFF);
         listener.onEvent(new ProgressEvent.FramesRendered(t.endFrame(c.segment()),
             t.frameCount()));
@@ -347,6 +350,14 @@ class JobGraphTest {
     }
     assertThat(a.captions()).isEqualTo(b.captions());
     assertThat(waited.colours).isEqualTo(renderer.colours);
+    // Both name each picture's stored file, for renderers that decode files themselves.
+    for (OrderedRender r : List.of(renderer, waited)) {
+      assertThat(r.files).hasSize(6).allSatisfy(f -> assertThat(f).hasValueSatisfying(
+          p -> assertThat(p).isRegularFile()));
+      // And each narration clip its stored WAV, for renderers that read audio files natively.
+      assertThat(r.last.get().narration().clips()).hasSize(6).allSatisfy(c -> assertThat(
+          c.audio().file()).hasValueSatisfying(p -> assertThat(p).isRegularFile()));
+    }
     assertThat(streamed.manifest().videoCache().key())
         .isEqualTo(whole.manifest().videoCache().key());
   }

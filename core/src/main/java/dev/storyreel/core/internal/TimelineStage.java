@@ -310,14 +310,16 @@ final class TimelineStage {
   /** Stored audio read back from the job's storage on each call. Thread-safe. */
   private AudioSource storedAudio(int segment, AssetRef ref) {
     String key = ref.key();
-    return () -> {
+    // A local storage names the file, so that a renderer may read it natively.
+    Path local = job.storage instanceof LocalStorage ls ? Path.of(ls.locate(key)) : null;
+    return AudioSource.of(local, () -> {
       try {
         return job.storage.open(key);
       } catch (StoryReelException e) {
         throw new NonRetriableException((segment >= 0 ? "Segment " + segment + ": cannot"
             : "Cannot") + " read the stored audio " + key + ": " + e.getMessage(), e);
       }
-    };
+    });
   }
 
   private PcmAudio readWav(int segment, AssetRef ref) {

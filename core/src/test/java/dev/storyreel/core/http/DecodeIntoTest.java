@@ -189,5 +189,11 @@ class DecodeIntoTest {
     BufferedImage reuse = marked(30, 20);
     assertThat(source.load(reuse)).isSameAs(reuse);
     assertSamePixels(reuse, a);
+    // It names its file, for renderers that decode files themselves; other sources name none.
+    assertThat(source.file()).contains(dir.resolve("p.png"));
+    assertThat(ImageSource.of(a).file()).isEmpty();
+    assertThat(ImageSource.decodingInto(r -> a).file()).isEmpty();
+    assertThat(ImageSource.decodingInto(r -> a, dir.resolve("q.png")).file())
+        .contains(dir.resolve("q.png"));
   }
 }

@@ -10,11 +10,14 @@ import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.timeline.VisualClip;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The render's canvases keep only their yuv420p planes; the RGB pixels are made on demand for
@@ -191,6 +194,37 @@ class CanvasCacheTest {
       assertThat(got[i].yuv().y()).as("segment %d", i).isEqualTo(fresh.yuv().y());
       assertThat(got[i].yuv().u()).as("segment %d", i).isEqualTo(fresh.yuv().u());
       assertThat(got[i].yuv().v()).as("segment %d", i).isEqualTo(fresh.yuv().v());
+    }
+  }
+
+  @Test
+  void pngFilesAfterTheFirstAreDecodedByFfmpegIntoTheCachesImageWithTheSamePlanes(
+      @TempDir Path dir) throws Exception {
+    VideoFormat format = new VideoFormat(64, 112, 10);
+    PcmAudio audio = Fixtures.sine(2000, 16_000, 1);
+    Duration third = audio.duration().dividedBy(3);
+    Path[] files = new Path[3];
+    List<VisualClip> clips = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      files[i] = dir.resolve(i + ".png");
+      ImageIO.write(noise(90, 150, 21 + i), "png", files[i].toFile());
+      clips.add(new VisualClip(i, ImageSource.ofFile(files[i]), third.multipliedBy(i),
+          i == 2 ? audio.duration() : third.multipliedBy(i + 1)));
+    }
+    CanvasCache cache = new CanvasCache(Timeline.of(format, audio, clips, List.of()), 1.12);
+    try {
+      for (int i = 0; i < 3; i++) {
+        KenBurns.Canvas got = cache.get(i);
+        KenBurns.Canvas fresh =
+            KenBurns.Canvas.coverYuv(ImageIO.read(files[i].toFile()), 64, 112, 1.12, null);
+        assertThat(got.yuv().y()).as("segment %d", i).isEqualTo(fresh.yuv().y());
+        assertThat(got.yuv().u()).as("segment %d", i).isEqualTo(fresh.yuv().u());
+        assertThat(got.yuv().v()).as("segment %d", i).isEqualTo(fresh.yuv().v());
+      }
+      // The first has no image of the cache's own to decode into yet: ImageIO decodes it.
+      assertThat(cache.stillsDecodedByFfmpeg()).isEqualTo(2);
+    } finally {
+      cache.close();
     }
   }
 
