@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.PcmAudio;
 import dev.storyreel.core.timeline.AudioSource;
+import dev.storyreel.testkit.Allocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -78,12 +78,7 @@ class AudioReaderTest {
 
   @Test
   void readingTheFileNativelyAllocatesAFractionOfWhatTheStreamDoes() throws Exception {
-    assumeThat(ManagementFactory.getThreadMXBean())
-        .isInstanceOf(com.sun.management.ThreadMXBean.class);
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
-    threads.setThreadAllocatedMemoryEnabled(true);
+    assumeThat(Allocations.supported()).isTrue();
     Path wav = noiseWav("long.wav", 2);
     AudioSource streamOnly = () -> {
       try {
@@ -92,32 +87,23 @@ class AudioReaderTest {
         throw new UncheckedIOException(e);
       }
     };
-    float[] out = new float[2 * 4096];
-    long t = Thread.currentThread().getId();
-    long viaFile = Long.MAX_VALUE;
-    long viaStream = Long.MAX_VALUE;
-    for (int round = 0; round < 3; round++) {
-      long a0 = threads.getThreadAllocatedBytes(t);
-      try (AudioReader r = new AudioReader(AudioSource.of(wav), 48_000, "file")) {
-        while (r.read(out, 0, 4096) > 0) {
-          // all of it
-        }
-      }
-      long a1 = threads.getThreadAllocatedBytes(t);
-      try (AudioReader r = new AudioReader(streamOnly, 48_000, "stream")) {
-        while (r.read(out, 0, 4096) > 0) {
-          // all of it
-        }
-      }
-      long a2 = threads.getThreadAllocatedBytes(t);
-      viaFile = Math.min(viaFile, a1 - a0);
-      viaStream = Math.min(viaStream, a2 - a1);
-    }
+    long viaFile = Allocations.leastOf(3, () -> drain(AudioSource.of(wav)));
+    long viaStream = Allocations.leastOf(3, () -> drain(streamOnly));
     // Through the stream: a Java buffer per read callback (about the file's 288 KB) and javacv's
     // wrappers for each 4 KB packet; from the file: the wrappers of a few 64 KB packets.
     assertThat(viaFile).as("file %d B, stream %d B", viaFile, viaStream)
         .isLessThan(viaStream / 4);
   }
+
+  private static void drain(AudioSource source) {
+    float[] out = new float[2 * 4096];
+    try (AudioReader r = new AudioReader(source, 48_000, "noise")) {
+      while (r.read(out, 0, 4096) > 0) {
+        // all of it
+      }
+    }
+  }
+
 
   @Test
   void aNamedFileThatIsNotAWavFailsWithWhatAndWhere() throws Exception {

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.storyreel.core.NonRetriableException;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.timeline.VisualClip;
+import dev.storyreel.testkit.Allocations;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,33 +115,20 @@ class StillDecoderTest {
 
   @Test
   void aStillDecodedByFfmpegAllocatesAFractionOfWhatImageIoDoes() throws Exception {
-    assumeThat(ManagementFactory.getThreadMXBean())
-        .isInstanceOf(com.sun.management.ThreadMXBean.class);
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
-    threads.setThreadAllocatedMemoryEnabled(true);
+    assumeThat(Allocations.supported()).isTrue();
     Path f = png("e.png", noise(605, 1076, BufferedImage.TYPE_INT_RGB, 8));
     VisualClip clip = still(ImageSource.ofFile(f));
     BufferedImage reuse = bgr(605, 1076);
-    long t = Thread.currentThread().getId();
-    long ffmpeg = Long.MAX_VALUE;
-    long imageIo = Long.MAX_VALUE;
+    long ffmpeg;
     try (StillDecoder d = new StillDecoder()) {
-      for (int i = 0; i < 4; i++) {
-        long a0 = threads.getThreadAllocatedBytes(t);
-        d.load(clip, reuse);
-        long a1 = threads.getThreadAllocatedBytes(t);
-        clip.loadImage(reuse);
-        long a2 = threads.getThreadAllocatedBytes(t);
-        ffmpeg = Math.min(ffmpeg, a1 - a0);
-        imageIo = Math.min(imageIo, a2 - a1);
-      }
+      ffmpeg = Allocations.leastOf(4, () -> d.load(clip, reuse));
       assertThat(d.decodedByFfmpeg()).isEqualTo(4);
     }
+    long imageIo = Allocations.leastOf(4, () -> clip.loadImage(reuse));
     // ImageIO: 8 KB per 32 KB chunk of a file of about 1.9 MB, and its inflater. FFmpeg: a few
     // wrapper objects and the file channel.
     assertThat(imageIo).as("ImageIO's allocation per picture").isGreaterThan(200_000);
     assertThat(ffmpeg).as("FFmpeg's allocation per picture").isLessThan(16_384);
   }
+
 }
