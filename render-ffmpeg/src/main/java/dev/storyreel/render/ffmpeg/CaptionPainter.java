@@ -16,8 +16,11 @@ import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.color.ColorSpace;
 import java.awt.font.FontRenderContext;
+import java.awt.font.GlyphVector;
 import java.awt.font.LineMetrics;
 import java.awt.geom.AffineTransform;
+import java.awt.geom.Path2D;
+import java.awt.geom.PathIterator;
 import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
@@ -30,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +108,12 @@ final class CaptionPainter {
   private final Font baseFont;
   private final FontRenderContext frc =
       new FontRenderContext(new AffineTransform(), true, true);
+  /** Glyph outlines at the origin, by font (its size included) and glyph code. */
+  private final Map<Font, Map<Integer, GlyphPath>> glyphs = new HashMap<>();
+  /** Fonts whose glyphs are kept: a render uses its base size and a few shrunk ones. */
+  private static final int MAX_GLYPH_FONTS = 8;
+  /** Scratch for one word's glyphs in {@link #wordOutline}. */
+  private GlyphPath[] wordGlyphs = new GlyphPath[16];
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
   /** The image {@link #yuvBitmap} draws into, kept while the size repeats. */
@@ -687,7 +697,7 @@ final class CaptionPainter {
           if (k > 0 && !gapBefore(cue, idx)) {
             x -= space;
           }
-          Shape s = font.createGlyphVector(frc, word).getOutline((float) x, (float) baseline);
+          Shape s = wordOutline(font, word, (float) x, (float) baseline);
           outlines.add(s);
           words.add(idx);
           Rectangle2D b = s.getBounds2D();
@@ -779,6 +789,77 @@ final class CaptionPainter {
     }
     int[] argb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     return new Bitmap(bx, by, bw, bh, argb);
+  }
+
+  /**
+   * The outline of {@code word} with its origin at ({@code x}, {@code y}): the geometry of {@code
+   * font.createGlyphVector(frc, word).getOutline(x, y)}, point for point (each glyph's outline
+   * translated by the same float sums), built from glyph outlines cached per font and glyph into
+   * one path of the exact size. Java2D's own {@code getOutline} clones every glyph's outline from
+   * the font strike and grows its path as it appends them: half the caption allocation of a long
+   * render.
+   */
+  Shape wordOutline(Font font, String word, float x, float y) {
+    GlyphVector gv = font.createGlyphVector(frc, word);
+    int n = gv.getNumGlyphs();
+    float[] pos = gv.getGlyphPositions(0, n, null);
+    Map<Integer, GlyphPath> cache = glyphs.get(font);
+    if (cache == null) {
+      if (glyphs.size() >= MAX_GLYPH_FONTS) {
+        glyphs.clear();
+      }
+      cache = new HashMap<>();
+      glyphs.put(font, cache);
+    }
+    if (wordGlyphs.length < n) {
+      wordGlyphs = new GlyphPath[Math.max(n, 2 * wordGlyphs.length)];
+    }
+    int types = 0;
+    int coords = 0;
+    for (int i = 0; i < n; i++) {
+      int code = gv.getGlyphCode(i);
+      GlyphPath g = cache.get(code);
+      if (g == null) {
+        // At the origin: the strike's outline untranslated (its position minus itself is 0).
+        g = GlyphPath.of(gv.getGlyphOutline(i, -pos[2 * i], -pos[2 * i + 1]));
+        cache.put(code, g);
+      }
+      wordGlyphs[i] = g;
+      types += g.types();
+      coords += g.coords();
+    }
+    // Path2D.Float keeps 2 coordinates per type of capacity: enough for both counts.
+    Path2D.Float out = new Path2D.Float(Path2D.WIND_NON_ZERO,
+        Math.max(1, Math.max(types, (coords + 1) / 2)));
+    for (int i = 0; i < n; i++) {
+      float px = x + pos[2 * i];
+      float py = y + pos[2 * i + 1];
+      out.append(wordGlyphs[i].path().getPathIterator(
+          px != 0f || py != 0f ? AffineTransform.getTranslateInstance(px, py) : null), false);
+      wordGlyphs[i] = null;
+    }
+    return out;
+  }
+
+  /** A glyph's outline at the origin, with its segment and coordinate counts. */
+  private record GlyphPath(Path2D.Float path, int types, int coords) {
+    static GlyphPath of(Shape outline) {
+      Path2D.Float p = new Path2D.Float(outline);
+      int types = 0;
+      int coords = 0;
+      float[] c = new float[6];
+      for (PathIterator it = p.getPathIterator(null); !it.isDone(); it.next()) {
+        int t = it.currentSegment(c);
+        types++;
+        coords += switch (t) {
+          case PathIterator.SEG_MOVETO, PathIterator.SEG_LINETO -> 2;
+          case PathIterator.SEG_QUADTO -> 4;
+          case PathIterator.SEG_CUBICTO -> 6;
+          default -> 0;
+        };
+      }
+      return new GlyphPath(p, types, coords);
+    }
   }
 
   private static String word(CaptionCue cue, int idx) {

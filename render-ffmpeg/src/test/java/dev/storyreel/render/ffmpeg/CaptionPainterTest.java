@@ -10,8 +10,13 @@ import dev.storyreel.core.WordTiming;
 import dev.storyreel.core.spi.ImageSource;
 import dev.storyreel.core.timeline.Timeline;
 import dev.storyreel.core.timeline.VisualClip;
-import java.awt.image.BufferedImage;
+import java.awt.Font;
 import java.awt.Rectangle;
+import java.awt.Shape;
+import java.awt.font.FontRenderContext;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.PathIterator;
+import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -263,5 +268,44 @@ class CaptionPainterTest {
     // Were fewer than a cue's worth kept free, each cue would add new planes: about 30 x 2 more.
     assertThat(planes).as("distinct luma planes over %d cues of %d states", n, words + 1)
         .hasSizeLessThanOrEqualTo(3 * (words + 1));
+  }
+
+  @Test
+  void wordOutlinesFromCachedGlyphsHaveJava2dsGeometryPointForPoint() {
+    CaptionPainter painter = new CaptionPainter(540, 960);
+    FontRenderContext frc = new FontRenderContext(new AffineTransform(), true, true);
+    Font base = new Font(Font.SANS_SERIF, Font.BOLD, 10);
+    String[] words = {"lantern", "keeper's", "harbour,", "again!", "Ågård", "x", "AVA", "0.5"};
+    for (float px : new float[] {31.5f, 58f, 12.25f}) {
+      Font font = base.deriveFont(px);
+      float x = 17.375f;
+      for (String w : words) {
+        // Twice each: the second time every glyph comes from the cache.
+        for (int pass = 0; pass < 2; pass++) {
+          float[] got = segments(painter.wordOutline(font, w, x, 401.75f));
+          float[] want = segments(font.createGlyphVector(frc, w).getOutline(x, 401.75f));
+          assertThat(got).as("'%s' at %s px, pass %d", w, px, pass).containsExactly(want);
+        }
+        x += 83.1f;
+      }
+    }
+  }
+
+  /** @return each segment's type then its six coordinate slots, for exact comparison */
+  private static float[] segments(Shape s) {
+    List<Float> out = new ArrayList<>();
+    float[] c = new float[6];
+    for (PathIterator it = s.getPathIterator(null); !it.isDone(); it.next()) {
+      Arrays.fill(c, 0f);
+      out.add((float) it.currentSegment(c));
+      for (float v : c) {
+        out.add(v);
+      }
+    }
+    float[] a = new float[out.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = out.get(i);
+    }
+    return a;
   }
 }
