@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * before, so any number of compositors can share a {@link Plan} and compose frames in any order:
  * the video is the same whichever worker made which frame.
  *
- * <p>Not thread-safe: one compositor per thread (it owns its scratch arrays, sampler and caption
- * painter). The {@link Plan} and its {@link CanvasCache} are shared.
+ * <p>Not thread-safe: one compositor per thread (it owns its scratch arrays, sampler and the RGB
+ * path's caption painter). The {@link Plan}, its {@link CanvasCache} and its caption states are
+ * shared.
  */
 final class FrameCompositor {
 
@@ -251,7 +252,8 @@ final class FrameCompositor {
 
   private final Plan plan;
   private final KenBurns.Sampler sampler;
-  private final CaptionPainter painter;
+  /** The RGB path's caption painter, made on its first use (the YUV path draws via the plan). */
+  private CaptionPainter painter;
   /** The RGB path's buffers, made on its first use (a render only uses it for the thumbnail). */
   private int[] rgb;
   private int[] other;
@@ -267,7 +269,6 @@ final class FrameCompositor {
   FrameCompositor(Plan plan) {
     this.plan = plan;
     this.sampler = new KenBurns.Sampler(plan.width, plan.height);
-    this.painter = plan.captions ? new CaptionPainter(plan.width, plan.height, plan.style) : null;
     this.otherYuv = new byte[plan.width * plan.height + 2 * (plan.width / 2) * (plan.height / 2)];
   }
 
@@ -295,7 +296,10 @@ final class FrameCompositor {
       kenBurns(s + 1, k, other);
       blend(rgb, other, weight(k, s), rgb);
     }
-    if (withCaptions && painter != null) {
+    if (withCaptions && plan.captions) {
+      if (painter == null) {
+        painter = new CaptionPainter(plan.width, plan.height, plan.style);
+      }
       int c = plan.cueAt(k);
       if (c >= 0) {
         CaptionCue cue = plan.cues.get(c);

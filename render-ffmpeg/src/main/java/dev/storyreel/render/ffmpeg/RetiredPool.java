@@ -43,11 +43,6 @@ final class RetiredPool<T> {
     }
   }
 
-  /** @param buffer a buffer nobody has seen (made and not published): free at once */
-  void offer(T buffer) {
-    free.offer(buffer);
-  }
-
   /** @return a free buffer, or {@code null} if there is none */
   T poll() {
     return free.poll();
