@@ -8,11 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 
 /**
  * The benchmarks' door into the renderer's package-private parts (this class lives in the
@@ -75,7 +73,7 @@ public final class BenchAccess {
 
   /**
    * Encodes pre-rendered yuv420p frames and the timeline's soundtrack with the renderer's
-   * recorder settings (encoder, preset, CRF or bit rate, GOP, audio), mixing the soundtrack first
+   * encoder settings (encoder, preset, CRF or bit rate, GOP, audio), mixing the soundtrack first
    * and interleaving it as a render does: the encode-only floor (the mix is done before the
    * first frame and included).
    *
@@ -99,37 +97,33 @@ public final class BenchAccess {
     byte[] yuv = new byte[w * h + 2 * (w / 2) * (h / 2)];
     long frames = 0;
     long sent = 0;
-    FFmpegFrameRecorder r = renderer.newRecorder(output, w, h, fps, 2, encoder);
+    ByteBuffer pcm = ByteBuffer.allocate(8 * rate).order(ByteOrder.LITTLE_ENDIAN);
     try (InputStream in = Files.newInputStream(yuvFile);
-        InputStream sound = Files.newInputStream(mixed.file());
-        YuvFrame frame = new YuvFrame(w, h)) {
-      r.start();
+        FileChannel sound = FileChannel.open(mixed.file());
+        Mp4Encoder mp4 = renderer.newEncoder(output, w, h, fps, 2, encoder)) {
+      mp4.start();
       while (in.readNBytes(yuv, 0, yuv.length) == yuv.length) {
-        frame.fill(yuv);
-        r.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
+        mp4.writeVideo(yuv);
         frames++;
         long upTo = Math.min(pcmFrames, Math.floorDiv(frames * rate, fps));
-        sent = send(r, sound, rate, sent, upTo);
+        sent = send(mp4, sound, pcm, sent, upTo);
       }
-      send(r, sound, rate, sent, pcmFrames);
-      r.stop();
+      send(mp4, sound, pcm, sent, pcmFrames);
+      mp4.finish();
     } finally {
-      r.release();
       Files.deleteIfExists(mixed.file());
     }
     return frames;
   }
 
-  private static long send(FFmpegFrameRecorder r, InputStream sound, int rate, long sent,
+  /** Sends the soundtrack up to sample frame {@code upTo}, as the render does. */
+  private static long send(Mp4Encoder mp4, FileChannel sound, ByteBuffer pcm, long sent,
       long upTo) throws IOException {
-    if (upTo <= sent) {
-      return sent;
+    if (upTo > sent) {
+      mp4.writeAudio(sound, pcm, upTo - sent);
     }
-    int n = (int) (upTo - sent);
-    byte[] bytes = sound.readNBytes(8 * n);
-    float[] chunk = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(chunk);
-    r.recordSamples(rate, 2, FloatBuffer.wrap(chunk));
-    return upTo;
+    return Math.max(sent, upTo);
   }
+
+
 }

@@ -207,6 +207,20 @@ final class FfmpegNatives {
   }
 
   /**
+   * @param code a negative FFmpeg error code ({@code AVERROR(...)})
+   * @return FFmpeg's wording of it ({@code av_strerror}), for example "No such file or directory"
+   */
+  static String errorText(int code) {
+    try (BytePointer buf = new BytePointer(256)) {
+      avutil.av_strerror(code, buf, 256);
+      // getString() reads the whole 256-byte buffer; the message ends at its NUL.
+      String said = buf.getString();
+      int nul = said.indexOf('\0');
+      return (nul >= 0 ? said.substring(0, nul) : said).strip();
+    }
+  }
+
+  /**
    * @param encoder a hardware encoder name
    * @return the pixel format frames are handed to it in: NV12 for QSV, yuv420p otherwise
    */
@@ -238,13 +252,7 @@ final class FfmpegNatives {
       ctx.framerate(avutil.av_make_q(30, 1));
       int r = avcodec.avcodec_open2(ctx, codec, (AVDictionary) null);
       if (r < 0) {
-        BytePointer buf = new BytePointer(256);
-        avutil.av_strerror(r, buf, 256);
-        // getString() reads the whole 256-byte buffer; the message ends at its NUL.
-        String said = buf.getString();
-        int nul = said.indexOf('\0');
-        said = nul >= 0 ? said.substring(0, nul) : said;
-        return "it could not be opened (" + said.strip() + ", error " + r
+        return "it could not be opened (" + errorText(r) + ", error " + r
             + "; no usable device or driver?)";
       }
       return "";

@@ -14,7 +14,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
 /**
@@ -73,8 +70,8 @@ import org.bytedeco.javacv.Frame;
  * picture, scaled once per segment; a {@link Transition#CROSSFADE crossfade} (0.4 s by default)
  * centred on each narration boundary; captions drawn once per (cue, spoken word) state and
  * blitted. A reorder buffer of {@code 2 * workers} frames hands them in order to the calling
- * thread, which alone owns the {@link FFmpegFrameRecorder}; memory is bounded by that buffer, not
- * by the video's length. A frame depends only on its index, so the video is the same for any
+ * thread, which alone owns the MP4 encoder (FFmpeg's send/receive API, frames and packets reused);
+ * memory is bounded by that buffer, not by the video's length. A frame depends only on its index, so the video is the same for any
  * number of workers; with one worker, frames are composed on the calling thread.
  *
  * <p>Audio. Before the first frame, the timeline's soundtrack is mixed to stereo at {@link
@@ -437,8 +434,7 @@ public final class FfmpegRenderer implements Renderer {
    *
    * <p>Loads the FFmpeg natives, resolves the encoder exactly as {@link #render} does (a
    * hardware encoder that cannot open falls back to the software one, with the same WARNING),
-   * and opens an {@link FFmpegFrameRecorder} with the settings a render uses, at {@code
-   * format}'s size and rate, with a stereo AAC stream at {@link #audioSampleRateHz()}: the video
+   * and opens the MP4 encoder with the settings a render uses, at {@code format}'s size and rate, with a stereo AAC stream at {@link #audioSampleRateHz()}: the video
    * encoder (codec, profile, preset, CRF or bit rate, GOP, colour tags), the AAC encoder and the
    * MP4 muxer. It writes the probe's header to a file in a new folder under {@code
    * java.io.tmpdir}, stops at once and deletes both. About 15 ms at 1080x1920 once the natives
@@ -481,20 +477,12 @@ public final class FfmpegRenderer implements Renderer {
           e);
     }
     Path probe = dir.resolve("preflight.mp4");
-    try {
-      FFmpegFrameRecorder r =
-          newRecorder(probe, format.widthPx(), format.heightPx(), format.fps(), 2, encoder);
-      try {
-        r.start();
-        r.stop();
-      } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
-        try {
-          r.release();
-        } catch (FFmpegFrameRecorder.Exception | RuntimeException ignored) {
-          // already failing; the message below says why
-        }
-        throw new ConfigurationException(preflightFailure(format, encoder, e.getMessage()), e);
-      }
+    try (Mp4Encoder e =
+        newEncoder(probe, format.widthPx(), format.heightPx(), format.fps(), 2, encoder)) {
+      e.start();
+      e.finish();
+    } catch (Mp4Encoder.EncoderException | RuntimeException e) {
+      throw new ConfigurationException(preflightFailure(format, encoder, e.getMessage()), e);
     } finally {
       try {
         Files.deleteIfExists(probe);
@@ -583,7 +571,7 @@ public final class FfmpegRenderer implements Renderer {
   }
 
   /**
-   * Makes a recorder with this renderer's video and audio settings, not started. Package-private:
+   * Makes an encoder with this renderer's video and audio settings, not started. Package-private:
    * the benchmarks' encode-only leg uses it so that it encodes exactly as a render does.
    *
    * @param output the MP4 file
@@ -592,42 +580,29 @@ public final class FfmpegRenderer implements Renderer {
    * @param fps frames per second
    * @param channels audio channels of the soundtrack (2: the mix is stereo)
    * @param encoder the resolved encoder name
-   * @return the recorder; frames go in as yuv420p
+   * @return the encoder; frames go in as yuv420p
    */
-  FFmpegFrameRecorder newRecorder(
+  Mp4Encoder newEncoder(
       Path output, int width, int height, int fps, int channels, String encoder) {
-    FFmpegFrameRecorder r = new FFmpegFrameRecorder(output.toFile(), width, height, channels);
-    r.setFormat("mp4");
-    r.setOption("movflags", "+faststart");
-    r.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-    r.setVideoCodecName(encoder);
-    r.setFrameRate(fps);
-    r.setGopSize(gopFrames > 0 ? gopFrames : fps * 2);
-    r.setPixelFormat(FfmpegNatives.pixelFormatFor(encoder));
-    // Frames are converted with BT.601 coefficients into limited range: say so, so that
-    // players do not assume BT.709 for HD sizes.
-    r.setVideoOption("colorspace", "smpte170m");
-    r.setVideoOption("color_range", "tv");
+    java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+    long bitRate;
+    int profile = -1;
     long fallbackBps = Math.round((double) width * height * fps * FALLBACK_BITS_PER_PIXEL);
     if ("libx264".equals(encoder)) {
-      r.setVideoProfile(avcodec.AV_PROFILE_H264_HIGH);
-      r.setVideoOption("preset", preset);
+      profile = avcodec.AV_PROFILE_H264_HIGH;
+      options.put("preset", preset);
       if (videoBitrateKbps != null) {
-        r.setVideoBitrate(videoBitrateKbps * 1000);
+        bitRate = videoBitrateKbps * 1000L;
       } else {
-        r.setVideoBitrate(0);
-        r.setVideoOption("crf", Integer.toString(crf()));
+        bitRate = 0;
+        options.put("crf", Integer.toString(crf()));
       }
     } else {
-      r.setVideoBitrate(
-          (int) Math.min(Integer.MAX_VALUE,
-              videoBitrateKbps != null ? videoBitrateKbps * 1000L : fallbackBps));
+      bitRate = videoBitrateKbps != null ? videoBitrateKbps * 1000L : fallbackBps;
     }
-    r.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-    r.setAudioChannels(channels);
-    r.setAudioBitrate(audioBitrateKbps * 1000);
-    r.setSampleRate(audioSampleRateHz);
-    return r;
+    return new Mp4Encoder(output, new Mp4Encoder.Config(width, height, fps, encoder,
+        FfmpegNatives.pixelFormatFor(encoder), profile, gopFrames > 0 ? gopFrames : fps * 2,
+        bitRate, options, audioSampleRateHz, channels, audioBitrateKbps * 1000L));
   }
 
   /**
@@ -646,7 +621,7 @@ public final class FfmpegRenderer implements Renderer {
     return workers > 0 ? workers : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
-  /** The state of one render call; the recorder is confined to the calling thread. */
+  /** The state of one render call; the encoder is confined to the calling thread. */
   private final class Job {
     private final Timeline timeline;
     private final Path output;
@@ -662,9 +637,6 @@ public final class FfmpegRenderer implements Renderer {
     private final ByteBuffer soundBytes;
     private final FrameCompositor.Plan plan;
     private long pcmSent;
-    /** Audio chunks by length (a frame's samples vary by one at most, plus the last chunk). */
-    private final float[][] chunks = new float[3][];
-    private int nextChunk;
 
     Job(Timeline timeline, Path output, ProgressListener listener, String encoder) {
       this.timeline = timeline;
@@ -685,21 +657,19 @@ public final class FfmpegRenderer implements Renderer {
       checkInterrupted();
       SoundtrackMixer.Soundtrack mixed = new SoundtrackMixer(timeline, pcmRate).mix(output);
       this.pcmFrames = mixed.frames();
-      FFmpegFrameRecorder recorder = newRecorder();
-      boolean stopped = false;
+      Mp4Encoder mp4 = newEncoder(output, width, height, fps, 2, encoder);
       try {
         soundtrack = FileChannel.open(mixed.file());
-        recorder.start();
+        mp4.start();
         byte[] thumbnailYuv = thumbnailYuv();
         int n = effectiveWorkers();
         if (n <= 1) {
-          encodeInline(recorder);
+          encodeInline(mp4);
         } else {
-          encodeParallel(recorder, n);
+          encodeParallel(mp4, n);
         }
-        sendAudioUpTo(recorder, pcmFrames);
-        recorder.stop();
-        stopped = true;
+        sendAudioUpTo(mp4, pcmFrames);
+        mp4.finish();
         BufferedImage thumbnail = MotionLayer.toImage(thumbnailYuv, width, height);
         emit(totalFrames);
         return new RenderResult(
@@ -710,7 +680,7 @@ public final class FfmpegRenderer implements Renderer {
             "aac",
             thumbnail,
             new AudioReport(mixed.integratedLufs(), mixed.truePeakDbtp(), mixed.stems()));
-      } catch (FFmpegFrameRecorder.Exception e) {
+      } catch (Mp4Encoder.EncoderException e) {
         throw new NonRetriableException(
             "FFmpeg could not write the video to " + output + " with encoder " + encoder + ": "
                 + e.getMessage() + ". Check that the folder exists and is writable, that the disk"
@@ -721,13 +691,8 @@ public final class FfmpegRenderer implements Renderer {
             + " soundtrack " + mixed.file() + ": " + e.getMessage() + ". Check that the folder"
             + " is writable and the disk has room.", e);
       } finally {
-        if (!stopped) {
-          try {
-            recorder.release();
-          } catch (FFmpegFrameRecorder.Exception | RuntimeException e) {
-            // Already failing or cancelled; the caller deletes the partial file.
-          }
-        }
+        // Unfinished (failing or cancelled), the caller deletes the partial file.
+        mp4.close();
         plan.close();
         try {
           if (soundtrack != null) {
@@ -738,10 +703,6 @@ public final class FfmpegRenderer implements Renderer {
           // a scratch file in the caller's temporary folder, which the caller deletes
         }
       }
-    }
-
-    private FFmpegFrameRecorder newRecorder() {
-      return FfmpegRenderer.this.newRecorder(output, width, height, fps, 2, encoder);
     }
 
     /**
@@ -758,28 +719,24 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     /** One worker: frames composed on the calling thread, in order. */
-    private void encodeInline(FFmpegFrameRecorder recorder)
-        throws FFmpegFrameRecorder.Exception, IOException {
+    private void encodeInline(Mp4Encoder mp4) throws IOException {
       FrameCompositor compositor = new FrameCompositor(plan);
       byte[] yuv = new byte[yuvSize()];
-      try (YuvFrame frame = new YuvFrame(width, height)) {
-        for (long k = 0; k < totalFrames; k++) {
-          checkInterrupted();
-          compositor.composeYuv(k, yuv);
-          plan.composedBelow(k + 1);
-          encode(recorder, frame, yuv, k);
-        }
+      for (long k = 0; k < totalFrames; k++) {
+        checkInterrupted();
+        compositor.composeYuv(k, yuv);
+        plan.composedBelow(k + 1);
+        encode(mp4, yuv, k);
       }
     }
 
     /** Workers compose frames by index; the calling thread encodes them in order. */
-    private void encodeParallel(FFmpegFrameRecorder recorder, int n)
-        throws FFmpegFrameRecorder.Exception, IOException {
+    private void encodeParallel(Mp4Encoder mp4, int n) throws IOException {
       ReorderBuffer buffer = new ReorderBuffer(2 * n, yuvSize(), totalFrames);
       ExecutorService pool = Executors.newFixedThreadPool(n, ReorderBuffer.threads());
       ExecutorService ahead = Executors.newSingleThreadExecutor(ReorderBuffer.threads());
       plan.canvases.prefetchWith(ahead);
-      try (YuvFrame frame = new YuvFrame(width, height)) {
+      try {
         for (int i = 0; i < n; i++) {
           pool.execute(() -> buffer.work(new FrameCompositor(plan)));
         }
@@ -787,7 +744,7 @@ public final class FfmpegRenderer implements Renderer {
           checkInterrupted();
           byte[] yuv = buffer.take(k);
           plan.composedBelow(k + 1);
-          encode(recorder, frame, yuv, k);
+          encode(mp4, yuv, k);
           buffer.release(yuv);
         }
       } catch (InterruptedException e) {
@@ -824,16 +781,9 @@ public final class FfmpegRenderer implements Renderer {
       return width * height + 2 * (width / 2) * (height / 2);
     }
 
-    private void encode(FFmpegFrameRecorder recorder, YuvFrame frame, byte[] yuv, long k)
-        throws FFmpegFrameRecorder.Exception, IOException {
-      frame.fill(yuv);
-      recorder.record(frame.frame(), avutil.AV_PIX_FMT_YUV420P);
-      long due = audioFramesBefore(k + 1);
-      if (due > pcmSent) {
-        // A second of sound at a time rather than a frame's: the recorder allocates wrappers on
-        // every call, and the muxer interleaves the packets by their timestamps either way.
-        sendAudioUpTo(recorder, Math.max(due, Math.min(pcmFrames, pcmSent + pcmRate)));
-      }
+    private void encode(Mp4Encoder mp4, byte[] yuv, long k) throws IOException {
+      mp4.writeVideo(yuv);
+      sendAudioUpTo(mp4, audioFramesBefore(k + 1));
       if ((k + 1) % fps == 0 && k + 1 < totalFrames) {
         emit(k + 1);
       }
@@ -845,38 +795,11 @@ public final class FfmpegRenderer implements Renderer {
     }
 
     /** Streams the mixed soundtrack from its scratch file, at most a second at a time. */
-    private void sendAudioUpTo(FFmpegFrameRecorder recorder, long upTo)
-        throws FFmpegFrameRecorder.Exception, IOException {
-      while (upTo > pcmSent) {
-        int n = (int) Math.min(upTo - pcmSent, pcmRate);
-        soundBytes.clear().limit(8 * n);
-        while (soundBytes.hasRemaining()) {
-          if (soundtrack.read(soundBytes) < 0) {
-            throw new IOException("the mixed soundtrack ended early");
-          }
-        }
-        soundBytes.flip();
-        // An array of just this chunk: JavaCPP would copy a whole wrapped array to native memory.
-        // Chunks come in one or two sizes (a second's samples, and the last), so the last array is
-        // reused: no allocation per chunk.
-        float[] chunk = chunk(2 * n);
-        soundBytes.asFloatBuffer().get(chunk);
-        recorder.recordSamples(pcmRate, 2, FloatBuffer.wrap(chunk));
-        pcmSent += n;
+    private void sendAudioUpTo(Mp4Encoder mp4, long upTo) throws IOException {
+      if (upTo > pcmSent) {
+        mp4.writeAudio(soundtrack, soundBytes, upTo - pcmSent);
+        pcmSent = upTo;
       }
-    }
-
-    /** @return a scratch array of exactly {@code length} floats, reused while the length repeats */
-    private float[] chunk(int length) {
-      for (int i = 0; i < chunks.length; i++) {
-        if (chunks[i] != null && chunks[i].length == length) {
-          return chunks[i];
-        }
-      }
-      float[] c = new float[length];
-      chunks[nextChunk] = c;
-      nextChunk = (nextChunk + 1) % chunks.length;
-      return c;
     }
 
     private void emit(long done) {

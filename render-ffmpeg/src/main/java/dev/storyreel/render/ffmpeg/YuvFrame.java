@@ -5,9 +5,8 @@ import org.bytedeco.javacv.Frame;
 
 /**
  * A JavaCV {@link Frame} over one native yuv420p buffer without row padding ({@code W*H} bytes
- * of Y, then {@code W/2 * H/2} of U and of V), the layout FFmpegFrameRecorder hands to the
- * encoder as is when the encoder's pixel format is yuv420p (no libswscale pass). Confined to the
- * encoder thread.
+ * of Y, then {@code W/2 * H/2} of U and of V), for pushing a composed frame through a javacv
+ * {@code FFmpegFrameFilter} (the thumbnail's conversion). Confined to one thread.
  */
 final class YuvFrame implements AutoCloseable {
   private final Frame frame;
@@ -36,7 +35,7 @@ final class YuvFrame implements AutoCloseable {
     data.clear();
   }
 
-  /** @return the frame to hand to {@code recorder.record(frame, AV_PIX_FMT_YUV420P)} */
+  /** @return the frame to hand to {@code filter.push(frame, AV_PIX_FMT_YUV420P)} */
   Frame frame() {
     return frame;
   }
