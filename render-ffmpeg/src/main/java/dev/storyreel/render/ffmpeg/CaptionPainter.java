@@ -123,6 +123,14 @@ final class CaptionPainter {
    * grown only when a bitmap needs more, so that a long video allocates no ARGB image per cue.
    */
   private int[] scratchPixels;
+  /** {@link #scratch}'s graphics, kept with it (drawing is confined to one thread at a time). */
+  private Graphics2D scratchGraphics;
+  private BasicStroke outlineStroke;
+  private final Color textColour;
+  private final Color highlightColour;
+  private final Color outlineColour;
+  private final Color boxColour;
+  private static final AffineTransform IDENTITY = new AffineTransform();
 
   /** Premultiplied ARGB in packed ints, as {@link BufferedImage#TYPE_INT_ARGB_PRE}. */
   private static final DirectColorModel ARGB_PRE = new DirectColorModel(
@@ -150,6 +158,10 @@ final class CaptionPainter {
     this.frameW = frameW;
     this.frameH = frameH;
     this.style = style;
+    this.textColour = new Color(style.textRgb());
+    this.highlightColour = new Color(style.highlightRgb());
+    this.outlineColour = new Color(style.outlineRgb());
+    this.boxColour = new Color(style.boxArgb(), true);
     this.safe = safeArea(frameW, frameH);
     boolean upright = frameH >= frameW;
     if (style.sizePx() > 0) {
@@ -412,6 +424,8 @@ final class CaptionPainter {
 
   /** The last cue's shapes, by identity of its layout and cue: states of a cue come in a row. */
   private Shapes lastShapes;
+  /** The paths behind {@link #lastShapes}' outlines, refilled for the next cue. */
+  private final List<Path2D.Float> pathPool = new ArrayList<>();
 
   /**
    * The caption of one state, drawn once and cached.
@@ -697,7 +711,13 @@ final class CaptionPainter {
           if (k > 0 && !gapBefore(cue, idx)) {
             x -= space;
           }
-          Shape s = wordOutline(font, word, (float) x, (float) baseline);
+          // The last cue's paths are refilled: lastShapes, their only holder, is replaced below.
+          Path2D.Float reuse = outlines.size() < pathPool.size() ? pathPool.get(outlines.size())
+              : null;
+          Path2D.Float s = wordOutline(font, word, (float) x, (float) baseline, reuse);
+          if (reuse == null) {
+            pathPool.add(s);
+          }
           outlines.add(s);
           words.add(idx);
           Rectangle2D b = s.getBounds2D();
@@ -709,11 +729,6 @@ final class CaptionPainter {
       lastShapes = shapes;
     }
     List<Shape> outlines = shapes.outlines();
-    List<Boolean> highlighted = new ArrayList<>(outlines.size());
-    for (int idx : shapes.words()) {
-      highlighted.add(idx == activeWord
-          || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord));
-    }
     Rectangle2D union = shapes.union();
     Rectangle2D boxRect = shapes.boxRect();
     if (boxRect != null) {
@@ -752,40 +767,59 @@ final class CaptionPainter {
           bw * bh), bw, bh, bw, ARGB_PRE.getMasks(), null);
       img = new BufferedImage(ARGB_PRE, raster, true, null);
       this.scratch = img;
+      if (scratchGraphics != null) {
+        scratchGraphics.dispose();
+        scratchGraphics = null;
+      }
     }
-    Graphics2D g = img.createGraphics();
+    // The scratch image's graphics are kept while the image is: the states of a cue, and of
+    // every cue of the same bitmap size, are drawn with one Graphics2D (its transform reset).
+    boolean keep = img == this.scratch;
+    Graphics2D g = keep && scratchGraphics != null ? scratchGraphics : img.createGraphics();
     try {
+      if (g != scratchGraphics) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.setRenderingHint(
+            RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      }
+      g.setTransform(IDENTITY);
       if (reused) {
         g.setComposite(AlphaComposite.Clear);
         g.fillRect(0, 0, bw, bh);
-        g.setComposite(AlphaComposite.SrcOver);
       }
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.setRenderingHint(
-          RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      g.setComposite(AlphaComposite.SrcOver);
       g.translate(-bx, -by);
       if (boxRect != null) {
-        g.setColor(new Color(style.boxArgb(), true));
+        g.setColor(boxColour);
         double arc = layout.fontPx() * 0.3;
         g.fill(new RoundRectangle2D.Double(boxRect.getX(), boxRect.getY(), boxRect.getWidth(),
             boxRect.getHeight(), arc, arc));
       }
       if (stroke > 0) {
-        g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.setColor(new Color(style.outlineRgb()));
+        if (outlineStroke == null || outlineStroke.getLineWidth() != stroke) {
+          outlineStroke = new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+        }
+        g.setStroke(outlineStroke);
+        g.setColor(outlineColour);
         for (Shape s : outlines) {
           g.draw(s);
         }
       }
-      Color text = new Color(style.textRgb());
-      Color highlight = new Color(style.highlightRgb());
+      List<Integer> words = shapes.words();
       for (int i = 0; i < outlines.size(); i++) {
-        g.setColor(highlighted.get(i) ? highlight : text);
+        int idx = words.get(i);
+        boolean highlighted = idx == activeWord
+            || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord);
+        g.setColor(highlighted ? highlightColour : textColour);
         g.fill(outlines.get(i));
       }
     } finally {
-      g.dispose();
+      if (keep) {
+        scratchGraphics = g;
+      } else {
+        g.dispose();
+      }
     }
     int[] argb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     return new Bitmap(bx, by, bw, bh, argb);
@@ -800,6 +834,17 @@ final class CaptionPainter {
    * render.
    */
   Shape wordOutline(Font font, String word, float x, float y) {
+    return wordOutline(font, word, x, y, null);
+  }
+
+  /**
+   * As {@link #wordOutline(Font, String, float, float)}, into {@code reuse} (emptied first) when
+   * given: a cue's paths are refilled for the next cue, so that the steady state allocates no
+   * path arrays. The glyphs' segments are replayed with the translation applied as Java2D's
+   * translating iterator applies it ({@code (float) (coordinate + (double) offset)}), with no
+   * iterator, transform or copy per glyph.
+   */
+  private Path2D.Float wordOutline(Font font, String word, float x, float y, Path2D.Float reuse) {
     GlyphVector gv = font.createGlyphVector(frc, word);
     int n = gv.getNumGlyphs();
     float[] pos = gv.getGlyphPositions(0, n, null);
@@ -825,40 +870,77 @@ final class CaptionPainter {
         cache.put(code, g);
       }
       wordGlyphs[i] = g;
-      types += g.types();
-      coords += g.coords();
+      types += g.types().length;
+      coords += g.coords().length;
     }
-    // Path2D.Float keeps 2 coordinates per type of capacity: enough for both counts.
-    Path2D.Float out = new Path2D.Float(Path2D.WIND_NON_ZERO,
-        Math.max(1, Math.max(types, (coords + 1) / 2)));
+    Path2D.Float out;
+    if (reuse != null) {
+      reuse.reset();
+      out = reuse;
+    } else {
+      // Path2D.Float keeps 2 coordinates per type of capacity: enough for both counts.
+      out = new Path2D.Float(Path2D.WIND_NON_ZERO, Math.max(1, Math.max(types, (coords + 1) / 2)));
+    }
     for (int i = 0; i < n; i++) {
-      float px = x + pos[2 * i];
-      float py = y + pos[2 * i + 1];
-      out.append(wordGlyphs[i].path().getPathIterator(
-          px != 0f || py != 0f ? AffineTransform.getTranslateInstance(px, py) : null), false);
+      wordGlyphs[i].appendTo(out, x + pos[2 * i], y + pos[2 * i + 1]);
       wordGlyphs[i] = null;
     }
     return out;
   }
 
-  /** A glyph's outline at the origin, with its segment and coordinate counts. */
-  private record GlyphPath(Path2D.Float path, int types, int coords) {
+  /** A glyph's outline at the origin: its segment types and their coordinates, in order. */
+  private record GlyphPath(byte[] types, float[] coords) {
     static GlyphPath of(Shape outline) {
-      Path2D.Float p = new Path2D.Float(outline);
-      int types = 0;
-      int coords = 0;
+      byte[] types = new byte[16];
+      float[] coords = new float[64];
+      int nt = 0;
+      int nc = 0;
       float[] c = new float[6];
-      for (PathIterator it = p.getPathIterator(null); !it.isDone(); it.next()) {
+      for (PathIterator it = outline.getPathIterator(null); !it.isDone(); it.next()) {
         int t = it.currentSegment(c);
-        types++;
-        coords += switch (t) {
+        int k = switch (t) {
+          case PathIterator.SEG_MOVETO, PathIterator.SEG_LINETO -> 2;
+          case PathIterator.SEG_QUADTO -> 4;
+          case PathIterator.SEG_CUBICTO -> 6;
+          default -> 0;
+        };
+        if (nt == types.length) {
+          types = Arrays.copyOf(types, 2 * nt);
+        }
+        if (nc + k > coords.length) {
+          coords = Arrays.copyOf(coords, 2 * coords.length + k);
+        }
+        types[nt++] = (byte) t;
+        System.arraycopy(c, 0, coords, nc, k);
+        nc += k;
+      }
+      return new GlyphPath(Arrays.copyOf(types, nt), Arrays.copyOf(coords, nc));
+    }
+
+    /** Appends the outline translated by ({@code dx}, {@code dy}), as a translating iterator. */
+    void appendTo(Path2D.Float out, float dx, float dy) {
+      double tx = dx;
+      double ty = dy;
+      float[] c = coords;
+      int j = 0;
+      for (byte t : types) {
+        switch (t) {
+          case PathIterator.SEG_MOVETO -> out.moveTo((float) (c[j] + tx), (float) (c[j + 1] + ty));
+          case PathIterator.SEG_LINETO -> out.lineTo((float) (c[j] + tx), (float) (c[j + 1] + ty));
+          case PathIterator.SEG_QUADTO -> out.quadTo((float) (c[j] + tx), (float) (c[j + 1] + ty),
+              (float) (c[j + 2] + tx), (float) (c[j + 3] + ty));
+          case PathIterator.SEG_CUBICTO -> out.curveTo((float) (c[j] + tx),
+              (float) (c[j + 1] + ty), (float) (c[j + 2] + tx), (float) (c[j + 3] + ty),
+              (float) (c[j + 4] + tx), (float) (c[j + 5] + ty));
+          default -> out.closePath();
+        }
+        j += switch (t) {
           case PathIterator.SEG_MOVETO, PathIterator.SEG_LINETO -> 2;
           case PathIterator.SEG_QUADTO -> 4;
           case PathIterator.SEG_CUBICTO -> 6;
           default -> 0;
         };
       }
-      return new GlyphPath(p, types, coords);
     }
   }
 

@@ -3,7 +3,6 @@ package dev.storyreel.render.ffmpeg;
 import dev.storyreel.core.CaptionCue;
 import dev.storyreel.core.CaptionStyle;
 import dev.storyreel.core.timeline.Timeline;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,7 +45,11 @@ final class FrameCompositor {
     private final long[] before;
     /** Frames of the crossfade from boundary {@code i} on. */
     private final long[] after;
-    private final Duration[] cueEnds;
+    /** Each cue's start and end, nanoseconds: frames find their cue with no Duration made. */
+    private final long[] cueStartNanos;
+    private final long[] cueEndNanos;
+    /** Each cue's words' starts, nanoseconds, as {@link CaptionCue#activeWordAt} reads them. */
+    private final long[][] wordStartNanos;
     /**
      * Caption states (cue, highlighted word) in YUV, drawn once for all workers. Frames are
      * composed nearly in order (the reorder buffer bounds how far workers run apart), so the
@@ -126,9 +129,17 @@ final class FrameCompositor {
         before[i] = Math.max(0, Math.min(h1, (end[i] - start[i]) / 2));
         after[i] = Math.max(0, Math.min(h2, (end[i + 1] - start[i + 1]) / 2));
       }
-      cueEnds = new Duration[cues.size()];
-      for (int i = 0; i < cueEnds.length; i++) {
-        cueEnds[i] = cues.get(i).end();
+      cueStartNanos = new long[cues.size()];
+      cueEndNanos = new long[cues.size()];
+      wordStartNanos = new long[cues.size()][];
+      for (int i = 0; i < cues.size(); i++) {
+        CaptionCue cue = cues.get(i);
+        cueStartNanos[i] = cue.start().toNanos();
+        cueEndNanos[i] = cue.end().toNanos();
+        wordStartNanos[i] = new long[cue.words().size()];
+        for (int w = 0; w < wordStartNanos[i].length; w++) {
+          wordStartNanos[i][w] = cue.words().get(w).start().toNanos();
+        }
       }
       this.motion = MotionLayer.of(timeline, start, end);
       this.overlays = timeline.overlays().isEmpty() ? null : new OverlayPainter(timeline);
@@ -189,7 +200,7 @@ final class FrameCompositor {
 
     private void retire(int cue, CaptionPainter.YuvBitmap bitmap) {
       // Frame k shows the cue while frameTime(k) < end: the first frame past it, plus one.
-      long endNanos = cueEnds[cue].toNanos();
+      long endNanos = cueEndNanos[cue];
       int fps = timeline.format().fps();
       captionPlanes.retire(bitmap, Math.floorDiv(Math.multiplyExact(endNanos, (long) fps)
           + 999_999_999L, 1_000_000_000L) + 1);
@@ -235,18 +246,40 @@ final class FrameCompositor {
      * @return the index of the cue shown at frame {@code k}, or -1
      */
     int cueAt(long k) {
-      Duration t = timeline.frameTime(k);
+      long t = frameNanos(k);
       int lo = 0;
-      int hi = cueEnds.length; // first cue whose end is after t
+      int hi = cueEndNanos.length; // first cue whose end is after t
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        if (cueEnds[mid].compareTo(t) <= 0) {
+        if (cueEndNanos[mid] <= t) {
           lo = mid + 1;
         } else {
           hi = mid;
         }
       }
-      return lo < cues.size() && cues.get(lo).start().compareTo(t) <= 0 ? lo : -1;
+      return lo < cues.size() && cueStartNanos[lo] <= t ? lo : -1;
+    }
+
+    /**
+     * @param c a cue index
+     * @param k a frame index
+     * @return the word of cue {@code c} spoken at frame {@code k}, as {@link
+     *     CaptionCue#activeWordAt} at {@link Timeline#frameTime}{@code (k)}: the last word
+     *     started by then, or -1
+     */
+    int activeWordAt(int c, long k) {
+      long t = frameNanos(k);
+      long[] starts = wordStartNanos[c];
+      int active = -1;
+      for (int i = 0; i < starts.length && starts[i] <= t; i++) {
+        active = i;
+      }
+      return active;
+    }
+
+    /** @return {@link Timeline#frameTime}{@code (k)} in nanoseconds, with no Duration made */
+    private long frameNanos(long k) {
+      return Math.floorDiv(k * 1_000_000_000L, timeline.format().fps());
     }
   }
 
@@ -260,6 +293,9 @@ final class FrameCompositor {
   private final byte[] otherYuv;
   /** Which static view {@link #otherYuv} holds: {@code 2 * segment + (last ? 1 : 0)}, or -1. */
   private long otherKey = -1;
+  /** The caption state this compositor blended last, and its (cue, word) key. */
+  private CaptionPainter.YuvBitmap lastCaption;
+  private long lastCaptionKey = Long.MIN_VALUE;
   /** Scratch frame for blending clip and background frames, made on first use. */
   private byte[] motionScratch;
 
@@ -323,9 +359,16 @@ final class FrameCompositor {
     if (plan.captions) {
       int c = plan.cueAt(k);
       if (c >= 0) {
-        CaptionCue cue = plan.cues.get(c);
-        plan.caption(c, cue.activeWordAt(plan.timeline.frameTime(k)))
-            .blendInto(yuv, plan.width, plan.height);
+        int active = plan.activeWordAt(c, k);
+        long key = ((long) c << 32) | (active & 0xffffffffL);
+        if (key != lastCaptionKey) {
+          // The state of this worker's last frame stays valid while its cue is on screen (its
+          // planes are recycled only once every frame of the cue is composed), so consecutive
+          // frames of one state skip the shared map and its boxed key.
+          lastCaption = plan.caption(c, active);
+          lastCaptionKey = key;
+        }
+        lastCaption.blendInto(yuv, plan.width, plan.height);
       }
     }
     if (plan.overlays != null) {

@@ -148,12 +148,17 @@ class CaptionPainterTest {
     CaptionPainter reused = new CaptionPainter(540, 960);
     CaptionCue a = cue("The lantern keeper walked to the harbour");
     CaptionCue b = cue("again");
-    List<CaptionCue> cues = List.of(a, b);
+    // A copy of a: a bitmap of the same size, drawn with the kept graphics and the last cue's
+    // refilled paths; then more words than the paths kept, then fewer again.
+    CaptionCue a2 = cue("The lantern keeper walked to the harbour");
+    CaptionCue c = cue("and the gulls, the boats and the tide came in at dusk");
+    List<CaptionCue> cues = List.of(a, b, a2, c, a);
     for (int i = 0; i < cues.size(); i++) {
-      CaptionCue c = cues.get(i);
-      for (int active = -1; active < c.words().size(); active++) {
-        CaptionPainter.YuvBitmap got = reused.yuvBitmap(i, c, active);
-        CaptionPainter.YuvBitmap fresh = new CaptionPainter(540, 960).bitmap(i, c, active).toYuv();
+      CaptionCue cue = cues.get(i);
+      for (int active = -1; active < cue.words().size(); active++) {
+        CaptionPainter.YuvBitmap got = reused.yuvBitmap(i, cue, active);
+        CaptionPainter.YuvBitmap fresh =
+            new CaptionPainter(540, 960).bitmap(i, cue, active).toYuv();
         assertThat(got.x()).isEqualTo(fresh.x());
         assertThat(got.y()).isEqualTo(fresh.y());
         assertThat(got.width()).isEqualTo(fresh.width());
