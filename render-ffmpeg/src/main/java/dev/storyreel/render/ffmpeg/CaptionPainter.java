@@ -108,12 +108,13 @@ final class CaptionPainter {
   private final Font baseFont;
   private final FontRenderContext frc =
       new FontRenderContext(new AffineTransform(), true, true);
-  /** Glyph outlines at the origin, by font (its size included) and glyph code. */
-  private final Map<Font, Map<Integer, GlyphPath>> glyphs = new HashMap<>();
+  /** Glyph outlines, line metrics and recent words, by font (its size included). */
+  private final Map<Font, FontCache> fonts = new HashMap<>();
   /** Fonts whose glyphs are kept: a render uses its base size and a few shrunk ones. */
   private static final int MAX_GLYPH_FONTS = 8;
-  /** Scratch for one word's glyphs in {@link #wordOutline}. */
-  private GlyphPath[] wordGlyphs = new GlyphPath[16];
+  /** Words kept per font: a story's common words, so that most cues make no glyph vector. */
+  private static final int MAX_WORDS = 2048;
+  private FontCache lastFontCache;
   private final Map<Long, Layout> layouts = lru();
   private final Map<Long, Bitmap> bitmaps = lru();
   /** The image {@link #yuvBitmap} draws into, kept while the size repeats. */
@@ -651,13 +652,85 @@ final class CaptionPainter {
   }
 
   private double advance(Font font, String text) {
-    return font.getStringBounds(text, frc).getWidth();
+    return fontCache(font).word(text).advance();
   }
 
   private double lineHeight(Font font) {
-    LineMetrics m = font.getLineMetrics("Hg", frc);
-    return m.getAscent() + m.getDescent() + m.getLeading();
+    return fontCache(font).lineH;
   }
+
+  private FontCache fontCache(Font font) {
+    FontCache c = lastFontCache;
+    if (c != null && c.font.equals(font)) {
+      return c;
+    }
+    c = fonts.get(font);
+    if (c == null) {
+      if (fonts.size() >= MAX_GLYPH_FONTS) {
+        fonts.clear();
+      }
+      c = new FontCache(font);
+      fonts.put(font, c);
+    }
+    lastFontCache = c;
+    return c;
+  }
+
+  /**
+   * One font's glyph outlines at the origin (by glyph code), its line metrics, and the words met
+   * lately with their glyphs, positions and advance: the same figures Java2D gives each time
+   * ({@code getLineMetrics("Hg")}, {@code getStringBounds(word).getWidth()}, the glyph vector's
+   * positions), computed once.
+   */
+  private final class FontCache {
+    final Font font;
+    final Map<Integer, GlyphPath> glyphs = new HashMap<>();
+    final float ascent;
+    final double lineH;
+    final double space;
+    final Map<String, Word> words = new LinkedHashMap<>(256, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Word> eldest) {
+        return size() > MAX_WORDS;
+      }
+    };
+
+    FontCache(Font font) {
+      this.font = font;
+      LineMetrics m = font.getLineMetrics("Hg", frc);
+      this.ascent = m.getAscent();
+      this.lineH = m.getAscent() + m.getDescent() + m.getLeading();
+      this.space = font.getStringBounds(" ", frc).getWidth();
+    }
+
+    Word word(String text) {
+      Word w = words.get(text);
+      if (w == null) {
+        GlyphVector gv = font.createGlyphVector(frc, text);
+        int n = gv.getNumGlyphs();
+        float[] pos = gv.getGlyphPositions(0, n, null);
+        GlyphPath[] paths = new GlyphPath[n];
+        for (int i = 0; i < n; i++) {
+          int code = gv.getGlyphCode(i);
+          GlyphPath g = glyphs.get(code);
+          if (g == null) {
+            // At the origin: the strike's outline untranslated (its position minus itself is 0).
+            g = GlyphPath.of(gv.getGlyphOutline(i, -pos[2 * i], -pos[2 * i + 1]));
+            glyphs.put(code, g);
+          }
+          paths[i] = g;
+        }
+        w = new Word(paths, pos, font.getStringBounds(text, frc).getWidth());
+        words.put(text, w);
+      }
+      return w;
+    }
+  }
+
+  /** A word's glyph outlines, their positions ({x, y} pairs from its origin) and its advance. */
+  private record Word(GlyphPath[] glyphs, float[] positions, double advance) {}
 
   /** Width of the {@link BasicStroke}: it straddles the glyph edge, so half of it shows. */
   private float strokeWidth(float fontPx) {
@@ -667,9 +740,9 @@ final class CaptionPainter {
   private Bitmap draw(Layout layout, CaptionCue cue, int activeWord, boolean scratch) {
     Font font = layout.font();
     float stroke = strokeWidth(layout.fontPx());
-    LineMetrics m = font.getLineMetrics("Hg", frc);
-    double lineH = m.getAscent() + m.getDescent() + m.getLeading();
-    double space = advance(font, " ");
+    FontCache metrics = fontCache(font);
+    double lineH = metrics.lineH;
+    double space = metrics.space;
     int lines = layout.lines().size();
     double blockH = lines * lineH;
     double boxPad = style.box() ? style.boxPadding() * layout.fontPx() : 0;
@@ -699,7 +772,7 @@ final class CaptionPainter {
         }
         double x = (frameW - width) / 2.0;
         double lineTop = top + li * lineH;
-        double baseline = lineTop + m.getAscent();
+        double baseline = lineTop + metrics.ascent;
         if (style.box()) {
           Rectangle2D r = new Rectangle2D.Double(x - boxPad, lineTop - boxPad / 2,
               width + 2 * boxPad, lineH + boxPad);
@@ -845,31 +918,10 @@ final class CaptionPainter {
    * iterator, transform or copy per glyph.
    */
   private Path2D.Float wordOutline(Font font, String word, float x, float y, Path2D.Float reuse) {
-    GlyphVector gv = font.createGlyphVector(frc, word);
-    int n = gv.getNumGlyphs();
-    float[] pos = gv.getGlyphPositions(0, n, null);
-    Map<Integer, GlyphPath> cache = glyphs.get(font);
-    if (cache == null) {
-      if (glyphs.size() >= MAX_GLYPH_FONTS) {
-        glyphs.clear();
-      }
-      cache = new HashMap<>();
-      glyphs.put(font, cache);
-    }
-    if (wordGlyphs.length < n) {
-      wordGlyphs = new GlyphPath[Math.max(n, 2 * wordGlyphs.length)];
-    }
+    Word w = fontCache(font).word(word);
     int types = 0;
     int coords = 0;
-    for (int i = 0; i < n; i++) {
-      int code = gv.getGlyphCode(i);
-      GlyphPath g = cache.get(code);
-      if (g == null) {
-        // At the origin: the strike's outline untranslated (its position minus itself is 0).
-        g = GlyphPath.of(gv.getGlyphOutline(i, -pos[2 * i], -pos[2 * i + 1]));
-        cache.put(code, g);
-      }
-      wordGlyphs[i] = g;
+    for (GlyphPath g : w.glyphs()) {
       types += g.types().length;
       coords += g.coords().length;
     }
@@ -881,9 +933,9 @@ final class CaptionPainter {
       // Path2D.Float keeps 2 coordinates per type of capacity: enough for both counts.
       out = new Path2D.Float(Path2D.WIND_NON_ZERO, Math.max(1, Math.max(types, (coords + 1) / 2)));
     }
-    for (int i = 0; i < n; i++) {
-      wordGlyphs[i].appendTo(out, x + pos[2 * i], y + pos[2 * i + 1]);
-      wordGlyphs[i] = null;
+    float[] pos = w.positions();
+    for (int i = 0; i < w.glyphs().length; i++) {
+      w.glyphs()[i].appendTo(out, x + pos[2 * i], y + pos[2 * i + 1]);
     }
     return out;
   }
