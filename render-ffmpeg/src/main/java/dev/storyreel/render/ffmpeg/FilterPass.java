@@ -1,48 +1,69 @@
 package dev.storyreel.render.ffmpeg;
 
 import dev.storyreel.core.NonRetriableException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
+import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
+import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avfilter;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacv.FFmpegFrameFilter;
-import org.bytedeco.javacv.Frame;
 
 /**
  * An FFmpeg audio filter chain over interleaved stereo float samples, ending in FFmpeg's {@code
- * ebur128} meter (EBU R128, with true peak), through javacv's {@link FFmpegFrameFilter}. Samples
- * go in with {@link #push}, the filtered samples come out to a {@link Sink}, and the meter's
- * running figures (read from the {@code lavfi.r128.*} metadata of the last frame out) are kept:
- * after {@link #finish} they describe everything that went through.
+ * ebur128} meter (EBU R128, with true peak), run with libavfilter's own API ({@code abuffer} in,
+ * {@code abuffersink} out). Samples go in with {@link #push}, the filtered samples come out to a
+ * {@link Sink}, and the meter's running figures (read from the {@code lavfi.r128.*} metadata of
+ * the last frame out) are kept: after {@link #finish} they describe everything that went through.
  *
- * <p>Not thread-safe; one pass per thread. Native memory is that of the filter graph, not of the
- * audio.
+ * <p>Not javacv's {@code FFmpegFrameFilter}: it made a pointer scope and wrappers for every frame
+ * it pulled (the meter hands out a frame per 100 ms), about 21 MB of Java objects in the mix of a
+ * 50,000-character story (issue 14). Here the frames and the views onto their memory are made
+ * once: steady state allocates nothing on the Java heap.
+ *
+ * <p>Not thread-safe; one pass per thread. Native memory is that of the filter graph and a frame
+ * or two, not of the whole audio.
  */
 final class FilterPass implements AutoCloseable {
 
   /** Receives filtered samples. */
   interface Sink {
     /**
-     * @param samples interleaved stereo floats, valid only during the call
+     * @param samples interleaved stereo floats from index 0, valid only during the call
      * @param frames the sample frames in it
      */
-    void accept(FloatBuffer samples, int frames);
+    void accept(float[] samples, int frames);
   }
 
-  private final FFmpegFrameFilter filter;
+  /** Where AVFrame keeps data[0] and metadata, in 64-bit words (read once the natives load). */
+  private int dataWord;
+  private int metadataWord;
+
   private final Sink sink;
-  /**
-   * Direct memory the samples are copied into before each push, kept and grown as needed: javacv
-   * hands a direct buffer's memory to FFmpeg as it is, but copies a heap buffer into new native
-   * memory with a deallocator on every push (48 MB of Java objects in the first 30 s of a
-   * 50,000-character story's mix).
-   */
-  private FloatBuffer direct;
+  private final int rateHz;
+  private final String spec;
+  private AVFilterGraph graph;
+  private AVFilterContext source;
+  private AVFilterContext output;
+  private AVFrame in;
+  private AVFrame out;
+  private AVChannelLayout stereo;
+  /** The pushed frame's channel layout, inside the frame (the frame is reused). */
+  private AVChannelLayout inLayout;
+  /** The frames' pointer fields, read as 64-bit words: no wrapper per frame. */
+  private LongPointer inWords;
+  private LongPointer outWords;
+  private final FloatView samplesView = new FloatView();
+  private final DictionaryView metadataView = new DictionaryView();
+  private float[] pulled = new float[0];
+  private long pts;
+  private int eagain;
   /**
    * The metadata of the frames out so far, each frame's keys over the earlier ones' ({@code
    * av_dict_copy}, native), read when the figures are asked for: parsing the meter's strings on
@@ -59,19 +80,51 @@ final class FilterPass implements AutoCloseable {
   FilterPass(String chain, int rateHz, Sink sink) {
     FfmpegNatives.requireLoaded();
     this.sink = sink;
+    this.rateHz = rateHz;
     seen.put(0L, (Pointer) null);
-    String spec = (chain.isEmpty() ? "" : chain + ",")
+    this.spec = (chain.isEmpty() ? "" : chain + ",")
         + "ebur128=peak=true:metadata=1,aformat=sample_fmts=flt:channel_layouts=stereo";
-    FFmpegFrameFilter f = new FFmpegFrameFilter(spec, 2);
-    f.setSampleRate(rateHz);
-    f.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
     try {
-      f.start();
-    } catch (FFmpegFrameFilter.Exception e) {
-      throw new NonRetriableException("FFmpeg could not set up the audio filters '" + spec
-          + "': " + e.getMessage() + ". This FFmpeg build lacks a filter StoryReel needs.", e);
+      open();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
-    this.filter = f;
+  }
+
+  private void open() {
+    eagain = avutil.AVERROR_EAGAIN();
+    dataWord = (int) (Loader.offsetof(AVFrame.class, "data") / 8);
+    metadataWord = (int) (Loader.offsetof(AVFrame.class, "metadata") / 8);
+    graph = avfilter.avfilter_graph_alloc();
+    in = avutil.av_frame_alloc();
+    out = avutil.av_frame_alloc();
+    if (graph == null || in == null || out == null) {
+      throw new NonRetriableException("FFmpeg could not allocate the audio filters: out of"
+          + " memory.");
+    }
+    String full = "abuffer@in=time_base=1/" + rateHz + ":sample_rate=" + rateHz
+        + ":sample_fmt=flt:channel_layout=stereo," + spec + ",abuffersink@out";
+    int r = avfilter.avfilter_graph_parse(graph, full, null, null, null);
+    if (r >= 0) {
+      r = avfilter.avfilter_graph_config(graph, null);
+    }
+    if (r < 0) {
+      throw new NonRetriableException("FFmpeg could not set up the audio filters '" + spec
+          + "': " + FfmpegNatives.errorText(r) + " (error " + r + "). This FFmpeg build lacks"
+          + " a filter StoryReel needs.");
+    }
+    // The parser names an instance "filter@id".
+    source = avfilter.avfilter_graph_get_filter(graph, "abuffer@in");
+    output = avfilter.avfilter_graph_get_filter(graph, "abuffersink@out");
+    if (source == null || source.isNull() || output == null || output.isNull()) {
+      throw new IllegalStateException("the audio graph lost its source or sink: " + full);
+    }
+    stereo = new AVChannelLayout();
+    avutil.av_channel_layout_default(stereo, 2);
+    inLayout = in.ch_layout();
+    inWords = new LongPointer(in);
+    outWords = new LongPointer(out);
   }
 
   /**
@@ -80,45 +133,61 @@ final class FilterPass implements AutoCloseable {
    * @param rateHz their rate
    */
   void push(float[] samples, int frames, int rateHz) {
-    try {
-      int n = 2 * frames;
-      if (direct == null || direct.capacity() < n) {
-        direct = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      }
-      direct.clear();
-      direct.put(samples, 0, n).flip();
-      filter.pushSamples(0, 2, rateHz, avutil.AV_SAMPLE_FMT_FLT, direct);
-      drain();
-    } catch (FFmpegFrameFilter.Exception e) {
-      throw failed(e);
+    if (frames <= 0) {
+      return;
     }
+    // The last push moved the frame's buffer into the graph: a new one each time (native).
+    in.format(avutil.AV_SAMPLE_FMT_FLT);
+    in.sample_rate(rateHz);
+    in.nb_samples(frames);
+    check(avutil.av_channel_layout_copy(inLayout, stereo));
+    check(avutil.av_frame_get_buffer(in, 0));
+    samplesView.at(inWords.get(dataWord), 2L * frames).put(samples, 0, 2 * frames);
+    in.pts(pts);
+    pts += frames;
+    check(avfilter.av_buffersrc_add_frame_flags(source, in, 0));
+    drain();
   }
 
   /** Flushes the filters: every sample pushed has come out when this returns. */
   void finish() {
-    try {
-      filter.push((Frame) null);
-      drain();
-    } catch (FFmpegFrameFilter.Exception e) {
-      throw failed(e);
-    }
+    check(avfilter.av_buffersrc_add_frame_flags(source, null, 0));
+    drain();
   }
 
-  private void drain() throws FFmpegFrameFilter.Exception {
-    Frame out;
-    while ((out = filter.pullSamples()) != null) {
-      if (out.opaque instanceof AVFrame av) {
-        AVDictionary metadata = av.metadata();
-        if (metadata != null && !metadata.isNull()
-            && avutil.av_dict_copy(seen, metadata, 0) < 0) {
+  private void drain() {
+    while (true) {
+      int r = avfilter.av_buffersink_get_frame(output, out);
+      if (r == eagain || r == avutil.AVERROR_EOF) {
+        return;
+      }
+      check(r);
+      try {
+        long metadata = outWords.get(metadataWord);
+        if (metadata != 0
+            && avutil.av_dict_copy(seen, metadataView.at(metadata), 0) < 0) {
           throw new NonRetriableException("FFmpeg could not copy the loudness meter's figures:"
               + " out of memory.");
         }
+        int frames = out.nb_samples();
+        if (frames > 0) {
+          if (pulled.length < 2 * frames) {
+            pulled = new float[2 * frames];
+          }
+          samplesView.at(outWords.get(dataWord), 2L * frames).get(pulled, 0, 2 * frames);
+          sink.accept(pulled, frames);
+        }
+      } finally {
+        avutil.av_frame_unref(out);
       }
-      if (out.samples != null && out.samples.length > 0) {
-        FloatBuffer b = (FloatBuffer) out.samples[0];
-        sink.accept(b, b.remaining() / 2);
-      }
+    }
+  }
+
+  private static void check(int r) {
+    if (r < 0) {
+      throw new NonRetriableException("FFmpeg failed while filtering the soundtrack: "
+          + FfmpegNatives.errorText(r) + " (error " + r + "). Check that the audio assets are"
+          + " valid WAV files.");
     }
   }
 
@@ -139,11 +208,6 @@ final class FilterPass implements AutoCloseable {
     }
   }
 
-  private static NonRetriableException failed(Exception e) {
-    return new NonRetriableException("FFmpeg failed while filtering the soundtrack: "
-        + e.getMessage() + ". Check that the audio assets are valid WAV files.", e);
-  }
-
   /** @return the integrated loudness so far, LUFS; {@code NaN} before any frame came out */
   double integratedLufs() {
     return meta("lavfi.r128.I");
@@ -158,12 +222,54 @@ final class FilterPass implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      filter.release();
-    } catch (Exception e) {
-      // nothing more comes out of it
+    if (graph != null) {
+      avfilter.avfilter_graph_free(graph);
+      graph = null;
+    }
+    if (in != null) {
+      avutil.av_frame_free(in);
+      in = null;
+    }
+    if (out != null) {
+      avutil.av_frame_free(out);
+      out = null;
+    }
+    if (stereo != null) {
+      avutil.av_channel_layout_uninit(stereo);
+      stereo.close();
+      stereo = null;
     }
     avutil.av_dict_free(seen);
     seen.close();
+  }
+
+  /**
+   * Floats at an address a frame gives, moved from frame to frame without a new wrapper
+   * (JavaCPP's pointer fields are protected for subclasses to set).
+   */
+  private static final class FloatView extends FloatPointer {
+    FloatView() {
+      super((Pointer) null);
+    }
+
+    FloatView at(long address, long floats) {
+      this.address = address;
+      this.position = 0;
+      this.limit = floats;
+      this.capacity = floats;
+      return this;
+    }
+  }
+
+  /** A frame's metadata dictionary, by address, likewise. */
+  private static final class DictionaryView extends AVDictionary {
+    DictionaryView() {
+      super((Pointer) null);
+    }
+
+    DictionaryView at(long address) {
+      this.address = address;
+      return this;
+    }
   }
 }

@@ -254,17 +254,20 @@ final class SoundtrackMixer {
     try (FileChannel src = FileChannel.open(from, StandardOpenOption.READ);
         FileChannel dst = FileChannel.open(to, StandardOpenOption.CREATE,
             StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer outBytes = ByteBuffer.allocate(8 * block).order(ByteOrder.LITTLE_ENDIAN);
+      // Grown, and kept, when the filter hands over more than a block at once.
+      ByteBuffer[] outBytes = {ByteBuffer.allocate(8 * block).order(ByteOrder.LITTLE_ENDIAN)};
+      FloatBuffer[] outFloats = {outBytes[0].asFloatBuffer()};
       FilterPass.Sink sink = (samples, frames) -> {
         try {
-          ByteBuffer o = outBytes;
+          ByteBuffer o = outBytes[0];
           if (o.capacity() < 8 * frames) {
             o = ByteBuffer.allocate(8 * frames).order(ByteOrder.LITTLE_ENDIAN);
+            outBytes[0] = o;
+            outFloats[0] = o.asFloatBuffer();
           }
-          o.clear();
-          FloatBuffer f = o.asFloatBuffer();
-          f.put(samples.duplicate().limit(samples.position() + 2 * frames));
-          o.limit(8 * frames);
+          outFloats[0].clear();
+          outFloats[0].put(samples, 0, 2 * frames);
+          o.clear().limit(8 * frames);
           while (o.hasRemaining()) {
             dst.write(o);
           }
