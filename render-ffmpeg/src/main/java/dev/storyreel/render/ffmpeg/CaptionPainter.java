@@ -737,9 +737,21 @@ final class CaptionPainter {
     return fontPx * (float) style.outlineWidth();
   }
 
+  /**
+   * Draws one state. In three methods (shapes, bounds and image, painting) rather than one: C2
+   * compiles a state's drawing late in a render (it runs once a state, about 10,000 calls in),
+   * and compiling it as one method of about 1,700 bytecodes took about 28 MB of compiler memory
+   * for a few seconds, the whole peak-RSS difference between a 1,000- and a 10,000-character
+   * render (issue 14).
+   */
   private Bitmap draw(Layout layout, CaptionCue cue, int activeWord, boolean scratch) {
-    Font font = layout.font();
     float stroke = strokeWidth(layout.fontPx());
+    return paint(layout, shapes(layout, cue, stroke), activeWord, scratch, stroke);
+  }
+
+  /** @return the cue's outlines where they are drawn: the last cue's, or made now */
+  private Shapes shapes(Layout layout, CaptionCue cue, float stroke) {
+    Font font = layout.font();
     FontCache metrics = fontCache(font);
     double lineH = metrics.lineH;
     double space = metrics.space;
@@ -801,7 +813,12 @@ final class CaptionPainter {
       shapes = new Shapes(layout, cue, List.copyOf(outlines), List.copyOf(words), union, boxRect);
       lastShapes = shapes;
     }
-    List<Shape> outlines = shapes.outlines();
+    return shapes;
+  }
+
+  /** Draws {@code shapes} with word {@code activeWord} highlighted into a bitmap. */
+  private Bitmap paint(Layout layout, Shapes shapes, int activeWord, boolean scratch,
+      float stroke) {
     Rectangle2D union = shapes.union();
     Rectangle2D boxRect = shapes.boxRect();
     if (boxRect != null) {
@@ -850,43 +867,8 @@ final class CaptionPainter {
     boolean keep = img == this.scratch;
     Graphics2D g = keep && scratchGraphics != null ? scratchGraphics : img.createGraphics();
     try {
-      if (g != scratchGraphics) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.setRenderingHint(
-            RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-      }
-      g.setTransform(IDENTITY);
-      if (reused) {
-        g.setComposite(AlphaComposite.Clear);
-        g.fillRect(0, 0, bw, bh);
-      }
-      g.setComposite(AlphaComposite.SrcOver);
-      g.translate(-bx, -by);
-      if (boxRect != null) {
-        g.setColor(boxColour);
-        double arc = layout.fontPx() * 0.3;
-        g.fill(new RoundRectangle2D.Double(boxRect.getX(), boxRect.getY(), boxRect.getWidth(),
-            boxRect.getHeight(), arc, arc));
-      }
-      if (stroke > 0) {
-        if (outlineStroke == null || outlineStroke.getLineWidth() != stroke) {
-          outlineStroke = new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
-        }
-        g.setStroke(outlineStroke);
-        g.setColor(outlineColour);
-        for (Shape s : outlines) {
-          g.draw(s);
-        }
-      }
-      List<Integer> words = shapes.words();
-      for (int i = 0; i < outlines.size(); i++) {
-        int idx = words.get(i);
-        boolean highlighted = idx == activeWord
-            || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord);
-        g.setColor(highlighted ? highlightColour : textColour);
-        g.fill(outlines.get(i));
-      }
+      paintInto(g, g != scratchGraphics, reused, bx, by, bw, bh, layout, shapes, activeWord,
+          stroke);
     } finally {
       if (keep) {
         scratchGraphics = g;
@@ -896,6 +878,50 @@ final class CaptionPainter {
     }
     int[] argb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     return new Bitmap(bx, by, bw, bh, argb);
+  }
+
+  /** Clears (when reused) and paints the box, the outline strokes and the words into {@code g}. */
+  private void paintInto(Graphics2D g, boolean fresh, boolean reused, int bx, int by, int bw,
+      int bh, Layout layout, Shapes shapes, int activeWord, float stroke) {
+    List<Shape> outlines = shapes.outlines();
+    Rectangle2D boxRect = shapes.boxRect();
+    if (fresh) {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.setRenderingHint(
+          RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+    }
+    g.setTransform(IDENTITY);
+    if (reused) {
+      g.setComposite(AlphaComposite.Clear);
+      g.fillRect(0, 0, bw, bh);
+    }
+    g.setComposite(AlphaComposite.SrcOver);
+    g.translate(-bx, -by);
+    if (boxRect != null) {
+      g.setColor(boxColour);
+      double arc = layout.fontPx() * 0.3;
+      g.fill(new RoundRectangle2D.Double(boxRect.getX(), boxRect.getY(), boxRect.getWidth(),
+          boxRect.getHeight(), arc, arc));
+    }
+    if (stroke > 0) {
+      if (outlineStroke == null || outlineStroke.getLineWidth() != stroke) {
+        outlineStroke = new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+      }
+      g.setStroke(outlineStroke);
+      g.setColor(outlineColour);
+      for (Shape s : outlines) {
+        g.draw(s);
+      }
+    }
+    List<Integer> words = shapes.words();
+    for (int i = 0; i < outlines.size(); i++) {
+      int idx = words.get(i);
+      boolean highlighted = idx == activeWord
+          || (style.highlightSpoken() && activeWord >= 0 && idx <= activeWord);
+      g.setColor(highlighted ? highlightColour : textColour);
+      g.fill(outlines.get(i));
+    }
   }
 
   /**
