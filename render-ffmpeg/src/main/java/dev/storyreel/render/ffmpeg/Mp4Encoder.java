@@ -115,7 +115,7 @@ final class Mp4Encoder implements AutoCloseable {
   private LongPointer pictureData;
   private LongPointer samplesData;
   private final BytePointer[] planes = new BytePointer[3];
-  private long[] planeAddress = new long[3];
+  private final long[] planeAddress = new long[3];
   private FloatPointer[] channelPlanes;
   private long[] channelAddress;
 
@@ -138,11 +138,6 @@ final class Mp4Encoder implements AutoCloseable {
     // "file:" so that a name with a colon is never read as another protocol.
     this.url = "file:" + output.toAbsolutePath();
     this.writeFailure = "could not write to " + output;
-  }
-
-  /** @return the settings this encoder was made with */
-  Config config() {
-    return config;
   }
 
   /**
